@@ -1,0 +1,65 @@
+import { startWorkers } from '../worker/workers.js';
+import { createWebSender } from '../bot/channels/web-sender.js';
+import { loadEnv, type Env } from '../core/env.js';
+import { ConfigError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { buildApp } from '../web/app.js';
+import { listen, shutdownOnSignals } from '../web/server.js';
+import { createContext } from './context.js';
+
+export type Role = 'web' | 'worker';
+
+/**
+ * Shared by the entry points: parse config (exit 1 with a clear message when
+ * invalid), migrate (exit non-zero on failure), start the requested roles and
+ * shut them down gracefully on SIGTERM.
+ */
+export async function boot(
+  roles: Role[],
+  opts: { envDefaults?: Record<string, string>; createDb?: boolean; afterStart?: (env: Env, logger: Logger) => Promise<void> } = {},
+) {
+  let env: Env;
+  try {
+    env = loadEnv(undefined, opts.envDefaults);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: env.logLevel });
+  let ctx;
+  try {
+    ctx = await createContext(env, logger, { createDb: opts.createDb });
+  } catch (err) {
+    logger.fatal({ err }, 'startup failed (database migration or connection)');
+    process.exit(2);
+  }
+
+  const stops: (() => Promise<void>)[] = [];
+  if (roles.includes('worker')) {
+    const workers = startWorkers({
+      database: ctx.database,
+      liveBus: ctx.liveBus,
+      senders: { web: createWebSender({ liveBus: ctx.liveBus }) },
+      logger,
+      connection: ctx.workerConnection(),
+      prefix: env.queuePrefix,
+    });
+    stops.push(() => workers.close());
+    logger.info('workers started');
+  }
+  if (roles.includes('web')) {
+    const app = await buildApp({ ...ctx });
+    await listen(app, { host: env.host, port: env.port });
+    // Stop HTTP first so no new work arrives while workers drain.
+    stops.unshift(() => app.close());
+  }
+  shutdownOnSignals(logger, async () => {
+    for (const stop of stops) await stop();
+    await ctx.close();
+  });
+  await opts.afterStart?.(env, logger);
+  return { env, logger, ctx };
+}

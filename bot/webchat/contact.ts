@@ -1,0 +1,90 @@
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sha256 } from '../../core/hash.js';
+import { newSecret } from '../../core/tokens.js';
+import type { Db } from '../../db/client.js';
+import type { CardContext } from '../../db/queries/cards.js';
+import { channelContacts, messages, staffUsers } from '../../db/schema/index.js';
+import { upsertCardContact } from '../inbound.js';
+
+/**
+ * A web-chat "contact" is one browser on one card: a random device secret in a
+ * cookie scoped to that card's path, stored only as a hash. Someone else who
+ * finds the card gets their own, empty chat - never the youngster's messages.
+ */
+export const DEVICE_COOKIE = 'lj_chat';
+const ONE_YEAR_S = 365 * 24 * 3600;
+
+export function cardPath(token: string) {
+  return `/k/${token}`;
+}
+
+function deviceSecret(req: FastifyRequest): string | null {
+  const v = req.cookies[DEVICE_COOKIE];
+  return typeof v === 'string' && /^[A-Za-z0-9_-]{43}$/.test(v) ? v : null;
+}
+
+/** Returns the contact for this browser and card, creating both cookie and row when new. */
+export async function ensureDeviceContact(
+  db: Db,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  card: CardContext,
+  token: string,
+  secureCookies: boolean,
+) {
+  let secret = deviceSecret(req);
+  if (!secret) {
+    secret = newSecret(32);
+    reply.setCookie(DEVICE_COOKIE, secret, {
+      path: cardPath(token),
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookies,
+      maxAge: ONE_YEAR_S,
+    });
+  }
+  return upsertCardContact(db, { channel: 'web', externalId: sha256(secret), card });
+}
+
+/** The existing contact for this browser and card, or null (no cookie, or a cookie from another card). */
+export async function findDeviceContact(db: Db, req: FastifyRequest, card: CardContext) {
+  const secret = deviceSecret(req);
+  if (!secret) return null;
+  const rows = await db
+    .select({ id: channelContacts.id, cardId: channelContacts.cardId, optedOutAt: channelContacts.optedOutAt })
+    .from(channelContacts)
+    .where(and(eq(channelContacts.channel, 'web'), eq(channelContacts.externalId, sha256(secret))))
+    .limit(1);
+  const row = rows[0];
+  return row && row.cardId === card.cardId ? row : null;
+}
+
+export interface ChatMessageView {
+  id: string;
+  seq: number;
+  direction: 'in' | 'out';
+  body: string;
+  author: string | null;
+  createdAt: string;
+}
+
+/** What this browser may see: its own messages and the replies delivered to it. */
+export async function messagesForContact(db: Db, contactId: string, messageId?: string): Promise<ChatMessageView[]> {
+  const visible = or(eq(messages.direction, 'in'), inArray(messages.status, ['sent']));
+  const rows = await db
+    .select({
+      id: messages.id,
+      seq: messages.seq,
+      direction: messages.direction,
+      body: messages.body,
+      author: staffUsers.firstName,
+      createdAt: messages.createdAt,
+    })
+    .from(messages)
+    .leftJoin(staffUsers, eq(staffUsers.id, messages.authorStaffId))
+    .where(and(eq(messages.contactId, contactId), visible, messageId ? eq(messages.id, messageId) : undefined))
+    .orderBy(asc(messages.seq))
+    .limit(500);
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+}

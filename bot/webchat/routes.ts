@@ -1,0 +1,138 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { InputError } from '../../core/errors.js';
+import type { LiveBus } from '../../core/live-bus.js';
+import { MAX_MESSAGE_CHARS } from '../../core/message-text.js';
+import { isCardTokenShape } from '../../core/tokens.js';
+import type { Database } from '../../db/client.js';
+import { findCardByToken, type CardContext } from '../../db/queries/cards.js';
+import { recordEvent } from '../../db/queries/events.js';
+import { translator, type Language } from '../../templates/texts/index.js';
+import type { Inbound } from '../inbound.js';
+import { ensureDeviceContact, findDeviceContact, messagesForContact } from './contact.js';
+import { pickLanguage } from './language.js';
+
+export interface WebchatDeps {
+  database: Database;
+  inbound: Inbound;
+  liveBus: LiveBus;
+  secureCookies: boolean;
+}
+
+interface TokenParams {
+  token: string;
+}
+
+/**
+ * The web chat: the fallback behind every QR code, and the landing page that
+ * offers the messengers. Youngster-facing; no login, the card token is the key.
+ */
+export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) => {
+  const { db } = deps.database;
+
+  async function activeCard(token: string): Promise<CardContext | null> {
+    if (!isCardTokenShape(token)) return null;
+    const card = await findCardByToken(db, token);
+    return card && card.status === 'active' ? card : null;
+  }
+
+  function notFound(reply: FastifyReply, lang: Language) {
+    return reply.code(404).view('chat/not-found.eta', { t: translator(lang), lang });
+  }
+
+  function pageVars(card: CardContext, lang: Language) {
+    const vars = { coach: card.coachFirstName ?? '', municipality: card.municipalityName };
+    return { t: translator(lang, vars), lang, hasCoach: card.coachFirstName !== null };
+  }
+
+  app.get<{ Params: TokenParams }>('/k/:token', async (req, reply) => {
+    const lang = pickLanguage(req);
+    const card = await activeCard(req.params.token);
+    if (!card) return notFound(reply, lang);
+    // A scan is counted for monitoring; no IP address or user agent is kept.
+    await recordEvent(db, {
+      type: 'card.scanned',
+      municipalityId: card.municipalityId,
+      subject: card.monitoringKey,
+    });
+    reply.header('cache-control', 'no-store');
+    return reply.view('chat/landing.eta', { ...pageVars(card, lang), token: req.params.token });
+  });
+
+  app.get<{ Params: TokenParams }>('/k/:token/chat', async (req, reply) => {
+    const lang = pickLanguage(req);
+    const card = await activeCard(req.params.token);
+    if (!card) return notFound(reply, lang);
+    await ensureDeviceContact(db, req, reply, card, req.params.token, deps.secureCookies);
+    reply.header('cache-control', 'no-store');
+    return reply.view('chat/chat.eta', { ...pageVars(card, lang), token: req.params.token, maxChars: MAX_MESSAGE_CHARS });
+  });
+
+  app.get<{ Params: TokenParams }>('/k/:token/messages', async (req, reply) => {
+    const card = await activeCard(req.params.token);
+    if (!card) return reply.code(404).send({ error: 'unknown_card' });
+    const contact = await findDeviceContact(db, req, card);
+    reply.header('cache-control', 'no-store');
+    return { messages: contact ? await messagesForContact(db, contact.id) : [] };
+  });
+
+  app.post<{ Params: TokenParams; Body: { text?: unknown; clientId?: unknown } }>(
+    '/k/:token/messages',
+    {
+      bodyLimit: 64 * 1024,
+      schema: {
+        body: {
+          type: 'object',
+          required: ['text'],
+          properties: {
+            text: { type: 'string' },
+            clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!req.headers['content-type']?.startsWith('application/json')) {
+        // Only our own page posts JSON; a cross-site form cannot (and SameSite keeps the cookie home).
+        throw new InputError('Expected application/json', 'bad_content_type', 415);
+      }
+      const card = await activeCard(req.params.token);
+      if (!card) return reply.code(404).send({ error: 'unknown_card' });
+      const contact = await findDeviceContact(db, req, card);
+      if (!contact) return reply.code(409).send({ error: 'no_chat_session', message: 'Open the chat page first' });
+      if (contact.optedOutAt) return reply.code(410).send({ error: 'opted_out' });
+      const clientId = typeof req.body.clientId === 'string' ? req.body.clientId : null;
+      const result = await deps.inbound.receive({
+        channel: 'web',
+        contactId: contact.id,
+        externalId: clientId,
+        text: req.body.text,
+      });
+      const [view] = await messagesForContact(db, contact.id, result.messageId);
+      return reply.code(result.duplicate ? 200 : 201).send({ message: view, duplicate: result.duplicate });
+    },
+  );
+
+  app.get<{ Params: TokenParams }>('/k/:token/events', { sse: 'only' }, async (req, reply) => {
+    const card = await activeCard(req.params.token);
+    const contact = card ? await findDeviceContact(db, req, card) : null;
+    if (!contact) {
+      await reply.sse.send({ event: 'gone', data: {} });
+      return;
+    }
+    reply.header('cache-control', 'no-store');
+    reply.sse.keepAlive();
+    const off = deps.liveBus.onWebchat(contact.id, (signal) => {
+      void (async () => {
+        const [view] = await messagesForContact(db, contact.id, signal.messageId);
+        if (view && reply.sse.isConnected) await reply.sse.send({ id: String(view.seq), event: 'message', data: view });
+      })().catch((err: unknown) => req.log.warn({ err }, 'webchat live push failed'));
+    });
+    reply.sse.onClose(off);
+    await reply.sse.send({ event: 'ready', data: {} });
+  });
+
+  app.get('/privacy', async (req, reply) => {
+    const lang = pickLanguage(req);
+    return reply.view('chat/privacy.eta', { t: translator(lang), lang });
+  });
+};

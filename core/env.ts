@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * The one place that reads configuration. Entry points call `loadEnv(process.env)`
+ * once and pass the result down; tests pass their own object.
+ */
+const DEV_SECRET = 'lijntje-demo-secret-do-not-use-in-production-0000';
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    APP_ENV: z.enum(['production', 'demo', 'test']).default('production'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/lijntje'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'QUEUE_PREFIX may only hold a-z, 0-9 and -')
+      .default('lijntje'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: booleanString.default(false),
+  })
+  .transform((e, ctx) => {
+    if (e.APP_ENV === 'production' && !e.SECRET_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'SECRET_KEY is required when APP_ENV=production' });
+      return z.NEVER;
+    }
+    const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+    return {
+      appEnv: e.APP_ENV,
+      databaseUrl: e.DATABASE_URL,
+      redisUrl: e.REDIS_URL,
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl,
+      // Cookies get the Secure flag whenever the public address is https (TLS usually ends at a proxy).
+      secureCookies: publicUrl.startsWith('https://'),
+      secretKey: e.SECRET_KEY ?? DEV_SECRET,
+      queuePrefix: e.QUEUE_PREFIX,
+      logLevel: e.LOG_LEVEL,
+      trustProxy: e.TRUST_PROXY,
+    };
+  });
+
+export type Env = z.output<typeof schema>;
+
+/**
+ * `source` defaults to the process environment; `defaults` fill what it leaves
+ * unset (the demo entry point defaults APP_ENV to demo this way).
+ */
+export function loadEnv(
+  source: Record<string, string | undefined> = process.env,
+  defaults: Record<string, string> = {},
+): Env {
+  // Empty strings (e.g. `PUBLIC_URL=` in a compose file) mean "not set".
+  const set = (o: Record<string, string | undefined>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = { ...set(defaults), ...set(source) };
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

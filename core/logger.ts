@@ -1,0 +1,44 @@
+import { pino, type Logger } from 'pino';
+
+/**
+ * Logs must never carry personal data. Besides not logging it in the first place,
+ * these paths are redacted as a safety net (request bodies, cookies, message text).
+ */
+const REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'res.headers["set-cookie"]',
+  'body',
+  'text',
+  'password',
+  '*.body',
+  '*.text',
+  '*.password',
+];
+
+/** Card links are bearer keys to a youngster's chat: request logs show the route shape, never the token or query. */
+export function scrubUrl(url: string): string {
+  return url.replace(/\/k\/[^/?#]+/, '/k/:token').replace(/\?.*$/, '');
+}
+
+interface LoggableRequest {
+  method?: string;
+  url?: string;
+  id?: string;
+}
+
+export function createLogger(opts: { level: string; name?: string }): Logger {
+  return pino({
+    level: opts.level,
+    name: opts.name ?? 'lijntje',
+    redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: {
+      err: pino.stdSerializers.err,
+      // No headers, no remote address: nothing that identifies a youngster's device.
+      req: (req: LoggableRequest) => ({ id: req.id, method: req.method, url: req.url ? scrubUrl(req.url) : undefined }),
+    },
+  });
+}
+
+export type { Logger };

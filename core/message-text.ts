@@ -1,0 +1,32 @@
+import { InputError } from './errors.js';
+
+/** Telegram's own limit is 4096; staying under it keeps every channel able to carry a message. */
+export const MAX_MESSAGE_CHARS = 4000;
+
+// C0/C1 controls except tab and newline: PostgreSQL refuses NUL, the rest only garbles screens.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/**
+ * Normalises a chat message from anyone (youngster or staff) before it is stored.
+ * Bidi overrides and emoji are kept as written - they are rendered inert as text
+ * (the inbox isolates each message with dir="auto" / <bdi>); only what cannot be
+ * stored or shown at all is removed. Throws InputError for empty or oversized text.
+ */
+export function normaliseMessageText(raw: unknown): string {
+  if (typeof raw !== 'string') {
+    throw new InputError('Message text must be a string', 'message_not_text');
+  }
+  const text = raw
+    .toWellFormed() // lone surrogates would otherwise turn into U+FFFD somewhere less visible
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL, '')
+    .trim();
+  if (text.length === 0) {
+    throw new InputError('The message is empty', 'message_empty');
+  }
+  if (text.length > MAX_MESSAGE_CHARS) {
+    throw new InputError(`The message is longer than ${MAX_MESSAGE_CHARS} characters`, 'message_too_long', 413);
+  }
+  return text;
+}

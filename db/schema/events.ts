@@ -1,0 +1,36 @@
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Append-only, ANONYMOUS event log: what monitoring will count (scans, messages,
+ * routing, contact attempts, outflow). It holds no personal data and has no
+ * foreign keys into personal tables, so it survives a person's erasure:
+ * `subject` is the youngster's random monitoring key (unlinkable once the
+ * youngster row is gone), `data` holds only categories and ids, never text.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    type: text('type').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    municipalityId: uuid('municipality_id'),
+    subject: uuid('subject'),
+    conversationId: uuid('conversation_id'),
+    actorStaffId: uuid('actor_staff_id'),
+    data: jsonb('data').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+  },
+  (t) => [
+    index('events_type_time_idx').on(t.type, t.occurredAt),
+    index('events_conversation_idx').on(t.conversationId),
+  ],
+);
+
+export const EVENT_TYPES = [
+  'card.scanned',
+  'message.received',
+  'message.sent',
+  'message.failed',
+  'message.cancelled',
+  'conversation.routed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];

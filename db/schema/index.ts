@@ -1,0 +1,3 @@
+export * from './organisation.js';
+export * from './personal.js';
+export * from './events.js';

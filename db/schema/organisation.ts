@@ -1,0 +1,81 @@
+import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Organisation: who serves whom. No youngster data here. Staff accounts are
+ * personal data of employees, kept for as long as they work with Lijntje.
+ */
+
+export const regions = pgTable('regions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Each municipality is a separate data controller; every youngster belongs to exactly one. */
+export const municipalities = pgTable('municipalities', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  regionId: uuid('region_id').notNull().references(() => regions.id),
+  name: text('name').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A Doorstroompunt team; it serves one or more municipalities. */
+export const teams = pgTable('teams', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  regionId: uuid('region_id').notNull().references(() => regions.id),
+  name: text('name').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A municipality is served by one team at a time, so routing and scope are unambiguous. */
+export const teamMunicipalities = pgTable(
+  'team_municipalities',
+  {
+    teamId: uuid('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    municipalityId: uuid('municipality_id')
+      .notNull()
+      .unique()
+      .references(() => municipalities.id),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.municipalityId] })],
+);
+
+export const staffRole = pgEnum('staff_role', ['casemanager', 'coordinator', 'admin']);
+export type StaffRole = (typeof staffRole.enumValues)[number];
+
+export const staffUsers = pgTable(
+  'staff_users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: uuid('team_id').notNull().references(() => teams.id),
+    /** Stored lower-case; the login name. */
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    /** What youngsters see: "Je praat met de chat van Michelle". */
+    firstName: text('first_name').notNull(),
+    role: staffRole('role').notNull(),
+    /** argon2id; null until the account's invitation is accepted. */
+    passwordHash: text('password_hash'),
+    active: boolean('active').notNull().default(true),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('staff_users_team_idx').on(t.teamId)],
+);
+
+/** Server-side sessions so logout and deactivation take effect at once. Only a hash of the cookie is stored. */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    id: text('id').primaryKey(),
+    staffUserId: uuid('staff_user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('staff_sessions_user_idx').on(t.staffUserId), index('staff_sessions_expiry_idx').on(t.expiresAt)],
+);
+

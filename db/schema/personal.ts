@@ -1,0 +1,188 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { municipalities, staffUsers } from './organisation.js';
+
+/**
+ * PERSONAL DATA of youngsters. Everything in this file is about someone who never
+ * asked to be in a system. Every row hangs off `youngsters` (or, for someone who
+ * wrote without a card, off their `channel_contacts` row) with ON DELETE CASCADE,
+ * so erasing a person is one DELETE. Nothing outside this file may hold a
+ * youngster's name, address, message text or messenger id.
+ * Never a BSN: the municipality removes it before the list reaches us.
+ */
+
+export const youngsters = pgTable(
+  'youngsters',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    municipalityId: uuid('municipality_id')
+      .notNull()
+      .references(() => municipalities.id),
+    firstName: text('first_name').notNull(),
+    namePrefix: text('name_prefix'), // tussenvoegsel
+    lastName: text('last_name').notNull(),
+    street: text('street'),
+    houseNumber: text('house_number'),
+    postcode: text('postcode'),
+    city: text('city'),
+    birthDate: date('birth_date'),
+    /** datum_instroom: when they first appeared on the Jongeren in Beeld list. */
+    listInflowDate: date('list_inflow_date'),
+    newInflow: boolean('new_inflow').notNull().default(false),
+    kvkRegistered: boolean('kvk_registered').notNull().default(false),
+    knownToMunicipality: boolean('known_to_municipality').notNull().default(false),
+    /**
+     * Random key that anonymous monitoring events carry instead of this row's id.
+     * Once the row is erased, nothing links the events back to a person.
+     */
+    monitoringKey: uuid('monitoring_key').notNull().defaultRandom().unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('youngsters_municipality_idx').on(t.municipalityId)],
+);
+
+export const cardStatus = pgEnum('card_status', ['active', 'revoked']);
+
+export const cards = pgTable(
+  'cards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    youngsterId: uuid('youngster_id')
+      .notNull()
+      .references(() => youngsters.id, { onDelete: 'cascade' }),
+    /** Goes into the QR code: random, <= 64 chars of A-Za-z0-9_- (Telegram start payload). */
+    token: text('token').notNull().unique(),
+    casemanagerId: uuid('casemanager_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    status: cardStatus('status').notNull().default('active'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('cards_youngster_idx').on(t.youngsterId)],
+);
+
+export const channel = pgEnum('channel', ['web', 'telegram', 'whatsapp']);
+export type Channel = (typeof channel.enumValues)[number];
+
+/**
+ * One messenger identity (a browser, a Telegram chat, a WhatsApp JID). For the
+ * web chat the external id is a hash of the device cookie, never the cookie.
+ */
+export const channelContacts = pgTable(
+  'channel_contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: channel('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    youngsterId: uuid('youngster_id').references(() => youngsters.id, { onDelete: 'cascade' }),
+    /** Known even for someone who lost their card, once they name their municipality. */
+    municipalityId: uuid('municipality_id').references(() => municipalities.id),
+    cardId: uuid('card_id').references(() => cards.id, { onDelete: 'set null' }),
+    language: text('language').notNull().default('nl'),
+    /** Set once, never cleared: an opted-out contact is never sent anything again. */
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('channel_contacts_channel_external_uq').on(t.channel, t.externalId),
+    index('channel_contacts_youngster_idx').on(t.youngsterId),
+  ],
+);
+
+export const conversationStatus = pgEnum('conversation_status', ['open', 'waiting', 'closed']);
+
+/**
+ * One thread per youngster across channels; someone without a card gets a
+ * thread per contact (youngster_id null, contact_id set) until linked.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    municipalityId: uuid('municipality_id')
+      .notNull()
+      .references(() => municipalities.id),
+    youngsterId: uuid('youngster_id')
+      .unique()
+      .references(() => youngsters.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .unique()
+      .references(() => channelContacts.id, { onDelete: 'cascade' }),
+    assignedTo: uuid('assigned_to').references(() => staffUsers.id, { onDelete: 'set null' }),
+    status: conversationStatus('status').notNull().default('open'),
+    urgent: boolean('urgent').notNull().default(false),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('conversations_scope_idx').on(t.municipalityId, t.lastMessageAt),
+    index('conversations_assignee_idx').on(t.assignedTo, t.lastMessageAt),
+  ],
+);
+
+export const messageDirection = pgEnum('message_direction', ['in', 'out']);
+/**
+ * Inbound: received -> routed. Outbound (the outbox): queued -> sending -> sent,
+ * or failed (gave up) / cancelled (recipient opted out before it went).
+ */
+export const messageStatus = pgEnum('message_status', [
+  'received',
+  'routed',
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'cancelled',
+]);
+export type MessageStatus = (typeof messageStatus.enumValues)[number];
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Strict order within a conversation, independent of clock skew between processes. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** Who wrote it (in) or where it goes (out). */
+    contactId: uuid('contact_id').references(() => channelContacts.id, { onDelete: 'cascade' }),
+    channel: channel('channel').notNull(),
+    direction: messageDirection('direction').notNull(),
+    authorStaffId: uuid('author_staff_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    status: messageStatus('status').notNull(),
+    /** Platform or client id; inbound duplicates (retries, double submits) collide here. */
+    externalId: text('external_id'),
+    /** Staff client's idempotency key for a reply (double click, retried POST). */
+    clientRef: text('client_ref'),
+    attempts: bigint('attempts', { mode: 'number' }).notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.seq),
+    uniqueIndex('messages_contact_external_uq')
+      .on(t.contactId, t.direction, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    uniqueIndex('messages_conversation_client_ref_uq')
+      .on(t.conversationId, t.clientRef)
+      .where(sql`${t.clientRef} is not null`),
+    index('messages_outbox_idx')
+      .on(t.status, t.createdAt)
+      .where(sql`${t.status} in ('received', 'queued', 'sending')`),
+  ],
+);

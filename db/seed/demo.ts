@@ -1,0 +1,143 @@
+import { eq } from 'drizzle-orm';
+import { newCardToken } from '../../core/tokens.js';
+import type { Db } from '../client.js';
+import {
+  cards,
+  municipalities,
+  regions,
+  staffUsers,
+  teamMunicipalities,
+  teams,
+  youngsters,
+  type StaffRole,
+} from '../schema/index.js';
+
+/**
+ * A demo region shaped like Midden-Limburg: two Doorstroompunt teams, five
+ * municipalities, casemanagers, a coordinator and an admin per team, and a few
+ * (invented) youngsters with cards. Idempotent: a second run changes nothing.
+ */
+export const DEMO_REGION = 'Midden-Limburg (demo)';
+
+interface DemoStaff {
+  email: string;
+  name: string;
+  firstName: string;
+  role: StaffRole;
+}
+interface DemoYoungster {
+  firstName: string;
+  namePrefix?: string;
+  lastName: string;
+  street: string;
+  houseNumber: string;
+  postcode: string;
+  city: string;
+  birthDate: string;
+  municipality: string;
+  coachEmail: string;
+  kvk?: boolean;
+}
+
+const TEAMS: { name: string; municipalities: string[]; staff: DemoStaff[] }[] = [
+  {
+    name: 'Doorstroompunt West',
+    municipalities: ['Weert', 'Nederweert', 'Leudal'],
+    staff: [
+      { email: 'bram@west.demo', name: 'Bram Janssen', firstName: 'Bram', role: 'casemanager' },
+      { email: 'sanne@west.demo', name: 'Sanne Peeters', firstName: 'Sanne', role: 'casemanager' },
+      { email: 'ilse@west.demo', name: 'Ilse Coenen', firstName: 'Ilse', role: 'coordinator' },
+    ],
+  },
+  {
+    name: 'Doorstroompunt Oost',
+    municipalities: ['Roermond', 'Maasgouw'],
+    staff: [
+      { email: 'michelle@oost.demo', name: 'Michelle Smeets', firstName: 'Michelle', role: 'casemanager' },
+      { email: 'yusuf@oost.demo', name: 'Yusuf Demir', firstName: 'Yusuf', role: 'casemanager' },
+      { email: 'karin@oost.demo', name: 'Karin Hendriks', firstName: 'Karin', role: 'coordinator' },
+      { email: 'admin@oost.demo', name: 'Beheer Oost', firstName: 'Beheer', role: 'admin' },
+    ],
+  },
+];
+
+const YOUNGSTERS: DemoYoungster[] = [
+  { firstName: 'Sigfrid', lastName: 'Houben', street: 'Kapellerlaan', houseNumber: '12', postcode: '6041 AA', city: 'Roermond', birthDate: '2001-04-17', municipality: 'Roermond', coachEmail: 'michelle@oost.demo' },
+  { firstName: 'Noor', namePrefix: 'van', lastName: 'Dijk', street: 'Markt', houseNumber: '3b', postcode: '6041 EM', city: 'Roermond', birthDate: '2002-09-01', municipality: 'Roermond', coachEmail: 'yusuf@oost.demo' },
+  { firstName: 'Jayden', lastName: 'Maessen', street: 'Maasstraat', houseNumber: '40', postcode: '6051 CK', city: 'Maasbracht', birthDate: '2000-12-24', municipality: 'Maasgouw', coachEmail: 'michelle@oost.demo', kvk: true },
+  { firstName: 'Emre', lastName: 'Yilmaz', street: 'Emmasingel', houseNumber: '16', postcode: '6033 MM', city: 'Nederweert', birthDate: '2003-01-29', municipality: 'Nederweert', coachEmail: 'bram@west.demo' },
+  { firstName: 'Lotte', namePrefix: 'de', lastName: 'Vries', street: 'Wilhelminasingel', houseNumber: '88', postcode: '6001 GT', city: 'Weert', birthDate: '2001-07-05', municipality: 'Weert', coachEmail: 'sanne@west.demo' },
+  { firstName: 'Çağlar', lastName: 'Öztürk', street: 'Kerkstraat', houseNumber: '147', postcode: '6086 CK', city: 'Haelen', birthDate: '2003-07-17', municipality: 'Leudal', coachEmail: 'bram@west.demo' },
+];
+
+export interface DemoSummary {
+  logins: { email: string; name: string; role: StaffRole; team: string }[];
+  cards: { youngster: string; municipality: string; coach: string; token: string }[];
+}
+
+export async function seedDemo(db: Db, passwordHash: string): Promise<DemoSummary> {
+  await db.transaction(async (tx) => {
+    const existing = await tx.select().from(regions).where(eq(regions.name, DEMO_REGION)).limit(1);
+    if (existing[0]) return;
+    const [region] = await tx.insert(regions).values({ name: DEMO_REGION }).returning();
+    if (!region) throw new Error('region insert failed');
+    const municipalityIds = new Map<string, string>();
+    const staffIds = new Map<string, string>();
+    for (const team of TEAMS) {
+      const [t] = await tx.insert(teams).values({ regionId: region.id, name: team.name }).returning();
+      if (!t) throw new Error('team insert failed');
+      for (const name of team.municipalities) {
+        const [m] = await tx.insert(municipalities).values({ regionId: region.id, name }).returning();
+        if (!m) throw new Error('municipality insert failed');
+        municipalityIds.set(name, m.id);
+        await tx.insert(teamMunicipalities).values({ teamId: t.id, municipalityId: m.id });
+      }
+      for (const s of team.staff) {
+        const [u] = await tx.insert(staffUsers).values({ ...s, teamId: t.id, passwordHash }).returning();
+        if (!u) throw new Error('staff insert failed');
+        staffIds.set(s.email, u.id);
+      }
+    }
+    for (const y of YOUNGSTERS) {
+      const { municipality, coachEmail, kvk, ...person } = y;
+      const [row] = await tx
+        .insert(youngsters)
+        .values({
+          ...person,
+          municipalityId: municipalityIds.get(municipality)!,
+          listInflowDate: '2026-11-01',
+          newInflow: true,
+          kvkRegistered: kvk ?? false,
+        })
+        .returning();
+      if (!row) throw new Error('youngster insert failed');
+      await tx.insert(cards).values({ youngsterId: row.id, token: newCardToken(), casemanagerId: staffIds.get(coachEmail) });
+    }
+  });
+  return demoSummary(db);
+}
+
+export async function demoSummary(db: Db): Promise<DemoSummary> {
+  const logins = await db
+    .select({ email: staffUsers.email, name: staffUsers.name, role: staffUsers.role, team: teams.name })
+    .from(staffUsers)
+    .innerJoin(teams, eq(teams.id, staffUsers.teamId))
+    .innerJoin(regions, eq(regions.id, teams.regionId))
+    .where(eq(regions.name, DEMO_REGION))
+    .orderBy(teams.name, staffUsers.email);
+  const cardRows = await db
+    .select({
+      youngster: youngsters.firstName,
+      municipality: municipalities.name,
+      coach: staffUsers.firstName,
+      token: cards.token,
+    })
+    .from(cards)
+    .innerJoin(youngsters, eq(youngsters.id, cards.youngsterId))
+    .innerJoin(municipalities, eq(municipalities.id, youngsters.municipalityId))
+    .innerJoin(regions, eq(regions.id, municipalities.regionId))
+    .leftJoin(staffUsers, eq(staffUsers.id, cards.casemanagerId))
+    .where(eq(regions.name, DEMO_REGION))
+    .orderBy(municipalities.name, youngsters.firstName);
+  return { logins, cards: cardRows.map((c) => ({ ...c, coach: c.coach ?? '-' })) };
+}

@@ -1,0 +1,67 @@
+import { fastifySSE } from '@fastify/sse';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Env } from '../core/env.js';
+import type { LiveBus } from '../core/live-bus.js';
+import type { Logger } from '../core/logger.js';
+import type { Queues } from '../core/queues.js';
+import type { Database } from '../db/client.js';
+import { createInbound } from '../bot/inbound.js';
+import { webchatRoutes } from '../bot/webchat/routes.js';
+import { createLogin } from './domain/login.js';
+import { createReplies } from './domain/replies.js';
+import { authPlugin } from './plugins/auth.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { securityPlugin } from './plugins/security.js';
+import { viewsPlugin } from './plugins/views.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { inboxRoutes } from './routes/inbox.js';
+
+export interface AppDeps {
+  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy'>;
+  database: Database;
+  redis: Redis;
+  queues: Queues;
+  liveBus: LiveBus;
+  logger: Logger;
+}
+
+/**
+ * Builds the HTTP app - the staff web app and the youngster-facing HTTP
+ * channels - without listening, so tests can `inject()` or listen on port 0.
+ * Order: infrastructure plugins, then domain services, then routes.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: deps.env.trustProxy,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { allErrors: false, coerceTypes: false } },
+  });
+
+  // Infrastructure
+  await app.register(securityPlugin, { secretKey: deps.env.secretKey, secureCookies: deps.env.secureCookies });
+  await app.register(viewsPlugin, { cache: deps.env.appEnv === 'production' });
+  await app.register(fastifySSE, { heartbeatInterval: 25_000 });
+  await app.register(authPlugin, { database: deps.database });
+  registerErrorHandler(app);
+
+  // Domain
+  const inbound = createInbound({ database: deps.database, queues: deps.queues, logger: deps.logger });
+  const login = createLogin({ database: deps.database });
+  const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });
+
+  // Routes
+  await app.register(healthRoutes, { database: deps.database, redis: deps.redis });
+  await app.register(webchatRoutes, {
+    database: deps.database,
+    inbound,
+    liveBus: deps.liveBus,
+    secureCookies: deps.env.secureCookies,
+  });
+  await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies });
+  await app.register(inboxRoutes, { database: deps.database, replies, liveBus: deps.liveBus });
+
+  return app;
+}

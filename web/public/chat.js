@@ -1,0 +1,115 @@
+// Youngster web chat. Text is only ever inserted with textContent: nothing a
+// message contains can become markup or script.
+(function () {
+  'use strict';
+  var root = document.getElementById('chat');
+  if (!root) return;
+  var token = root.dataset.token;
+  var base = '/k/' + encodeURIComponent(token);
+  var thread = document.getElementById('thread');
+  var form = document.getElementById('compose');
+  var input = document.getElementById('text');
+  var button = document.getElementById('send');
+  var errorBox = document.getElementById('error');
+  var seen = new Set();
+
+  function fmtTime(iso) {
+    try {
+      return new Date(iso).toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' });
+    } catch (e) { return ''; }
+  }
+
+  function render(m) {
+    if (seen.has(m.id)) return;
+    seen.add(m.id);
+    var li = document.createElement('li');
+    li.className = 'yt-msg yt-msg-' + (m.direction === 'in' ? 'me' : 'coach');
+    li.dataset.message = m.id;
+    li.dataset.seq = String(m.seq);
+    var who = document.createElement('span');
+    who.className = 'yt-who';
+    who.textContent = m.direction === 'in' ? root.dataset.you : (m.author || '');
+    var body = document.createElement('p');
+    body.className = 'yt-body';
+    body.dir = 'auto';
+    body.textContent = m.body;
+    var time = document.createElement('time');
+    time.dateTime = m.createdAt;
+    time.textContent = fmtTime(m.createdAt);
+    li.append(who, body, time);
+    // Keep order by sequence even when a live push overtakes the history load.
+    var after = Array.prototype.find.call(thread.children, function (el) { return Number(el.dataset.seq) > m.seq; });
+    thread.insertBefore(li, after || null);
+    li.scrollIntoView({ block: 'end' });
+  }
+
+  function showError(text) {
+    errorBox.textContent = text;
+    errorBox.hidden = !text;
+  }
+
+  function loadHistory() {
+    return fetch(base + '/messages', { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : { messages: [] }; })
+      .then(function (data) { data.messages.forEach(render); })
+      .catch(function () {});
+  }
+
+  function newClientId() {
+    var a = new Uint8Array(16);
+    crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+  }
+
+  var pendingClientId = null;
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var text = input.value;
+    if (!text.trim()) { showError(root.dataset.errEmpty); return; }
+    // The same id is reused when a send is retried, so the server stores it once.
+    pendingClientId = pendingClientId || newClientId();
+    button.disabled = true;
+    showError('');
+    fetch(base + '/messages', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ text: text, clientId: pendingClientId }),
+    })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (data) {
+          if (r.ok && data.message) {
+            render(data.message);
+            input.value = '';
+            pendingClientId = null;
+            return;
+          }
+          // The text stays in the box: nothing the youngster wrote is lost.
+          if (data.error === 'message_too_long') showError(root.dataset.errLong);
+          else if (data.error === 'message_empty') showError(root.dataset.errEmpty);
+          else showError(root.dataset.errGeneric);
+          if (r.status === 400 || r.status === 413) pendingClientId = null;
+        });
+      })
+      .catch(function () { showError(root.dataset.errOffline); })
+      .finally(function () { button.disabled = false; input.focus(); });
+  });
+
+  input.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  function connect() {
+    var es = new EventSource(base + '/events');
+    es.addEventListener('ready', function () { loadHistory(); });
+    es.addEventListener('message', function (ev) {
+      try { render(JSON.parse(ev.data)); } catch (e) { /* ignore a malformed push; history reload covers it */ }
+    });
+    es.addEventListener('gone', function () { es.close(); });
+  }
+
+  loadHistory().then(connect);
+})();

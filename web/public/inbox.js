@@ -1,0 +1,129 @@
+// Staff inbox live updates. Text is only ever inserted with textContent.
+(function () {
+  'use strict';
+  var STATUS = { queued: 'in wachtrij', sending: 'wordt verstuurd', sent: 'verstuurd', failed: 'mislukt', cancelled: 'niet verstuurd' };
+  var list = document.getElementById('conversation-list');
+  var conv = document.getElementById('conversation');
+  var thread = document.getElementById('thread');
+  var inbox = document.getElementById('inbox');
+
+  function fmt(iso) {
+    return new Date(iso).toLocaleString('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' });
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function renderRow(c) {
+    var li = el('li', 'st-row' + (c.lastDirection === 'in' ? ' st-unanswered' : '') + (c.urgent ? ' st-urgent' : ''));
+    li.dataset.conversation = c.id;
+    var a = el('a');
+    a.href = '/inbox/c/' + c.id;
+    var name = el('span', 'st-row-name');
+    name.append(el('bdi', null, c.youngsterName || 'Onbekend (zonder kaart)'));
+    var preview = el('span', 'st-row-preview', c.lastPreview || '');
+    preview.dir = 'auto';
+    var time = el('time', 'st-row-time', fmt(c.lastMessageAt));
+    time.dateTime = c.lastMessageAt;
+    a.append(name, el('span', 'st-row-meta', c.municipalityName + ' · ' + (c.assigneeName || 'niet toegewezen')), preview, time);
+    li.append(a);
+    return li;
+  }
+
+  function upsertRow(c) {
+    if (!list) return;
+    if (inbox && inbox.dataset.view === 'mine' && c.assignedTo !== inbox.dataset.me) return;
+    var old = list.querySelector('[data-conversation="' + c.id + '"]');
+    if (old) old.remove();
+    var row = renderRow(c);
+    row.classList.add('st-new');
+    list.prepend(row);
+    var empty = document.getElementById('empty');
+    if (empty) empty.hidden = true;
+  }
+
+  function renderMessage(m) {
+    var li = el('li', 'st-msg st-msg-' + m.direction);
+    li.dataset.message = m.id;
+    li.dataset.seq = String(m.seq);
+    var body = el('div', 'st-msg-body', m.body);
+    body.dir = 'auto';
+    var meta = el('div', 'st-msg-meta');
+    meta.append(el('span', 'st-badge', m.channel), document.createTextNode(' ' + (m.direction === 'out' ? (m.authorName || '') : '') + ' '));
+    var time = el('time', null, fmt(m.createdAt));
+    time.dateTime = m.createdAt;
+    meta.append(time);
+    if (m.direction === 'out') {
+      var st = el('span', 'st-status', STATUS[m.status] || m.status);
+      st.dataset.status = m.status;
+      meta.append(document.createTextNode(' '), st);
+    }
+    li.append(body, meta);
+    return li;
+  }
+
+  function upsertMessage(m) {
+    if (!thread || !conv || m.conversationId !== conv.dataset.conversation) return;
+    var existing = thread.querySelector('[data-message="' + m.id + '"]');
+    var fresh = renderMessage(m);
+    if (existing) { existing.replaceWith(fresh); return; }
+    var after = Array.prototype.find.call(thread.children, function (e) { return Number(e.dataset.seq) > m.seq; });
+    thread.insertBefore(fresh, after || null);
+    fresh.scrollIntoView({ block: 'end' });
+  }
+
+  var es = new EventSource('/inbox/events');
+  es.addEventListener('inbox', function (ev) {
+    var data;
+    try { data = JSON.parse(ev.data); } catch (e) { return; }
+    if (data.conversation) upsertRow(data.conversation);
+    if (data.message) upsertMessage(data.message);
+  });
+
+  // Reply without reload; the form still works without JavaScript.
+  var form = document.getElementById('reply');
+  if (form) {
+    var clientId = null;
+    var errorBox = document.getElementById('reply-error');
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var textarea = form.querySelector('textarea');
+      var text = textarea.value;
+      if (!text.trim()) return;
+      clientId = clientId || (crypto.randomUUID ? crypto.randomUUID().replace(/-/g, '') : String(Date.now()) + 'abcdefgh');
+      var button = form.querySelector('button');
+      button.disabled = true;
+      errorBox.hidden = true;
+      fetch(form.action, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': form.querySelector('[name=_csrf]').value },
+        body: JSON.stringify({ text: text, clientId: clientId }),
+      })
+        .then(function (r) {
+          return r.json().catch(function () { return {}; }).then(function (data) {
+            if (r.ok && data.message) {
+              upsertMessage(data.message);
+              textarea.value = '';
+              clientId = null;
+            } else {
+              errorBox.textContent = data.message || 'Versturen lukte niet. Je tekst staat er nog.';
+              errorBox.hidden = false;
+            }
+          });
+        })
+        .catch(function () {
+          errorBox.textContent = 'Geen verbinding. Je tekst staat er nog; probeer het zo opnieuw.';
+          errorBox.hidden = false;
+        })
+        .finally(function () { button.disabled = false; });
+    });
+    form.querySelector('textarea').addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit(); }
+    });
+  }
+})();

@@ -1,0 +1,106 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../core/errors.js';
+import type { LiveBus } from '../../core/live-bus.js';
+import { MAX_MESSAGE_CHARS } from '../../core/message-text.js';
+import type { Database } from '../../db/client.js';
+import { getConversationInScope, getMessageInScope, listInbox, listThread } from '../../db/queries/conversations.js';
+import type { StaffPrincipal } from '../../db/queries/staff.js';
+import type { Replies } from '../domain/replies.js';
+import { requireStaff } from '../plugins/auth.js';
+
+export interface InboxDeps {
+  database: Database;
+  replies: Replies;
+  liveBus: LiveBus;
+}
+
+const uuidParam = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', format: 'uuid' } },
+} as const;
+
+function staffOf(req: FastifyRequest): StaffPrincipal {
+  if (!req.staff) throw new Error('requireStaff must run before this handler');
+  return req.staff;
+}
+
+/** The casemanager's inbox. Every query takes the viewer's municipality scope. */
+export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
+  const { db } = deps.database;
+  app.addHook('preHandler', requireStaff);
+
+  app.get<{ Querystring: { view?: string } }>('/inbox', async (req, reply) => {
+    const staff = staffOf(req);
+    const view = req.query.view === 'team' ? 'team' : 'mine';
+    const items = await listInbox(db, {
+      municipalityIds: staff.municipalityIds,
+      assignedTo: view === 'mine' ? staff.id : undefined,
+    });
+    reply.header('cache-control', 'no-store');
+    return reply.view('staff/inbox.eta', { staff, items, view, csrf: reply.generateCsrf() });
+  });
+
+  app.get<{ Params: { id: string } }>('/inbox/c/:id', { schema: { params: uuidParam } }, async (req, reply) => {
+    const staff = staffOf(req);
+    const conversation = await getConversationInScope(db, req.params.id, staff.municipalityIds);
+    if (!conversation) throw new NotFoundError('conversation');
+    const thread = await listThread(db, conversation.id);
+    reply.header('cache-control', 'no-store');
+    return reply.view('staff/conversation.eta', {
+      staff,
+      conversation,
+      thread,
+      csrf: reply.generateCsrf(),
+      maxChars: MAX_MESSAGE_CHARS,
+      error: null,
+    });
+  });
+
+  app.post<{ Params: { id: string }; Body: { text?: unknown; clientId?: string } }>(
+    '/inbox/c/:id/replies',
+    {
+      preHandler: app.csrfProtection,
+      bodyLimit: 64 * 1024,
+      schema: {
+        params: uuidParam,
+        body: {
+          type: 'object',
+          required: ['text'],
+          properties: {
+            text: { type: 'string' },
+            clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
+            _csrf: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const staff = staffOf(req);
+      const result = await deps.replies.send(staff, req.params.id, req.body.text, req.body.clientId ?? null);
+      if (req.headers['content-type']?.startsWith('application/json')) {
+        const message = await getMessageInScope(db, result.messageId, staff.municipalityIds);
+        return reply.code(result.duplicate ? 200 : 201).send({ message, duplicate: result.duplicate });
+      }
+      return reply.redirect(`/inbox/c/${req.params.id}`, 303);
+    },
+  );
+
+  /** Live updates: a signal from a worker becomes a scoped re-read, never a forwarded payload. */
+  app.get('/inbox/events', { sse: 'only' }, async (req, reply) => {
+    const staff = staffOf(req);
+    reply.header('cache-control', 'no-store');
+    reply.sse.keepAlive();
+    const off = deps.liveBus.onInbox((signal) => {
+      if (!staff.municipalityIds.includes(signal.municipalityId)) return;
+      void (async () => {
+        const conversation = await getConversationInScope(db, signal.conversationId, staff.municipalityIds);
+        const message = signal.messageId ? await getMessageInScope(db, signal.messageId, staff.municipalityIds) : null;
+        if (!conversation || !reply.sse.isConnected) return;
+        await reply.sse.send({ event: 'inbox', data: { conversation, message, forMe: conversation.assignedTo === staff.id } });
+      })().catch((err: unknown) => req.log.warn({ err }, 'inbox live push failed'));
+    });
+    reply.sse.onClose(off);
+    await reply.sse.send({ event: 'ready', data: {} });
+  });
+};
