@@ -20,6 +20,8 @@ export interface SendResult {
 export interface ChannelSender {
   readonly channel: ChannelName;
   send(envelope: OutboundEnvelope): Promise<SendResult>;
+  /** Runs once the row is marked sent (e.g. to wake a live view that re-reads it); failures are only logged. */
+  afterSent?(envelope: OutboundEnvelope): Promise<void>;
 }
 
 /**

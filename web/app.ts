@@ -11,12 +11,23 @@ import { webchatRoutes } from '../bot/webchat/routes.js';
 import { createLogin } from './domain/login.js';
 import { createReplies } from './domain/replies.js';
 import { authPlugin } from './plugins/auth.js';
+import { liveStreamsPlugin } from './plugins/live-streams.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { securityPlugin } from './plugins/security.js';
 import { viewsPlugin } from './plugins/views.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: { method: string; url: string; public: boolean }[];
+  }
+  interface FastifyContextConfig {
+    /** Marks a route that needs no staff login (youngster pages, login, health). Everything else must. */
+    public?: boolean;
+  }
+}
 
 export interface AppDeps {
   env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy'>;
@@ -37,13 +48,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.env.trustProxy,
     bodyLimit: 256 * 1024,
+    // Mistyped or mangled card links must reach the friendly "link does not work" page, not a bare 414.
+    routerOptions: { maxParamLength: 512 },
     ajv: { customOptions: { allErrors: false, coerceTypes: false } },
+  });
+
+  // Every registered route, for the access-control test that walks them all.
+  const routeTable: { method: string; url: string; public: boolean }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeTable.push({ method, url: route.url, public: route.config?.public === true });
+    }
   });
 
   // Infrastructure
   await app.register(securityPlugin, { secretKey: deps.env.secretKey, secureCookies: deps.env.secureCookies });
   await app.register(viewsPlugin, { cache: deps.env.appEnv === 'production' });
   await app.register(fastifySSE, { heartbeatInterval: 25_000 });
+  await app.register(liveStreamsPlugin);
   await app.register(authPlugin, { database: deps.database });
   registerErrorHandler(app);
 

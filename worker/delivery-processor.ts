@@ -76,12 +76,13 @@ export function createDeliveryProcessor(deps: {
     const sender = deps.senders[claimed.channel];
     try {
       if (!sender) throw new PermanentSendError(`no sender configured for ${claimed.channel}`, 'channel_unavailable');
-      const result = await sender.send({
+      const envelope = {
         messageId,
         contactId: claimed.contactId,
         externalContactId: target.externalId,
         body: claimed.body,
-      });
+      };
+      const result = await sender.send(envelope);
       await db
         .update(messages)
         .set({ status: 'sent', sentAt: sql`now()`, externalId: result.externalId, lastError: null })
@@ -94,6 +95,7 @@ export function createDeliveryProcessor(deps: {
         data: { channel: claimed.channel },
       });
       await deps.liveBus.publishInbox({ ...signal, municipalityId: target.municipalityId });
+      await sender.afterSent?.(envelope).catch((err: unknown) => deps.logger.warn({ err, messageId }, 'afterSent failed'));
       return { sent: true };
     } catch (err) {
       if (err instanceof RateLimitedError) {

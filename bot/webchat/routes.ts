@@ -28,6 +28,8 @@ interface TokenParams {
  */
 export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) => {
   const { db } = deps.database;
+  // Youngster-facing: no staff login; the card token (and the device cookie) is the key.
+  const open = { public: true };
 
   async function activeCard(token: string): Promise<CardContext | null> {
     if (!isCardTokenShape(token)) return null;
@@ -44,7 +46,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     return { t: translator(lang, vars), lang, hasCoach: card.coachFirstName !== null };
   }
 
-  app.get<{ Params: TokenParams }>('/k/:token', async (req, reply) => {
+  app.get<{ Params: TokenParams }>('/k/:token', { config: open }, async (req, reply) => {
     const lang = pickLanguage(req);
     const card = await activeCard(req.params.token);
     if (!card) return notFound(reply, lang);
@@ -58,7 +60,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     return reply.view('chat/landing.eta', { ...pageVars(card, lang), token: req.params.token });
   });
 
-  app.get<{ Params: TokenParams }>('/k/:token/chat', async (req, reply) => {
+  app.get<{ Params: TokenParams }>('/k/:token/chat', { config: open }, async (req, reply) => {
     const lang = pickLanguage(req);
     const card = await activeCard(req.params.token);
     if (!card) return notFound(reply, lang);
@@ -67,7 +69,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     return reply.view('chat/chat.eta', { ...pageVars(card, lang), token: req.params.token, maxChars: MAX_MESSAGE_CHARS });
   });
 
-  app.get<{ Params: TokenParams }>('/k/:token/messages', async (req, reply) => {
+  app.get<{ Params: TokenParams }>('/k/:token/messages', { config: open }, async (req, reply) => {
     const card = await activeCard(req.params.token);
     if (!card) return reply.code(404).send({ error: 'unknown_card' });
     const contact = await findDeviceContact(db, req, card);
@@ -78,6 +80,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
   app.post<{ Params: TokenParams; Body: { text?: unknown; clientId?: unknown } }>(
     '/k/:token/messages',
     {
+      config: open,
       bodyLimit: 64 * 1024,
       schema: {
         body: {
@@ -112,7 +115,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     },
   );
 
-  app.get<{ Params: TokenParams }>('/k/:token/events', { sse: 'only' }, async (req, reply) => {
+  app.get<{ Params: TokenParams }>('/k/:token/events', { sse: 'only', config: open }, async (req, reply) => {
     const card = await activeCard(req.params.token);
     const contact = card ? await findDeviceContact(db, req, card) : null;
     if (!contact) {
@@ -127,11 +130,11 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
         if (view && reply.sse.isConnected) await reply.sse.send({ id: String(view.seq), event: 'message', data: view });
       })().catch((err: unknown) => req.log.warn({ err }, 'webchat live push failed'));
     });
-    reply.sse.onClose(off);
+    app.trackStream(reply, off);
     await reply.sse.send({ event: 'ready', data: {} });
   });
 
-  app.get('/privacy', async (req, reply) => {
+  app.get('/privacy', { config: open }, async (req, reply) => {
     const lang = pickLanguage(req);
     return reply.view('chat/privacy.eta', { t: translator(lang), lang });
   });

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, InputError, NotFoundError } from '../../core/errors.js';
+import { translator } from '../../templates/texts/index.js';
+import { pickLanguage } from '../../bot/webchat/language.js';
 
 interface Classified {
   status: number;
@@ -48,5 +50,10 @@ function wantsJson(req: FastifyRequest) {
 function sendError(req: FastifyRequest, reply: FastifyReply, c: Classified) {
   reply.code(c.status);
   if (wantsJson(req)) return reply.send({ error: c.code, message: c.message });
+  if (req.url.startsWith('/k/')) {
+    // A youngster never sees a technical error page: same calm text as for an unknown card.
+    const lang = pickLanguage(req);
+    return reply.view('chat/not-found.eta', { t: translator(lang), lang });
+  }
   return reply.view('staff/error.eta', { status: c.status, message: c.message, staff: null });
 }

@@ -8,9 +8,9 @@ function safeNext(next: unknown): string {
 }
 
 export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boolean }> = async (app, deps) => {
-  app.get('/', async (req, reply) => reply.redirect(req.staff ? '/inbox' : '/login', 303));
+  app.get('/', { config: { public: true } }, async (req, reply) => reply.redirect(req.staff ? '/inbox' : '/login', 303));
 
-  app.get<{ Querystring: { next?: string } }>('/login', async (req, reply) => {
+  app.get<{ Querystring: { next?: string } }>('/login', { config: { public: true } }, async (req, reply) => {
     if (req.staff) return reply.redirect(safeNext(req.query.next), 303);
     return reply.view('staff/login.eta', {
       csrf: reply.generateCsrf(),
@@ -23,6 +23,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
   app.post<{ Body: { email?: string; password?: string; next?: string } }>(
     '/login',
     {
+      config: { public: true },
       preHandler: app.csrfProtection,
       schema: {
         body: {
@@ -62,7 +63,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
     },
   );
 
-  app.post('/logout', { preHandler: app.csrfProtection }, async (req, reply) => {
+  app.post('/logout', { config: { public: true }, preHandler: app.csrfProtection }, async (req, reply) => {
     const sid = req.cookies[SESSION_COOKIE];
     if (typeof sid === 'string') await deps.login.logout(sid);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

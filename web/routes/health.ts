@@ -21,7 +21,7 @@ async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
 
 /** For load balancers and compose health checks: 200 when db and redis answer, else 503. */
 export const healthRoutes: FastifyPluginAsync<{ database: Database; redis: Redis }> = async (app, deps) => {
-  app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
+  app.get('/healthz', { logLevel: 'warn', config: { public: true } }, async (_req, reply) => {
     const [db, redis] = await Promise.all([
       probe(() => deps.database.sql`select 1`),
       probe(() => deps.redis.ping()),

@@ -100,7 +100,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
         await reply.sse.send({ event: 'inbox', data: { conversation, message, forMe: conversation.assignedTo === staff.id } });
       })().catch((err: unknown) => req.log.warn({ err }, 'inbox live push failed'));
     });
-    reply.sse.onClose(off);
+    app.trackStream(reply, off);
     await reply.sse.send({ event: 'ready', data: {} });
   });
 };

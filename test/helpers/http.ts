@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { PASSWORD } from './fixtures.js';
+
+/** Collects Set-Cookie headers into one Cookie header value. */
+export function cookieJar() {
+  const jar = new Map<string, string>();
+  return {
+    take(setCookie: string | string[] | undefined) {
+      for (const c of [setCookie ?? []].flat()) {
+        const [pair] = c.split(';');
+        const i = pair!.indexOf('=');
+        const name = pair!.slice(0, i);
+        const value = pair!.slice(i + 1);
+        if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) jar.delete(name);
+        else jar.set(name, value);
+      }
+    },
+    header() {
+      return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    },
+    get(name: string) {
+      return jar.get(name);
+    },
+  };
+}
+
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no csrf token in page');
+  return m[1]!;
+}
+
+/** Logs in through the real form (CSRF included) and returns what a browser would hold. */
+export async function login(app: FastifyInstance, email: string, password = PASSWORD) {
+  const jar = cookieJar();
+  const page = await app.inject({ method: 'GET', url: '/login', headers: { accept: 'text/html' } });
+  jar.take(page.headers['set-cookie']);
+  const csrf = csrfFrom(page.body);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    payload: new URLSearchParams({ email, password, _csrf: csrf, next: '/inbox' }).toString(),
+  });
+  jar.take(res.headers['set-cookie']);
+  // A page rendered after login carries the token bound to this browser's CSRF secret.
+  const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: { cookie: jar.header(), accept: 'text/html' } });
+  return { status: res.statusCode, location: res.headers.location, jar, cookie: jar.header(), csrf: inbox.statusCode === 200 ? csrfFrom(inbox.body) : csrf };
+}
+
+/** Opens a card's chat page like a phone would and returns the device cookie. */
+export async function openChat(app: FastifyInstance, token: string) {
+  const jar = cookieJar();
+  const res = await app.inject({ method: 'GET', url: `/k/${token}/chat`, headers: { accept: 'text/html' } });
+  jar.take(res.headers['set-cookie']);
+  return { status: res.statusCode, body: res.body, jar, cookie: jar.header() };
+}
+
+export async function postChat(app: FastifyInstance, token: string, cookie: string, body: unknown) {
+  return app.inject({
+    method: 'POST',
+    url: `/k/${token}/messages`,
+    headers: { cookie, 'content-type': 'application/json', accept: 'application/json' },
+    payload: JSON.stringify(body),
+  });
+}
+
+export async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { createContext, type Context } from '../../bin/context.js';
+import { createWebSender } from '../../bot/channels/web-sender.js';
+import type { Env } from '../../core/env.js';
+import { createLogger } from '../../core/logger.js';
+import { buildApp } from '../../web/app.js';
+import { startWorkers, type Workers } from '../../worker/workers.js';
+import { TEMPLATE_DB, TEST_PG_BASE, dbUrl, testEnv } from './test-env.js';
+
+export interface Isolated {
+  env: Env;
+  ctx: Context;
+  dbName: string;
+  destroy(): Promise<void>;
+}
+
+/** A fresh database (cloned from the migrated template) and a random queue prefix for one test file. */
+export async function isolated(overrides: Record<string, string> = {}): Promise<Isolated> {
+  const suffix = randomBytes(5).toString('hex');
+  const dbName = `lijntje_t_${suffix}`;
+  const admin = postgres(TEST_PG_BASE, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${dbName} template ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const env = testEnv({ DATABASE_URL: dbUrl(dbName), QUEUE_PREFIX: `t-${suffix}`, ...overrides });
+  const ctx = await createContext(env, createLogger({ level: env.logLevel }));
+  return {
+    env,
+    ctx,
+    dbName,
+    async destroy() {
+      await ctx.queues.inbound.obliterate({ force: true }).catch(() => {});
+      await ctx.queues.outbound.obliterate({ force: true }).catch(() => {});
+      await ctx.close();
+      const a = postgres(TEST_PG_BASE, { max: 1, onnotice: () => {} });
+      try {
+        await a.unsafe(`drop database if exists ${dbName} with (force)`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}
+
+/** The HTTP app on a random loopback port, with the real workers running against the same Redis prefix. */
+export async function runningStack(iso: Isolated, opts: { workers?: boolean } = {}) {
+  const app = await buildApp({ ...iso.ctx });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  let workers: Workers | undefined;
+  if (opts.workers !== false) {
+    workers = startWorkers({
+      database: iso.ctx.database,
+      liveBus: iso.ctx.liveBus,
+      senders: { web: createWebSender({ liveBus: iso.ctx.liveBus }) },
+      logger: iso.ctx.logger,
+      connection: iso.ctx.workerConnection(),
+      prefix: iso.env.queuePrefix,
+    });
+  }
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    workers,
+    async close() {
+      await app.close();
+      await workers?.close();
+    },
+  };
+}

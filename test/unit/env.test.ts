@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { loadEnv } from '../../core/env.js';
+import { ConfigError } from '../../core/errors.js';
+
+describe('loadEnv', () => {
+  it('has working defaults for demo and test', () => {
+    const env = loadEnv({ APP_ENV: 'demo' });
+    expect(env.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/lijntje');
+    expect(env.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(env.port).toBe(3000);
+    expect(env.publicUrl).toBe('http://localhost:3000');
+    expect(env.secureCookies).toBe(false);
+  });
+
+  it('requires SECRET_KEY in production', () => {
+    expect(() => loadEnv({})).toThrow(ConfigError);
+    expect(() => loadEnv({})).toThrow(/SECRET_KEY/);
+    expect(loadEnv({ SECRET_KEY: 'x'.repeat(40) }).appEnv).toBe('production');
+  });
+
+  it('names every invalid setting in one message', () => {
+    try {
+      loadEnv({ APP_ENV: 'test', PORT: 'eighty', DATABASE_URL: 'mysql://x', SECRET_KEY: 'short' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      expect(msg).toMatch(/PORT/);
+      expect(msg).toMatch(/DATABASE_URL/);
+      expect(msg).toMatch(/SECRET_KEY/);
+    }
+  });
+
+  it('treats empty values as unset and turns on Secure cookies behind https', () => {
+    const env = loadEnv({ APP_ENV: 'test', PUBLIC_URL: 'https://lijntje.example.nl/', PORT: '' });
+    expect(env.publicUrl).toBe('https://lijntje.example.nl');
+    expect(env.secureCookies).toBe(true);
+    expect(env.port).toBe(3000);
+  });
+
+  it('lets defaults fill only what the source leaves unset', () => {
+    expect(loadEnv({}, { APP_ENV: 'demo' }).appEnv).toBe('demo');
+    expect(loadEnv({ APP_ENV: 'test' }, { APP_ENV: 'demo' }).appEnv).toBe('test');
+  });
+});
