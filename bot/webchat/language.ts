@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { isLanguage, type Language } from '../../templates/texts/index.js';
 
-/** ?lang= wins (the switch link on every page), then the browser's preference, then Dutch. */
+/**
+ * Dutch first, English when the youngster taps the switch (?lang=en, carried on
+ * every link). The browser's Accept-Language is deliberately not used: many
+ * Dutch youngsters run their phone in English, and the card they hold is Dutch.
+ */
 export function pickLanguage(req: FastifyRequest): Language {
   const q = (req.query as { lang?: unknown } | undefined)?.lang;
-  if (isLanguage(q)) return q;
-  const accept = req.headers['accept-language'] ?? '';
-  const first = accept.split(',')[0]?.trim().slice(0, 2).toLowerCase();
-  return first === 'en' ? 'en' : 'nl';
+  return isLanguage(q) ? q : 'nl';
 }

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { sha256 } from '../../core/hash.js';
 import type { Database } from '../../db/client.js';
@@ -27,7 +27,7 @@ export const authPlugin = fp<{ database: Database }>(
 );
 
 /** Guard for every staff route: HTML requests go to the login page, API calls get 401. */
-export const requireStaff: preHandlerAsyncHookHandler = async (req: FastifyRequest, reply: FastifyReply) => {
+export const requireStaff: onRequestAsyncHookHandler = async (req: FastifyRequest, reply: FastifyReply) => {
   if (req.staff) return;
   const accept = req.headers.accept ?? '';
   if (req.method === 'GET' && accept.includes('text/html')) {

@@ -28,7 +28,8 @@ function staffOf(req: FastifyRequest): StaffPrincipal {
 /** The casemanager's inbox. Every query takes the viewer's municipality scope. */
 export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
   const { db } = deps.database;
-  app.addHook('preHandler', requireStaff);
+  // onRequest: an anonymous caller is turned away before the body is even parsed or validated.
+  app.addHook('onRequest', requireStaff);
 
   app.get<{ Querystring: { view?: string } }>('/inbox', async (req, reply) => {
     const staff = staffOf(req);

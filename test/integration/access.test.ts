@@ -1,0 +1,216 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../core/hash.js';
+import { newSecret } from '../../core/tokens.js';
+import { messages, staffSessions, staffUsers } from '../../db/schema/index.js';
+import { buildApp } from '../../web/app.js';
+import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
+import { login, openChat, postChat } from '../helpers/http.js';
+import { isolated, type Isolated } from '../helpers/isolated.js';
+
+let iso: Isolated;
+let app: FastifyInstance;
+let org: Awaited<ReturnType<typeof twoTeams>>;
+let oostConversationId: string;
+let oostMessageId: string;
+
+/** Routes registered by libraries, not by us: static files only. */
+const LIBRARY_ROUTES = new Set(['GET /assets/*']);
+
+beforeAll(async () => {
+  iso = await isolated();
+  app = await buildApp({ ...iso.ctx });
+  org = await twoTeams(iso.ctx.database.db);
+  const { token } = await createYoungsterWithCard(iso.ctx.database.db, org.oost.municipalities.Roermond!, org.michelle.id);
+  const chat = await openChat(app, token);
+  const res = await postChat(app, token, chat.cookie, { text: 'vertrouwelijk bericht' });
+  oostMessageId = res.json().message.id;
+  const [m] = await iso.ctx.database.db.select().from(messages).where(eq(messages.id, oostMessageId));
+  oostConversationId = m!.conversationId;
+});
+afterAll(async () => {
+  await app?.close();
+  await iso?.destroy();
+});
+
+const db = () => iso.ctx.database.db;
+
+function fill(url: string) {
+  return url.replace(':id', oostConversationId).replace('*', 'style.css');
+}
+
+describe('every staff route', () => {
+  const staffRoutes = () => app.routeTable.filter((r) => !r.public && !LIBRARY_ROUTES.has(`${r.method} ${r.url}`));
+
+  it('the route table is collected (so the checks below are not vacuous)', () => {
+    expect(staffRoutes().map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['GET /inbox', 'GET /inbox/c/:id', 'POST /inbox/c/:id/replies', 'GET /inbox/events']),
+    );
+  });
+
+  it('refuses anonymous callers and forged or expired sessions', async () => {
+    const forged = `lj_sid=${newSecret(32)}`;
+    // A real session that has expired.
+    const expiredToken = newSecret(32);
+    await db().insert(staffSessions).values({
+      id: sha256(expiredToken),
+      staffUserId: org.michelle.id,
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    for (const route of staffRoutes()) {
+      for (const cookie of [undefined, forged, `lj_sid=${expiredToken}`]) {
+        const res = await app.inject({
+          method: route.method as 'GET',
+          url: fill(route.url),
+          headers: { accept: 'application/json', ...(cookie ? { cookie } : {}) },
+        });
+        expect([401, 403], `${route.method} ${route.url} with ${cookie ?? 'no cookie'}`).toContain(res.statusCode);
+        expect(res.body).not.toContain('vertrouwelijk');
+      }
+    }
+  });
+
+  it("denies every role of another team any object of Oost's municipalities", async () => {
+    const roles = ['casemanager', 'coordinator', 'admin'] as const;
+    for (const role of roles) {
+      const email = `${role}@west.test`;
+      const existing = await db().select().from(staffUsers).where(eq(staffUsers.email, email));
+      if (!existing[0]) {
+        const { createStaff } = await import('../helpers/fixtures.js');
+        await createStaff(db(), org.west.teamId, { email, firstName: role, role });
+      }
+      const west = await login(app, email);
+      expect(west.status).toBe(303);
+      for (const route of staffRoutes().filter((r) => r.url.includes(':id'))) {
+        const before = (await db().select().from(messages)).length;
+        const res = await app.inject({
+          method: route.method as 'GET',
+          url: fill(route.url),
+          headers: {
+            cookie: west.cookie,
+            accept: 'application/json',
+            'content-type': 'application/json',
+            'x-csrf-token': west.csrf,
+          },
+          payload: route.method === 'GET' ? undefined : JSON.stringify({ text: 'ingebroken' }),
+        });
+        expect(res.statusCode, `${role}: ${route.method} ${route.url}`).toBe(404);
+        expect(res.body).not.toContain('vertrouwelijk');
+        expect((await db().select().from(messages)).length).toBe(before);
+      }
+      const list = await app.inject({ method: 'GET', url: '/inbox?view=team', headers: { cookie: west.cookie, accept: 'text/html' } });
+      expect(list.statusCode).toBe(200);
+      expect(list.body).not.toContain('vertrouwelijk');
+      expect(list.body).not.toContain(oostConversationId);
+    }
+  });
+
+  it('lets the own team see it (the denial above is about scope, not a broken route)', async () => {
+    for (const email of ['michelle@oost.test', 'yusuf@oost.test', 'karin@oost.test']) {
+      const s = await login(app, email);
+      const res = await app.inject({ method: 'GET', url: `/inbox/c/${oostConversationId}`, headers: { cookie: s.cookie, accept: 'text/html' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('vertrouwelijk');
+    }
+  });
+});
+
+describe('login and session safety', () => {
+  it('sends anonymous browsers to the login page and keeps where they were going', async () => {
+    const res = await app.inject({ method: 'GET', url: `/inbox/c/${oostConversationId}`, headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/login?next=${encodeURIComponent(`/inbox/c/${oostConversationId}`)}`);
+  });
+
+  it('sets an HttpOnly, SameSite session cookie and stores only its hash', async () => {
+    const page = await app.inject({ method: 'GET', url: '/login', headers: { accept: 'text/html' } });
+    const s = await login(app, 'michelle@oost.test');
+    expect(page.statusCode).toBe(200);
+    const sid = s.jar.get('lj_sid')!;
+    const rows = await db().select().from(staffSessions).where(eq(staffSessions.staffUserId, org.michelle.id));
+    expect(rows.map((r) => r.id)).toContain(sha256(sid));
+    expect(rows.map((r) => r.id)).not.toContain(sid);
+  });
+
+  it('refuses a state change without a valid CSRF token, and stores nothing', async () => {
+    const s = await login(app, 'michelle@oost.test');
+    const other = await login(app, 'yusuf@oost.test');
+    const before = (await db().select().from(messages)).length;
+    for (const token of [undefined, 'forged-token', other.csrf]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/inbox/c/${oostConversationId}/replies`,
+        headers: { cookie: s.cookie, 'content-type': 'application/json', ...(token ? { 'x-csrf-token': token } : {}) },
+        payload: JSON.stringify({ text: 'hoi' }),
+      });
+      expect(res.statusCode, `csrf ${token}`).toBe(403);
+    }
+    expect((await db().select().from(messages)).length).toBe(before);
+  });
+
+  it('rejects a wrong password the same way as an unknown address, then locks after 5 tries', async () => {
+    const unknown = await login(app, 'nobody@oost.test', 'whatever');
+    expect(unknown.status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await login(app, 'yusuf@oost.test', `wrong-${i}`)).status).toBe(401);
+    const locked = await login(app, 'yusuf@oost.test');
+    expect(locked.status).toBe(401);
+    expect(locked.jar.get('lj_sid')).toBeUndefined();
+    await db().update(staffUsers).set({ lockedUntil: null, failedLogins: 0 }).where(eq(staffUsers.id, org.yusuf.id));
+    expect((await login(app, 'yusuf@oost.test')).status).toBe(303);
+  });
+
+  it('ends the session on logout and for deactivated accounts', async () => {
+    const s = await login(app, 'karin@oost.test');
+    const out = await app.inject({
+      method: 'POST',
+      url: '/logout',
+      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(s.csrf)}`,
+    });
+    expect(out.statusCode).toBe(303);
+    const after = await app.inject({ method: 'GET', url: '/inbox', headers: { cookie: s.cookie, accept: 'application/json' } });
+    expect(after.statusCode).toBe(401);
+
+    const m = await login(app, 'michelle@oost.test');
+    await db().update(staffUsers).set({ active: false }).where(eq(staffUsers.id, org.michelle.id));
+    const denied = await app.inject({ method: 'GET', url: '/inbox', headers: { cookie: m.cookie, accept: 'application/json' } });
+    expect(denied.statusCode).toBe(401);
+    await db().update(staffUsers).set({ active: true }).where(eq(staffUsers.id, org.michelle.id));
+  });
+
+  it('never redirects off-site after login', async () => {
+    for (const next of ['//evil.example', 'https://evil.example', '/\\evil.example']) {
+      const page = await app.inject({ method: 'GET', url: `/login?next=${encodeURIComponent(next)}`, headers: { accept: 'text/html' } });
+      expect(page.body).toContain('name="next" value="/inbox"');
+    }
+  });
+
+  it('rejects a malformed conversation id with a 4xx, not a database error', async () => {
+    const s = await login(app, 'michelle@oost.test');
+    for (const id of ['not-a-uuid', "1' or '1'='1", '00000000-0000-0000-0000-000000000000']) {
+      const res = await app.inject({ method: 'GET', url: `/inbox/c/${encodeURIComponent(id)}`, headers: { cookie: s.cookie, accept: 'application/json' } });
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+    }
+  });
+
+  it('refuses oversized staff posts clearly', async () => {
+    const s = await login(app, 'michelle@oost.test');
+    const res = await app.inject({
+      method: 'POST',
+      url: `/inbox/c/${oostConversationId}/replies`,
+      headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': s.csrf },
+      payload: JSON.stringify({ text: 'x'.repeat(200 * 1024) }),
+    });
+    expect(res.statusCode).toBe(413);
+    const long = await app.inject({
+      method: 'POST',
+      url: `/inbox/c/${oostConversationId}/replies`,
+      headers: { cookie: s.cookie, 'content-type': 'application/json', 'x-csrf-token': s.csrf },
+      payload: JSON.stringify({ text: 'x'.repeat(5000) }),
+    });
+    expect(long.statusCode).toBe(413);
+    expect(long.json().error).toBe('message_too_long');
+  });
+});
