@@ -18,7 +18,14 @@ export async function createContext(env: Env, logger: Logger, opts: { createDb?:
   const redis = createRedis(env.redisUrl, 'producer');
   const subscriber = createRedis(env.redisUrl, 'subscriber');
   const queueConnection = createRedis(env.redisUrl, 'producer');
-  const queues = createQueues({ connection: queueConnection, prefix: env.queuePrefix });
+  for (const client of [redis, subscriber, queueConnection]) {
+    client.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
+  }
+  const queues = createQueues({
+    connection: queueConnection,
+    prefix: env.queuePrefix,
+    onError: (err) => logger.warn({ err: { message: err.message } }, 'queue error'),
+  });
   const liveBus = createLiveBus({ publisher: redis, subscriber, prefix: env.queuePrefix });
   const workerClients: ReturnType<typeof createRedis>[] = [];
 

@@ -36,7 +36,12 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(opts: { connection: ConnectionOptions; prefix: string }): Queues {
+export function createQueues(opts: {
+  connection: ConnectionOptions;
+  prefix: string;
+  /** Connection trouble is reported here instead of as an unhandled 'error' event. */
+  onError?: (err: Error) => void;
+}): Queues {
   const inbound = new Queue<InboundJob>(QUEUE.inbound, {
     connection: opts.connection,
     prefix: opts.prefix,
@@ -47,6 +52,9 @@ export function createQueues(opts: { connection: ConnectionOptions; prefix: stri
     prefix: opts.prefix,
     defaultJobOptions,
   });
+  const onError = opts.onError ?? (() => {});
+  inbound.on('error', onError);
+  outbound.on('error', onError);
   return {
     inbound,
     outbound,
