@@ -30,3 +30,20 @@ export function normaliseMessageText(raw: unknown): string {
   }
   return text;
 }
+
+/**
+ * JSON schema of a chat post (youngster or staff): the text itself is checked by
+ * normaliseMessageText; clientId is the sender's idempotency key for retries.
+ */
+export const messagePostSchema = {
+  type: 'object',
+  required: ['text'],
+  properties: {
+    text: { type: 'string' },
+    clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
+    _csrf: { type: 'string' },
+  },
+} as const;
+
+/** Big enough for a maximal message in any encoding plus JSON escaping; larger bodies are refused before parsing. */
+export const MESSAGE_POST_BODY_LIMIT = 64 * 1024;

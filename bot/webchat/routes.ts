@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { InputError } from '../../core/errors.js';
 import type { LiveBus } from '../../core/live-bus.js';
-import { MAX_MESSAGE_CHARS } from '../../core/message-text.js';
+import { MAX_MESSAGE_CHARS, MESSAGE_POST_BODY_LIMIT, messagePostSchema } from '../../core/message-text.js';
 import { isCardTokenShape } from '../../core/tokens.js';
 import type { Database } from '../../db/client.js';
 import { findCardByToken, type CardContext } from '../../db/queries/cards.js';
@@ -81,17 +81,8 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     '/k/:token/messages',
     {
       config: open,
-      bodyLimit: 64 * 1024,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['text'],
-          properties: {
-            text: { type: 'string' },
-            clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
-          },
-        },
-      },
+      bodyLimit: MESSAGE_POST_BODY_LIMIT,
+      schema: { body: messagePostSchema },
     },
     async (req, reply) => {
       if (!req.headers['content-type']?.startsWith('application/json')) {

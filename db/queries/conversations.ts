@@ -74,29 +74,22 @@ export async function getConversationInScope(db: DbOrTx, id: string, municipalit
   return item ?? null;
 }
 
-export interface ThreadMessage {
-  id: string;
-  seq: number;
-  direction: 'in' | 'out';
-  channel: 'web' | 'telegram' | 'whatsapp';
-  body: string;
-  status: string;
-  authorName: string | null;
-  createdAt: Date;
-}
+/** What the inbox shows of one message (thread view and live pushes alike). */
+const threadColumns = {
+  id: messages.id,
+  seq: messages.seq,
+  conversationId: messages.conversationId,
+  direction: messages.direction,
+  channel: messages.channel,
+  body: messages.body,
+  status: messages.status,
+  authorName: staffUsers.firstName,
+  createdAt: messages.createdAt,
+};
 
-export async function listThread(db: DbOrTx, conversationId: string, limit = 500): Promise<ThreadMessage[]> {
+export async function listThread(db: DbOrTx, conversationId: string, limit = 500) {
   const rows = await db
-    .select({
-      id: messages.id,
-      seq: messages.seq,
-      direction: messages.direction,
-      channel: messages.channel,
-      body: messages.body,
-      status: messages.status,
-      authorName: staffUsers.firstName,
-      createdAt: messages.createdAt,
-    })
+    .select(threadColumns)
     .from(messages)
     .leftJoin(staffUsers, eq(staffUsers.id, messages.authorStaffId))
     .where(eq(messages.conversationId, conversationId))
@@ -109,17 +102,7 @@ export async function listThread(db: DbOrTx, conversationId: string, limit = 500
 export async function getMessageInScope(db: DbOrTx, messageId: string, municipalityIds: string[]) {
   if (municipalityIds.length === 0) return null;
   const rows = await db
-    .select({
-      id: messages.id,
-      seq: messages.seq,
-      conversationId: messages.conversationId,
-      direction: messages.direction,
-      channel: messages.channel,
-      body: messages.body,
-      status: messages.status,
-      authorName: staffUsers.firstName,
-      createdAt: messages.createdAt,
-    })
+    .select(threadColumns)
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .leftJoin(staffUsers, eq(staffUsers.id, messages.authorStaffId))

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../core/errors.js';
 import type { LiveBus } from '../../core/live-bus.js';
-import { MAX_MESSAGE_CHARS } from '../../core/message-text.js';
+import { MAX_MESSAGE_CHARS, MESSAGE_POST_BODY_LIMIT, messagePostSchema } from '../../core/message-text.js';
 import type { Database } from '../../db/client.js';
 import { getConversationInScope, getMessageInScope, listInbox, listThread } from '../../db/queries/conversations.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
@@ -62,19 +62,8 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
     '/inbox/c/:id/replies',
     {
       preHandler: app.csrfProtection,
-      bodyLimit: 64 * 1024,
-      schema: {
-        params: uuidParam,
-        body: {
-          type: 'object',
-          required: ['text'],
-          properties: {
-            text: { type: 'string' },
-            clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
-            _csrf: { type: 'string' },
-          },
-        },
-      },
+      bodyLimit: MESSAGE_POST_BODY_LIMIT,
+      schema: { params: uuidParam, body: messagePostSchema },
     },
     async (req, reply) => {
       const staff = staffOf(req);
