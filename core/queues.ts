@@ -1,16 +1,24 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { ChannelName } from './channel.js';
 
 /**
  * Queue names and job shapes. Jobs carry ids only: BullMQ keeps job data in
  * clear text in Redis, so never a message text, name or messenger id.
+ * Outbound has one queue per channel, so each platform gets its own rate limit
+ * and a slow WhatsApp never holds up the web chat.
  */
+export const CHANNELS: readonly ChannelName[] = ['web', 'telegram', 'whatsapp'];
 export const QUEUE = {
   inbound: 'inbound', // a stored youngster message -> routing worker
-  outbound: 'outbound', // a stored outbox row -> delivery worker
+  updates: 'updates', // a stored raw platform update (Telegram) -> dialogue
+  outbound: (channel: ChannelName) => `outbound-${channel}`, // a stored outbox row -> delivery worker
 } as const;
 
 export interface InboundJob {
   messageId: string;
+}
+export interface UpdateJob {
+  updateId: string;
 }
 export interface OutboundJob {
   messageId: string;
@@ -24,15 +32,19 @@ const defaultJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** Deterministic job ids: enqueueing the same message twice adds one job. BullMQ forbids ':' in custom ids. */
+/** Deterministic job ids: enqueueing the same row twice adds one job. BullMQ forbids ':' in custom ids. */
 export const inboundJobId = (messageId: string) => `in-${messageId}`;
+export const updateJobId = (updateId: string) => `upd-${updateId}`;
 export const outboundJobId = (messageId: string) => `out-${messageId}`;
 
 export interface Queues {
   inbound: Queue<InboundJob>;
-  outbound: Queue<OutboundJob>;
+  updates: Queue<UpdateJob>;
+  outbound: Record<ChannelName, Queue<OutboundJob>>;
   enqueueInbound(messageId: string): Promise<void>;
-  enqueueOutbound(messageId: string): Promise<void>;
+  enqueueUpdate(updateId: string): Promise<void>;
+  enqueueOutbound(messageId: string, channel: ChannelName): Promise<void>;
+  all(): Queue[];
   close(): Promise<void>;
 }
 
@@ -42,30 +54,34 @@ export function createQueues(opts: {
   /** Connection trouble is reported here instead of as an unhandled 'error' event. */
   onError?: (err: Error) => void;
 }): Queues {
-  const inbound = new Queue<InboundJob>(QUEUE.inbound, {
-    connection: opts.connection,
-    prefix: opts.prefix,
-    defaultJobOptions,
-  });
-  const outbound = new Queue<OutboundJob>(QUEUE.outbound, {
-    connection: opts.connection,
-    prefix: opts.prefix,
-    defaultJobOptions,
-  });
-  const onError = opts.onError ?? (() => {});
-  inbound.on('error', onError);
-  outbound.on('error', onError);
+  const make = <T>(name: string) => {
+    const q = new Queue<T>(name, { connection: opts.connection, prefix: opts.prefix, defaultJobOptions });
+    q.on('error', opts.onError ?? (() => {}));
+    return q;
+  };
+  const inbound = make<InboundJob>(QUEUE.inbound);
+  const updates = make<UpdateJob>(QUEUE.updates);
+  const outbound = Object.fromEntries(CHANNELS.map((c) => [c, make<OutboundJob>(QUEUE.outbound(c))])) as Record<
+    ChannelName,
+    Queue<OutboundJob>
+  >;
+  const all = (): Queue[] => [inbound, updates, ...Object.values(outbound)];
   return {
     inbound,
+    updates,
     outbound,
     async enqueueInbound(messageId) {
       await inbound.add('route', { messageId }, { jobId: inboundJobId(messageId) });
     },
-    async enqueueOutbound(messageId) {
-      await outbound.add('deliver', { messageId }, { jobId: outboundJobId(messageId) });
+    async enqueueUpdate(updateId) {
+      await updates.add('update', { updateId }, { jobId: updateJobId(updateId) });
     },
+    async enqueueOutbound(messageId, channel) {
+      await outbound[channel].add('deliver', { messageId }, { jobId: outboundJobId(messageId) });
+    },
+    all,
     async close() {
-      await Promise.all([inbound.close(), outbound.close()]);
+      await Promise.all(all().map((q) => q.close()));
     },
   };
 }

@@ -6,7 +6,7 @@ import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Queues } from '../core/queues.js';
 import type { Database } from '../db/client.js';
-import { createInbound } from '../bot/inbound.js';
+import { createDialogueService } from '../bot/dialogue/service.js';
 import { webchatRoutes } from '../bot/webchat/routes.js';
 import { createLogin } from './domain/login.js';
 import { createReplies } from './domain/replies.js';
@@ -30,7 +30,7 @@ declare module 'fastify' {
 }
 
 export interface AppDeps {
-  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy'>;
+  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl'>;
   database: Database;
   redis: Redis;
   queues: Queues;
@@ -72,7 +72,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandler(app);
 
   // Domain
-  const inbound = createInbound({ database: deps.database, queues: deps.queues, logger: deps.logger });
+  const dialogue = createDialogueService({
+    database: deps.database,
+    queues: deps.queues,
+    logger: deps.logger,
+    publicUrl: deps.env.publicUrl,
+  });
   const login = createLogin({ database: deps.database });
   const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });
 
@@ -80,7 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { database: deps.database, redis: deps.redis });
   await app.register(webchatRoutes, {
     database: deps.database,
-    inbound,
+    dialogue,
     liveBus: deps.liveBus,
     secureCookies: deps.env.secureCookies,
   });

@@ -1,6 +1,11 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { PermanentSendError, RateLimitedError, type ChannelName, type ChannelSender } from '../core/channel.js';
+import {
+  PermanentSendError,
+  RateLimitedError,
+  type ChannelSender,
+  type OutboundEnvelope,
+} from '../core/channel.js';
 import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { OutboundJob } from '../core/queues.js';
@@ -8,25 +13,25 @@ import type { Database } from '../db/client.js';
 import { recordEvent } from '../db/queries/events.js';
 import { channelContacts, conversations, messages, youngsters } from '../db/schema/index.js';
 
-export type Senders = Partial<Record<ChannelName, ChannelSender>>;
-
 /**
- * Delivers one outbox row. PostgreSQL decides what may be sent: the row must
- * still be queued, and its contact must not have opted out - whatever Redis
- * still carries. The row is claimed (queued -> sending) before the platform
- * call, so a duplicate job finds nothing to do.
+ * Delivers one outbox row through one channel's sender. PostgreSQL decides what
+ * may be sent: the row must still be queued, and its contact must not have
+ * opted out - whatever Redis still carries (the one exception is the message
+ * that confirms the opt-out itself). The row is claimed (queued -> sending)
+ * before the platform call, so a duplicate job finds nothing to do.
  */
 export function createDeliveryProcessor(deps: {
   database: Database;
   liveBus: LiveBus;
-  senders: Senders;
+  sender: ChannelSender;
   logger: Logger;
   /** Needed to honour a platform's retry_after via worker.rateLimit(). */
   getWorker: () => Worker | undefined;
 }) {
   const { db } = deps.database;
+  const { sender } = deps;
 
-  async function setStatus(id: string, status: 'queued' | 'failed', error: string | null) {
+  async function setStatus(id: string, status: 'queued' | 'failed' | 'cancelled', error: string | null) {
     await db.update(messages).set({ status, lastError: error }).where(eq(messages.id, id));
   }
 
@@ -42,6 +47,8 @@ export function createDeliveryProcessor(deps: {
         contactId: messages.contactId,
         channel: messages.channel,
         body: messages.body,
+        menu: messages.menu,
+        isOptOutAck: messages.isOptOutAck,
       });
     if (!claimed) return { sent: false }; // already sent, cancelled, or erased
 
@@ -51,6 +58,8 @@ export function createDeliveryProcessor(deps: {
         optedOutAt: channelContacts.optedOutAt,
         municipalityId: conversations.municipalityId,
         monitoringKey: youngsters.monitoringKey,
+        wroteFirst: sql<boolean>`exists (select 1 from ${messages} m
+          where m.contact_id = ${channelContacts.id} and m.direction = 'in')`,
       })
       .from(conversations)
       .leftJoin(channelContacts, eq(channelContacts.id, claimed.contactId ?? sql`null`))
@@ -58,43 +67,50 @@ export function createDeliveryProcessor(deps: {
       .where(eq(conversations.id, claimed.conversationId))
       .limit(1);
 
-    const signal = { kind: 'message' as const, conversationId: claimed.conversationId, messageId };
-    if (!target || !claimed.contactId || target.externalId === null || target.optedOutAt) {
-      // The opt-out gate: checked here, in the database, right before every send.
-      await db.update(messages).set({ status: 'cancelled', lastError: 'opted_out' }).where(eq(messages.id, messageId));
-      await recordEvent(db, {
-        type: 'message.cancelled',
-        municipalityId: target?.municipalityId ?? null,
+    const municipalityId = target?.municipalityId ?? null;
+    const signal = async () => {
+      if (municipalityId) await deps.liveBus.publishInbox({ kind: 'message', conversationId: claimed.conversationId, municipalityId, messageId });
+    };
+    const event = (type: 'message.sent' | 'message.failed' | 'message.cancelled', data: Record<string, string>) =>
+      recordEvent(db, {
+        type,
+        municipalityId,
         subject: target?.monitoringKey ?? null,
         conversationId: claimed.conversationId,
-        data: { channel: claimed.channel, reason: 'opted_out' },
+        data: { channel: claimed.channel, ...data },
       });
-      if (target) await deps.liveBus.publishInbox({ ...signal, municipalityId: target.municipalityId });
+
+    // The gates, checked here in the database right before every send.
+    const refusal =
+      !target || !claimed.contactId || target.externalId === null
+        ? 'no_contact'
+        : target.optedOutAt && !claimed.isOptOutAck
+          ? 'opted_out'
+          : sender.requiresInboundFirst && !target.wroteFirst
+            ? 'not_written_first'
+            : null;
+    if (refusal || !target?.externalId || !claimed.contactId) {
+      await setStatus(messageId, 'cancelled', refusal ?? 'no_contact');
+      await event('message.cancelled', { reason: refusal ?? 'no_contact' });
+      await signal();
       return { sent: false };
     }
 
-    const sender = deps.senders[claimed.channel];
+    const envelope: OutboundEnvelope = {
+      messageId,
+      contactId: claimed.contactId,
+      externalContactId: target.externalId,
+      body: claimed.body,
+      menu: claimed.menu ?? null,
+    };
     try {
-      if (!sender) throw new PermanentSendError(`no sender configured for ${claimed.channel}`, 'channel_unavailable');
-      const envelope = {
-        messageId,
-        contactId: claimed.contactId,
-        externalContactId: target.externalId,
-        body: claimed.body,
-      };
       const result = await sender.send(envelope);
       await db
         .update(messages)
         .set({ status: 'sent', sentAt: sql`now()`, externalId: result.externalId, lastError: null })
         .where(eq(messages.id, messageId));
-      await recordEvent(db, {
-        type: 'message.sent',
-        municipalityId: target.municipalityId,
-        subject: target.monitoringKey,
-        conversationId: claimed.conversationId,
-        data: { channel: claimed.channel },
-      });
-      await deps.liveBus.publishInbox({ ...signal, municipalityId: target.municipalityId });
+      await event('message.sent', {});
+      await signal();
       await sender.afterSent?.(envelope).catch((err: unknown) => deps.logger.warn({ err, messageId }, 'afterSent failed'));
       return { sent: true };
     } catch (err) {
@@ -108,14 +124,8 @@ export function createDeliveryProcessor(deps: {
       const code = permanent ? err.code : err instanceof Error ? err.name : 'unknown';
       if (permanent || lastAttempt) {
         await setStatus(messageId, 'failed', code);
-        await recordEvent(db, {
-          type: 'message.failed',
-          municipalityId: target.municipalityId,
-          subject: target.monitoringKey,
-          conversationId: claimed.conversationId,
-          data: { channel: claimed.channel, code },
-        });
-        await deps.liveBus.publishInbox({ ...signal, municipalityId: target.municipalityId });
+        await event('message.failed', { code });
+        await signal();
         if (permanent) throw new UnrecoverableError(err.message);
         throw err;
       }

@@ -37,7 +37,8 @@ export function createRoutingProcessor(deps: { database: Database; liveBus: Live
         .where(eq(conversations.id, msg.conversationId))
         .for('update')
         .limit(1);
-      if (!conv) return null;
+      // No municipality yet (someone without a card still choosing): the message waits, unrouted.
+      if (!conv?.municipalityId) return null;
 
       const cardCasemanagerId = msg.contactId ? await cardCasemanagerFor(tx, msg.contactId) : null;
       const team = await servingTeam(tx, conv.municipalityId);

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { MenuOption } from '../../core/channel.js';
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
 import type { Db } from '../../db/client.js';
 import type { CardContext } from '../../db/queries/cards.js';
 import { channelContacts, messages, staffUsers } from '../../db/schema/index.js';
-import { upsertCardContact } from '../inbound.js';
 
 /**
  * A web-chat "contact" is one browser on one card: a random device secret in a
@@ -24,15 +24,8 @@ function deviceSecret(req: FastifyRequest): string | null {
   return typeof v === 'string' && /^[A-Za-z0-9_-]{43}$/.test(v) ? v : null;
 }
 
-/** Returns the contact for this browser and card, creating both cookie and row when new. */
-export async function ensureDeviceContact(
-  db: Db,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  card: CardContext,
-  token: string,
-  secureCookies: boolean,
-) {
+/** The device id for this browser (hash of its cookie), setting a new cookie when there is none. */
+export function ensureDeviceId(req: FastifyRequest, reply: FastifyReply, token: string, secureCookies: boolean): string {
   let secret = deviceSecret(req);
   if (!secret) {
     secret = newSecret(32);
@@ -44,7 +37,7 @@ export async function ensureDeviceContact(
       maxAge: ONE_YEAR_S,
     });
   }
-  return upsertCardContact(db, { channel: 'web', externalId: sha256(secret), card });
+  return sha256(secret);
 }
 
 /** The existing contact for this browser and card, or null (no cookie, or a cookie from another card). */
@@ -52,7 +45,13 @@ export async function findDeviceContact(db: Db, req: FastifyRequest, card: CardC
   const secret = deviceSecret(req);
   if (!secret) return null;
   const rows = await db
-    .select({ id: channelContacts.id, cardId: channelContacts.cardId, optedOutAt: channelContacts.optedOutAt })
+    .select({
+      id: channelContacts.id,
+      externalId: channelContacts.externalId,
+      cardId: channelContacts.cardId,
+      dialogueState: channelContacts.dialogueState,
+      optedOutAt: channelContacts.optedOutAt,
+    })
     .from(channelContacts)
     .where(and(eq(channelContacts.channel, 'web'), eq(channelContacts.externalId, sha256(secret))))
     .limit(1);
@@ -64,7 +63,9 @@ export interface ChatMessageView {
   id: string;
   seq: number;
   direction: 'in' | 'out';
+  kind: 'text' | 'choice' | 'bot';
   body: string;
+  menu: MenuOption[] | null;
   author: string | null;
   createdAt: string;
 }
@@ -77,7 +78,9 @@ export async function messagesForContact(db: Db, contactId: string, messageId?: 
       id: messages.id,
       seq: messages.seq,
       direction: messages.direction,
+      kind: messages.kind,
       body: messages.body,
+      menu: messages.menu,
       author: staffUsers.firstName,
       createdAt: messages.createdAt,
     })
@@ -86,5 +89,5 @@ export async function messagesForContact(db: Db, contactId: string, messageId?: 
     .where(and(eq(messages.contactId, contactId), visible, messageId ? eq(messages.id, messageId) : undefined))
     .orderBy(asc(messages.seq))
     .limit(500);
-  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({ ...r, menu: r.menu ?? null, createdAt: r.createdAt.toISOString() }));
 }

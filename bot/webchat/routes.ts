@@ -1,19 +1,19 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { InboundHandler } from '../../core/channel.js';
 import { InputError } from '../../core/errors.js';
 import type { LiveBus } from '../../core/live-bus.js';
-import { MAX_MESSAGE_CHARS, MESSAGE_POST_BODY_LIMIT, messagePostSchema } from '../../core/message-text.js';
+import { MAX_MESSAGE_CHARS, MESSAGE_POST_BODY_LIMIT } from '../../core/message-text.js';
 import { isCardTokenShape } from '../../core/tokens.js';
 import type { Database } from '../../db/client.js';
 import { findCardByToken, type CardContext } from '../../db/queries/cards.js';
 import { recordEvent } from '../../db/queries/events.js';
 import { translator, type Language } from '../../templates/texts/index.js';
-import type { Inbound } from '../inbound.js';
-import { ensureDeviceContact, findDeviceContact, messagesForContact } from './contact.js';
+import { ensureDeviceId, findDeviceContact, messagesForContact } from './contact.js';
 import { pickLanguage } from './language.js';
 
 export interface WebchatDeps {
   database: Database;
-  inbound: Inbound;
+  dialogue: InboundHandler;
   liveBus: LiveBus;
   secureCookies: boolean;
 }
@@ -64,7 +64,17 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     const lang = pickLanguage(req);
     const card = await activeCard(req.params.token);
     if (!card) return notFound(reply, lang);
-    await ensureDeviceContact(db, req, reply, card, req.params.token, deps.secureCookies);
+    const existing = await findDeviceContact(db, req, card);
+    if (!existing || existing.dialogueState === 'new') {
+      // First visit from this browser: the dialogue greets them (arrives through the live stream).
+      const deviceId = ensureDeviceId(req, reply, req.params.token, deps.secureCookies);
+      await deps.dialogue.handle({
+        channel: 'web',
+        externalContactId: deviceId,
+        externalMessageId: null,
+        event: { type: 'start', token: req.params.token },
+      });
+    }
     reply.header('cache-control', 'no-store');
     return reply.view('chat/chat.eta', { ...pageVars(card, lang), token: req.params.token, maxChars: MAX_MESSAGE_CHARS });
   });
@@ -77,12 +87,22 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     return { messages: contact ? await messagesForContact(db, contact.id) : [] };
   });
 
-  app.post<{ Params: TokenParams; Body: { text?: unknown; clientId?: unknown } }>(
+  app.post<{ Params: TokenParams; Body: { text?: unknown; choice?: string; clientId?: string } }>(
     '/k/:token/messages',
     {
       config: open,
       bodyLimit: MESSAGE_POST_BODY_LIMIT,
-      schema: { body: messagePostSchema },
+      schema: {
+        body: {
+          type: 'object',
+          anyOf: [{ required: ['text'] }, { required: ['choice'] }],
+          properties: {
+            text: { type: 'string' },
+            choice: { type: 'string', pattern: '^[a-z_]{1,20}(:[0-9a-f-]{36})?$' },
+            clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
+          },
+        },
+      },
     },
     async (req, reply) => {
       if (!req.headers['content-type']?.startsWith('application/json')) {
@@ -94,15 +114,18 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
       const contact = await findDeviceContact(db, req, card);
       if (!contact) return reply.code(409).send({ error: 'no_chat_session', message: 'Open the chat page first' });
       if (contact.optedOutAt) return reply.code(410).send({ error: 'opted_out' });
-      const clientId = typeof req.body.clientId === 'string' ? req.body.clientId : null;
-      const result = await deps.inbound.receive({
+      const result = await deps.dialogue.handle({
         channel: 'web',
-        contactId: contact.id,
-        externalId: clientId,
-        text: req.body.text,
+        externalContactId: contact.externalId,
+        externalMessageId: req.body.clientId ?? null,
+        event:
+          typeof req.body.text === 'string'
+            ? { type: 'text', text: req.body.text }
+            : { type: 'choice', choice: req.body.choice ?? '' },
       });
-      const [view] = await messagesForContact(db, contact.id, result.messageId);
-      return reply.code(result.duplicate ? 200 : 201).send({ message: view, duplicate: result.duplicate });
+      if (result.duplicate) return reply.code(200).send({ message: null, duplicate: true });
+      const [view] = result.messageId ? await messagesForContact(db, contact.id, result.messageId) : [];
+      return reply.code(201).send({ message: view ?? null, duplicate: false });
     },
   );
 

@@ -66,7 +66,8 @@ export async function listInbox(
     .where(and(...filters))
     .orderBy(desc(conversations.urgent), desc(conversations.lastMessageAt))
     .limit(q.limit ?? 200);
-  return rows;
+  // The inner join on municipalities means municipalityId is never null here.
+  return rows.map((r) => ({ ...r, municipalityId: r.municipalityId! }));
 }
 
 export async function getConversationInScope(db: DbOrTx, id: string, municipalityIds: string[]) {
@@ -80,6 +81,7 @@ const threadColumns = {
   seq: messages.seq,
   conversationId: messages.conversationId,
   direction: messages.direction,
+  kind: messages.kind,
   channel: messages.channel,
   body: messages.body,
   status: messages.status,

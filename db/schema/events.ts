@@ -32,5 +32,10 @@ export const EVENT_TYPES = [
   'message.failed',
   'message.cancelled',
   'conversation.routed',
+  'contact.linked',
+  'visit.requested',
+  'optout.requested',
+  'optout.confirmed',
+  'crisis.flagged',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

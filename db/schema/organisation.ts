@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Organisation: who serves whom. No youngster data here. Staff accounts are
@@ -12,18 +12,33 @@ export const regions = pgTable('regions', {
 });
 
 /** Each municipality is a separate data controller; every youngster belongs to exactly one. */
+/** Per-language text overrides for the youngster dialogue, e.g. { nl: { 'bot.signoff': 'Groet, Michelle' } }. */
+export type TextOverrides = Partial<Record<'nl' | 'en', Record<string, string>>>;
+
 export const municipalities = pgTable('municipalities', {
   id: uuid('id').primaryKey().defaultRandom(),
   regionId: uuid('region_id').notNull().references(() => regions.id),
   name: text('name').notNull().unique(),
+  textOverrides: jsonb('text_overrides').$type<TextOverrides>().notNull().default({}),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** A Doorstroompunt team; it serves one or more municipalities. */
+/** Opening hours per ISO weekday (1 = Monday) in Europe/Amsterdam, e.g. { "1": [["09:00", "17:00"]] }. */
+export type OfficeHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>;
+export const DEFAULT_OFFICE_HOURS: OfficeHours = {
+  '1': [['09:00', '17:00']],
+  '2': [['09:00', '17:00']],
+  '3': [['09:00', '17:00']],
+  '4': [['09:00', '17:00']],
+  '5': [['09:00', '17:00']],
+};
+
 export const teams = pgTable('teams', {
   id: uuid('id').primaryKey().defaultRandom(),
   regionId: uuid('region_id').notNull().references(() => regions.id),
   name: text('name').notNull().unique(),
+  officeHours: jsonb('office_hours').$type<OfficeHours>().notNull().default(DEFAULT_OFFICE_HOURS),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -79,3 +94,26 @@ export const staffSessions = pgTable(
   (t) => [index('staff_sessions_user_idx').on(t.staffUserId), index('staff_sessions_expiry_idx').on(t.expiresAt)],
 );
 
+
+/**
+ * WhatsApp (Baileys) auth state: one creds row and the signal keys per session
+ * (an account). Not files: Baileys' own file store is not for production, and
+ * every key update must survive a restart or messages fail to decrypt.
+ * Technical secrets of the account, not youngster data (key ids can hold JIDs).
+ */
+export const waAuthCreds = pgTable('wa_auth_creds', {
+  session: text('session').primaryKey(),
+  data: text('data').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const waAuthKeys = pgTable(
+  'wa_auth_keys',
+  {
+    session: text('session').notNull(),
+    type: text('type').notNull(),
+    id: text('id').notNull(),
+    data: text('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.session, t.type, t.id] })],
+);

@@ -4,6 +4,7 @@ import {
   boolean,
   date,
   index,
+  jsonb,
   pgEnum,
   pgTable,
   text,
@@ -89,13 +90,23 @@ export const channelContacts = pgTable(
     /** Known even for someone who lost their card, once they name their municipality. */
     municipalityId: uuid('municipality_id').references(() => municipalities.id),
     cardId: uuid('card_id').references(() => cards.id, { onDelete: 'set null' }),
+    /**
+     * The other form of a WhatsApp identity (phone JID when the key is a LID, or
+     * the other way round), so either form finds the same contact.
+     */
+    externalAltId: text('external_alt_id'),
     language: text('language').notNull().default('nl'),
+    /** Where the bot dialogue stands for this contact (see bot/dialogue/states.ts). */
+    dialogueState: text('dialogue_state').notNull().default('new'),
+    /** Last automatic "outside office hours" notice, so it is not repeated for every message. */
+    lastOfficeNoticeAt: timestamp('last_office_notice_at', { withTimezone: true }),
     /** Set once, never cleared: an opted-out contact is never sent anything again. */
     optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('channel_contacts_channel_external_uq').on(t.channel, t.externalId),
+    index('channel_contacts_channel_alt_idx').on(t.channel, t.externalAltId),
     index('channel_contacts_youngster_idx').on(t.youngsterId),
   ],
 );
@@ -110,9 +121,8 @@ export const conversations = pgTable(
   'conversations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    municipalityId: uuid('municipality_id')
-      .notNull()
-      .references(() => municipalities.id),
+    /** Null only while someone without a card has not named their municipality: then no staff member can see it. */
+    municipalityId: uuid('municipality_id').references(() => municipalities.id),
     youngsterId: uuid('youngster_id')
       .unique()
       .references(() => youngsters.id, { onDelete: 'cascade' }),
@@ -148,6 +158,15 @@ export const messageStatus = pgEnum('message_status', [
 ]);
 export type MessageStatus = (typeof messageStatus.enumValues)[number];
 
+/** text: typed by a person; choice: a menu button/number; bot: written by the dialogue, not by staff. */
+export const messageKind = pgEnum('message_kind', ['text', 'choice', 'bot']);
+export type MessageKind = (typeof messageKind.enumValues)[number];
+
+export interface MenuOption {
+  id: string;
+  label: string;
+}
+
 export const messages = pgTable(
   'messages',
   {
@@ -161,6 +180,11 @@ export const messages = pgTable(
     contactId: uuid('contact_id').references(() => channelContacts.id, { onDelete: 'cascade' }),
     channel: channel('channel').notNull(),
     direction: messageDirection('direction').notNull(),
+    kind: messageKind('kind').notNull().default('text'),
+    /** Options offered with a bot message: buttons on Telegram and web, numbered text on WhatsApp. */
+    menu: jsonb('menu').$type<MenuOption[]>(),
+    /** The one message an opted-out contact still receives: the confirmation that contact has stopped. */
+    isOptOutAck: boolean('is_opt_out_ack').notNull().default(false),
     authorStaffId: uuid('author_staff_id').references(() => staffUsers.id, { onDelete: 'set null' }),
     body: text('body').notNull(),
     status: messageStatus('status').notNull(),
@@ -185,4 +209,23 @@ export const messages = pgTable(
       .on(t.status, t.createdAt)
       .where(sql`${t.status} in ('received', 'queued', 'sending')`),
   ],
+);
+
+/**
+ * Raw platform updates (Telegram webhook / polling), stored before the HTTP
+ * answer so a slow or crashed worker loses nothing; `update_key` de-duplicates
+ * Telegram's re-sends. The payload holds message text, so it is cleared as soon
+ * as the update is processed; only the key and timestamps stay.
+ */
+export const channelUpdates = pgTable(
+  'channel_updates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: channel('channel').notNull(),
+    updateKey: text('update_key').notNull(),
+    payload: jsonb('payload'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('channel_updates_key_uq').on(t.channel, t.updateKey)],
 );

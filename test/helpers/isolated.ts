@@ -32,8 +32,7 @@ export async function isolated(overrides: Record<string, string> = {}): Promise<
     ctx,
     dbName,
     async destroy() {
-      await ctx.queues.inbound.obliterate({ force: true }).catch(() => {});
-      await ctx.queues.outbound.obliterate({ force: true }).catch(() => {});
+      for (const q of ctx.queues.all()) await q.obliterate({ force: true }).catch(() => {});
       await ctx.close();
       const a = postgres(TEST_PG_BASE, { max: 1, onnotice: () => {} });
       try {

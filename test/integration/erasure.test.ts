@@ -33,7 +33,7 @@ describe('the data model keeps erasure one small, complete operation', () => {
     expect(await db.select().from(messages).where(eq(messages.body, 'geheim-bericht-123'))).toHaveLength(0);
 
     const left = await db.select().from(events).where(eq(events.subject, youngster.monitoringKey));
-    expect(left.map((e) => e.type).sort()).toEqual(['card.scanned', 'message.received']);
+    expect(left.map((e) => e.type).sort()).toEqual(['card.scanned', 'contact.linked', 'message.received']);
     // Nothing in the whole event table reveals the person or their words.
     const dump = JSON.stringify(await db.execute(sql`select * from events`));
     expect(dump).not.toContain('geheim-bericht-123');

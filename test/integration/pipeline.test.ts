@@ -41,7 +41,9 @@ describe('one message from a scanned card to the casemanager and back', () => {
     const messageId = sent.json().message.id as string;
 
     // Live in the casemanager's inbox, with the text re-read from the database.
-    const pushed = await michelleLive.waitFor((e) => e.event === 'inbox');
+    const pushed = await michelleLive.waitFor(
+      (e) => e.event === 'inbox' && (e.data as { message?: { id: string } }).message?.id === messageId,
+    );
     const data = pushed.data as { conversation: { id: string; assignedTo: string }; message: { id: string; body: string }; forMe: boolean };
     expect(data.message).toMatchObject({ id: messageId, body: 'hoi' });
     expect(data.conversation.assignedTo).toBe(org.michelle.id);
@@ -71,19 +73,24 @@ describe('one message from a scanned card to the casemanager and back', () => {
     expect(reply.statusCode).toBe(201);
     const replyId = reply.json().message.id as string;
 
-    const arrived = await youngsterLive.waitFor((e) => e.event === 'message');
+    const arrived = await youngsterLive.waitFor((e) => e.event === 'message' && (e.data as { id: string }).id === replyId);
     expect(arrived.data).toMatchObject({ id: replyId, direction: 'out', body: 'Hoi Sigfrid! Fijn dat je schrijft.', author: 'Michelle' });
     const [delivered] = await db().select().from(messages).where(eq(messages.id, replyId));
     expect(delivered).toMatchObject({ status: 'sent', contactId: sent.json().message ? delivered!.contactId : null });
     expect(delivered!.sentAt).toBeInstanceOf(Date);
 
     // The delivered state reaches the inbox too, and nothing of Oost ever reached West.
-    await michelleLive.waitFor((e) => e.event === 'inbox' && (e.data as { message?: { id: string; status: string } }).message?.status === 'sent');
+    await michelleLive.waitFor((e) => {
+      const m = (e.data as { message?: { id: string; status: string } }).message;
+      return e.event === 'inbox' && m?.id === replyId && m.status === 'sent';
+    });
     expect(bramLive.received.filter((e) => e.event === 'inbox')).toHaveLength(0);
 
-    // History after a reload holds both, in order.
+    // History after a reload holds the bot's greeting, the youngster's message and the reply, in order.
     const history = await stack.app.inject({ method: 'GET', url: `/k/${token}/messages`, headers: { cookie: chat.cookie } });
-    expect(history.json().messages.map((m: { body: string }) => m.body)).toEqual(['hoi', 'Hoi Sigfrid! Fijn dat je schrijft.']);
+    const bodies = history.json().messages.map((m: { body: string }) => m.body) as string[];
+    expect(bodies[0]).toContain('Je praat met de chat van Michelle');
+    expect(bodies.slice(-2)).toEqual(['hoi', 'Hoi Sigfrid! Fijn dat je schrijft.']);
     expect(card.id).toBeTruthy();
 
     for (const s of [michelleLive, bramLive, youngsterLive]) s.close();
@@ -115,7 +122,7 @@ describe('one message from a scanned card to the casemanager and back', () => {
     const [inbound] = await db().select().from(messages).where(eq(messages.id, sent.json().message.id));
     const michelle = await login(stack.app, 'michelle@oost.test');
 
-    await stack.workers!.delivery.pause();
+    await stack.workers!.delivery('web')!.pause();
     const reply = await stack.app.inject({
       method: 'POST',
       url: `/inbox/c/${inbound!.conversationId}/replies`,
@@ -127,7 +134,7 @@ describe('one message from a scanned card to the casemanager and back', () => {
     await db().update(channelContacts).set({ optedOutAt: new Date() }).where(eq(channelContacts.id, inbound!.contactId!));
     const youngsterLive = openSse(`${stack.baseUrl}/k/${token}/events`, { cookie: chat.cookie });
     await youngsterLive.ready;
-    stack.workers!.delivery.resume();
+    stack.workers!.delivery('web')!.resume();
 
     const id = reply.json().message.id as string;
     const final = await until(async () => {

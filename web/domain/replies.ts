@@ -25,11 +25,11 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
         .for('update')
         .limit(1);
       // Outside the staff member's scope it does not exist for them.
-      if (!conv || !staff.municipalityIds.includes(conv.municipalityId)) throw new NotFoundError('conversation');
+      if (!conv?.municipalityId || !staff.municipalityIds.includes(conv.municipalityId)) throw new NotFoundError('conversation');
 
       if (clientId) {
         const [dup] = await tx
-          .select({ id: messages.id })
+          .select({ id: messages.id, channel: messages.channel })
           .from(messages)
           .where(
             and(
@@ -39,7 +39,7 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
             ),
           )
           .limit(1);
-        if (dup) return { messageId: dup.id, duplicate: true };
+        if (dup) return { messageId: dup.id, channel: dup.channel, duplicate: true };
       }
 
       const [lastInbound] = await tx
@@ -70,11 +70,11 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
         .update(conversations)
         .set({ lastMessageAt: sql`now()` })
         .where(eq(conversations.id, conversationId));
-      return { messageId: msg.id, duplicate: false };
+      return { messageId: msg.id, channel: lastInbound.channel, duplicate: false };
     });
     if (!result.duplicate) {
       try {
-        await deps.queues.enqueueOutbound(result.messageId);
+        await deps.queues.enqueueOutbound(result.messageId, result.channel);
       } catch (err) {
         deps.logger.warn({ err, messageId: result.messageId }, 'outbound enqueue failed; sweeper will retry');
       }

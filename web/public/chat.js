@@ -28,7 +28,8 @@
     li.dataset.seq = String(m.seq);
     var who = document.createElement('span');
     who.className = 'yt-who';
-    who.textContent = m.direction === 'in' ? root.dataset.you : (m.author || '');
+    who.textContent = m.direction === 'in' ? root.dataset.you : (m.author || root.dataset.bot);
+    if (m.kind === 'bot') li.classList.add('yt-msg-bot');
     var body = document.createElement('p');
     body.className = 'yt-body';
     body.dir = 'auto';
@@ -37,6 +38,21 @@
     time.dateTime = m.createdAt;
     time.textContent = fmtTime(m.createdAt);
     li.append(who, body, time);
+    if (m.menu && m.menu.length) {
+      // Buttons for the options; only the newest menu stays clickable.
+      var menu = document.createElement('div');
+      menu.className = 'yt-menu';
+      m.menu.forEach(function (opt) {
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'yt-option';
+        b.textContent = opt.label;
+        b.addEventListener('click', function () { choose(opt.id); });
+        menu.append(b);
+      });
+      li.append(menu);
+      Array.prototype.forEach.call(thread.querySelectorAll('.yt-menu'), function (old) { old.remove(); });
+    }
     // Keep order by sequence even when a live push overtakes the history load.
     var after = Array.prototype.find.call(thread.children, function (el) { return Number(el.dataset.seq) > m.seq; });
     thread.insertBefore(li, after || null);
@@ -61,6 +77,27 @@
     return Array.prototype.map.call(a, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
   }
 
+  function post(payload) {
+    return fetch(base + '/messages', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(payload),
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) { return { r: r, data: data }; });
+    });
+  }
+
+  function choose(id) {
+    showError('');
+    post({ choice: id, clientId: newClientId() })
+      .then(function (res) {
+        if (res.r.ok && res.data.message) render(res.data.message);
+        else if (!res.r.ok) showError(root.dataset.errGeneric);
+      })
+      .catch(function () { showError(root.dataset.errOffline); });
+  }
+
   var pendingClientId = null;
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -70,16 +107,13 @@
     pendingClientId = pendingClientId || newClientId();
     button.disabled = true;
     showError('');
-    fetch(base + '/messages', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ text: text, clientId: pendingClientId }),
-    })
-      .then(function (r) {
-        return r.json().catch(function () { return {}; }).then(function (data) {
-          if (r.ok && data.message) {
-            render(data.message);
+    post({ text: text, clientId: pendingClientId })
+      .then(function (res) {
+        var r = res.r;
+        var data = res.data;
+        {
+          if (r.ok) {
+            if (data.message) render(data.message);
             input.value = '';
             pendingClientId = null;
             return;
@@ -89,7 +123,7 @@
           else if (data.error === 'message_empty') showError(root.dataset.errEmpty);
           else showError(root.dataset.errGeneric);
           if (r.status === 400 || r.status === 413) pendingClientId = null;
-        });
+        }
       })
       .catch(function () { showError(root.dataset.errOffline); })
       .finally(function () { button.disabled = false; input.focus(); });

@@ -47,13 +47,13 @@
   }
 
   function renderMessage(m) {
-    var li = el('li', 'st-msg st-msg-' + m.direction);
+    var li = el('li', 'st-msg st-msg-' + m.direction + ' st-msg-' + m.kind);
     li.dataset.message = m.id;
     li.dataset.seq = String(m.seq);
     var body = el('div', 'st-msg-body', m.body);
     body.dir = 'auto';
     var meta = el('div', 'st-msg-meta');
-    meta.append(el('span', 'st-badge', m.channel), document.createTextNode(' ' + (m.direction === 'out' ? (m.authorName || '') : '') + ' '));
+    meta.append(el('span', 'st-badge', m.channel), document.createTextNode(' ' + (m.kind === 'bot' ? 'automatisch' : m.direction === 'out' ? (m.authorName || '') : m.kind === 'choice' ? 'koos' : '') + ' '));
     var time = el('time', null, fmt(m.createdAt));
     time.dateTime = m.createdAt;
     meta.append(time);

@@ -1,0 +1,99 @@
+import { and, eq, or, sql } from 'drizzle-orm';
+import type { ChannelName } from '../core/channel.js';
+import type { DbOrTx, Tx } from '../db/client.js';
+import { channelContacts, conversations } from '../db/schema/index.js';
+
+/**
+ * Contacts and their conversation, inside the caller's transaction. A contact
+ * row is locked while its message is handled, so two messages of one person
+ * are handled one after the other (no double greeting, no two conversations).
+ */
+export type ContactRow = typeof channelContacts.$inferSelect;
+
+export async function findContact(db: DbOrTx, channel: ChannelName, externalId: string, altId?: string | null) {
+  const ids = [externalId, ...(altId ? [altId] : [])];
+  const rows = await db
+    .select()
+    .from(channelContacts)
+    .where(
+      and(
+        eq(channelContacts.channel, channel),
+        or(
+          ...ids.map((id) => eq(channelContacts.externalId, id)),
+          ...ids.map((id) => eq(channelContacts.externalAltId, id)),
+        ),
+      ),
+    )
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** Finds (by either id form) or creates the contact, then locks its row for this transaction. */
+export async function lockOrCreateContact(
+  tx: Tx,
+  channel: ChannelName,
+  externalId: string,
+  altId?: string | null,
+): Promise<ContactRow> {
+  let found = await findContact(tx, channel, externalId, altId);
+  if (!found) {
+    await tx
+      .insert(channelContacts)
+      .values({ channel, externalId, externalAltId: altId ?? null })
+      .onConflictDoNothing();
+    found = await findContact(tx, channel, externalId, altId);
+  }
+  if (!found) throw new Error('contact vanished during creation');
+  const [locked] = await tx.select().from(channelContacts).where(eq(channelContacts.id, found.id)).for('update');
+  if (!locked) throw new Error('contact vanished during lock');
+  if (altId && !locked.externalAltId && locked.externalId !== altId) {
+    await tx.update(channelContacts).set({ externalAltId: altId }).where(eq(channelContacts.id, locked.id));
+  }
+  return locked;
+}
+
+/**
+ * The conversation a contact's messages belong to: the youngster's one thread
+ * across channels, or - for someone without a card - a thread of this contact,
+ * whose municipality stays empty (invisible to all staff) until they name it.
+ */
+export async function ensureConversation(
+  tx: Tx,
+  c: { id: string; youngsterId: string | null; municipalityId: string | null },
+): Promise<typeof conversations.$inferSelect> {
+  const where = c.youngsterId ? eq(conversations.youngsterId, c.youngsterId) : eq(conversations.contactId, c.id);
+  const [existing] = await tx.select().from(conversations).where(where).for('update').limit(1);
+  if (existing) {
+    if (!existing.municipalityId && c.municipalityId) {
+      const [updated] = await tx
+        .update(conversations)
+        .set({ municipalityId: c.municipalityId })
+        .where(eq(conversations.id, existing.id))
+        .returning();
+      return updated!;
+    }
+    return existing;
+  }
+  await tx
+    .insert(conversations)
+    .values(
+      c.youngsterId
+        ? { municipalityId: c.municipalityId, youngsterId: c.youngsterId }
+        : { municipalityId: c.municipalityId, contactId: c.id },
+    )
+    .onConflictDoNothing();
+  const [created] = await tx.select().from(conversations).where(where).for('update').limit(1);
+  if (!created) throw new Error('conversation vanished during creation');
+  return created;
+}
+
+export async function touchConversation(tx: Tx, id: string, opts: { inbound: boolean; urgent: boolean }) {
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageAt: sql`now()`,
+      ...(opts.inbound ? { lastInboundAt: sql`now()`, status: 'open' as const } : {}),
+      ...(opts.urgent ? { urgent: true } : {}),
+    })
+    .where(eq(conversations.id, id));
+}

@@ -1,0 +1,72 @@
+import { asc, sql } from 'drizzle-orm';
+import { isOpen, nextOpening, type OfficeHours } from '../../core/office-hours.js';
+import type { Tx } from '../../db/client.js';
+import { municipalities, type TextOverrides } from '../../db/schema/index.js';
+import { isLanguage, type TextKey } from '../../templates/texts/index.js';
+import type { ContactRow } from '../contact-store.js';
+import type { DialogueContext } from './dialogue.js';
+import { asDialogueState } from './states.js';
+
+/** How long an "outside office hours" notice holds before another may be sent. */
+const OFFICE_NOTICE_GAP_MS = 12 * 3600_000;
+
+export interface LoadedContext {
+  ctx: DialogueContext;
+  municipalityId: string | null;
+  monitoringKey: string | null;
+}
+
+/** Gathers what the dialogue needs to know about this contact, in the handling transaction. */
+export async function loadDialogueContext(tx: Tx, contact: ContactRow, opts: { privacyUrl: string; now: Date }): Promise<LoadedContext> {
+  const rows = await tx.execute<{
+    youngster_first_name: string | null;
+    monitoring_key: string | null;
+    municipality_id: string | null;
+    municipality_name: string | null;
+    text_overrides: TextOverrides | null;
+    office_hours: OfficeHours | null;
+    coach: string | null;
+  }>(sql`
+    select y.first_name as youngster_first_name, y.monitoring_key,
+           m.id as municipality_id, m.name as municipality_name, m.text_overrides, t.office_hours,
+           coalesce(assignee.first_name, card_coach.first_name) as coach
+    from channel_contacts c
+    left join youngsters y on y.id = c.youngster_id
+    left join municipalities m on m.id = coalesce(y.municipality_id, c.municipality_id)
+    left join team_municipalities tm on tm.municipality_id = m.id
+    left join teams t on t.id = tm.team_id
+    left join cards k on k.id = c.card_id
+    left join staff_users card_coach on card_coach.id = k.casemanager_id and card_coach.active
+    left join conversations conv on (c.youngster_id is not null and conv.youngster_id = c.youngster_id)
+                                  or (c.youngster_id is null and conv.contact_id = c.id)
+    left join staff_users assignee on assignee.id = conv.assigned_to and assignee.active
+    where c.id = ${contact.id}
+    limit 1`);
+  const row = rows[0];
+  const language = isLanguage(contact.language) ? contact.language : 'nl';
+  const linked = Boolean(row?.municipality_id);
+  const hours = row?.office_hours ?? null;
+  const list = linked
+    ? []
+    : await tx.select({ id: municipalities.id, name: municipalities.name }).from(municipalities).orderBy(asc(municipalities.name));
+  return {
+    municipalityId: row?.municipality_id ?? null,
+    monitoringKey: row?.monitoring_key ?? null,
+    ctx: {
+      state: asDialogueState(contact.dialogueState),
+      language,
+      linked,
+      youngsterFirstName: row?.youngster_first_name ?? null,
+      coachFirstName: row?.coach ?? null,
+      municipalityName: row?.municipality_name ?? null,
+      municipalities: list,
+      // Without configured hours we do not promise a time: treat as open.
+      officeOpen: hours ? isOpen(hours, opts.now) : true,
+      nextOpening: hours ? nextOpening(hours, opts.now) : null,
+      officeNoticeDue:
+        !contact.lastOfficeNoticeAt || opts.now.getTime() - contact.lastOfficeNoticeAt.getTime() > OFFICE_NOTICE_GAP_MS,
+      privacyUrl: opts.privacyUrl,
+      overrides: (row?.text_overrides?.[language] ?? {}) as Partial<Record<TextKey, string>>,
+    },
+  };
+}

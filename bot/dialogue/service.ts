@@ -1,0 +1,214 @@
+import { and, eq, inArray, notInArray, or, sql } from 'drizzle-orm';
+import type { ChannelName, HandleResult, InboundEnvelope, InboundHandler } from '../../core/channel.js';
+import { InputError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { MAX_MESSAGE_CHARS, normaliseMessageText } from '../../core/message-text.js';
+import type { Queues } from '../../core/queues.js';
+import type { Database, Tx } from '../../db/client.js';
+import { findCardByToken } from '../../db/queries/cards.js';
+import { recordEvent } from '../../db/queries/events.js';
+import { channelContacts, channelUpdates, messages } from '../../db/schema/index.js';
+import { ensureConversation, lockOrCreateContact, touchConversation, type ContactRow } from '../contact-store.js';
+import { loadDialogueContext } from './context.js';
+import { decide, describeChoice } from './dialogue.js';
+
+/**
+ * The single way anything a youngster sends enters Lijntje, whatever the
+ * channel. In one transaction: resolve the contact (and its card), let the
+ * dialogue decide, store the youngster's message, the bot's replies (outbox
+ * rows) and the state changes. Only after commit are ids enqueued; if Redis is
+ * down then, the rows wait for the sweeper - nothing is lost.
+ */
+export function createDialogueService(deps: {
+  database: Database;
+  queues: Queues;
+  logger: Logger;
+  publicUrl: string;
+  now?: () => Date;
+}): InboundHandler {
+  const { db } = deps.database;
+  const privacyUrl = `${deps.publicUrl}/privacy`;
+
+  async function handle(envelope: InboundEnvelope): Promise<HandleResult> {
+    const now = deps.now?.() ?? new Date();
+    const incomingText = envelope.event.type === 'text' ? cleanText(envelope.channel, envelope.event.text) : null;
+    if (envelope.event.type === 'text' && incomingText === null) return { messageId: null, duplicate: false };
+
+    const plan = await db.transaction(async (tx) => {
+      let contact = await lockOrCreateContact(tx, envelope.channel, envelope.externalContactId, envelope.externalAltId);
+      if (envelope.externalMessageId && !(await firstTimeSeen(tx, contact, envelope.externalMessageId, now))) {
+        return { messageId: null, duplicate: true, route: [] as string[], send: [] as string[] };
+      }
+      if (envelope.event.type === 'start') contact = await linkCard(tx, contact, envelope.event.token);
+      // Opted out: silence. Nothing is stored, nothing is sent.
+      if (contact.optedOutAt) return { messageId: null, duplicate: false, route: [], send: [] };
+
+      const loaded = await loadDialogueContext(tx, contact, { privacyUrl, now });
+      const event = incomingText !== null ? { type: 'text' as const, text: incomingText } : envelope.event;
+      const outcome = decide(loaded.ctx, event);
+      const municipalityId = outcome.municipalityId ?? loaded.municipalityId;
+
+      await tx
+        .update(channelContacts)
+        .set({
+          dialogueState: outcome.state,
+          language: outcome.language,
+          ...(outcome.municipalityId ? { municipalityId: outcome.municipalityId } : {}),
+          ...(outcome.officeNoticeSent ? { lastOfficeNoticeAt: now } : {}),
+        })
+        .where(eq(channelContacts.id, contact.id));
+      const conv = await ensureConversation(tx, { id: contact.id, youngsterId: contact.youngsterId, municipalityId });
+      const route: string[] = [];
+
+      let messageId: string | null = null;
+      if (event.type !== 'start') {
+        const body = event.type === 'text' ? event.text : describeChoice(loaded.ctx, event.choice);
+        // Routed to the inbox when the dialogue forwards it; otherwise kept in the thread quietly.
+        // Without a municipality nobody can see it yet: it waits as 'received' until one is chosen.
+        const routeNow = outcome.forward !== null && conv.municipalityId !== null;
+        const [row] = await tx
+          .insert(messages)
+          .values({
+            conversationId: conv.id,
+            contactId: contact.id,
+            channel: envelope.channel,
+            direction: 'in',
+            kind: event.type === 'text' ? 'text' : 'choice',
+            body,
+            status: routeNow || conv.municipalityId === null ? 'received' : 'routed',
+            externalId: envelope.externalMessageId,
+          })
+          .returning({ id: messages.id });
+        messageId = row!.id;
+        if (routeNow) route.push(messageId);
+        await recordEvent(tx, {
+          type: 'message.received',
+          municipalityId,
+          subject: loaded.monitoringKey,
+          conversationId: conv.id,
+          data: { channel: envelope.channel, kind: event.type },
+        });
+      }
+      await touchConversation(tx, conv.id, { inbound: event.type !== 'start', urgent: outcome.urgent });
+
+      if (outcome.releaseHeldText) {
+        const held = await tx
+          .select({ id: messages.id })
+          .from(messages)
+          .where(and(eq(messages.conversationId, conv.id), eq(messages.direction, 'in'), eq(messages.status, 'received')));
+        route.push(...held.map((h) => h.id).filter((id) => !route.includes(id)));
+        await recordEvent(tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
+      }
+
+      const send: string[] = [];
+      for (const [i, r] of outcome.replies.entries()) {
+        const [row] = await tx
+          .insert(messages)
+          .values({
+            conversationId: conv.id,
+            contactId: contact.id,
+            channel: envelope.channel,
+            direction: 'out',
+            kind: 'bot',
+            body: r.text,
+            menu: r.menu,
+            status: 'queued',
+            // The goodbye after an opt-out is the one message that still goes out.
+            isOptOutAck: outcome.optOut && i === outcome.replies.length - 1,
+          })
+          .returning({ id: messages.id });
+        send.push(row!.id);
+      }
+
+      if (outcome.optOut) await optOut(tx, contact, send);
+      for (const type of outcome.events) {
+        await recordEvent(tx, { type, municipalityId, subject: loaded.monitoringKey, conversationId: conv.id });
+      }
+      return { messageId, duplicate: false, route, send };
+    });
+
+    for (const id of plan.route) await enqueue(() => deps.queues.enqueueInbound(id), id);
+    for (const id of plan.send) await enqueue(() => deps.queues.enqueueOutbound(id, envelope.channel), id);
+    return { messageId: plan.messageId, duplicate: plan.duplicate };
+  }
+
+  async function enqueue(add: () => Promise<void>, messageId: string) {
+    try {
+      await add();
+    } catch (err) {
+      deps.logger.warn({ err, messageId }, 'enqueue failed; the sweeper will pick the row up');
+    }
+  }
+
+  return { handle };
+}
+
+/**
+ * Text from a platform (Telegram, WhatsApp) is stored even when odd; only what
+ * cannot be stored is cleaned, and an over-long message is cut rather than lost.
+ * Our own web chat refuses instead, so the youngster can fix it (the text stays in their box).
+ */
+function cleanText(channel: ChannelName, raw: string): string | null {
+  try {
+    return normaliseMessageText(raw);
+  } catch (err) {
+    if (!(err instanceof InputError) || channel === 'web') throw err;
+    if (err.code === 'message_too_long') return `${normaliseMessageText(raw.slice(0, MAX_MESSAGE_CHARS - 1))}…`;
+    return null; // empty after cleaning: nothing to store
+  }
+}
+
+/** Durable de-duplication of platform re-deliveries (only the ids are kept, never the text). */
+async function firstTimeSeen(tx: Tx, contact: ContactRow, externalMessageId: string, now: Date) {
+  const inserted = await tx
+    .insert(channelUpdates)
+    .values({ channel: contact.channel, updateKey: `msg:${contact.id}:${externalMessageId}`, processedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: channelUpdates.id });
+  return inserted.length > 0;
+}
+
+/** A scanned card links a contact to its youngster (an existing link is kept: a shared phone must not mix people). */
+async function linkCard(tx: Tx, contact: ContactRow, token: string | null): Promise<ContactRow> {
+  if (!token || contact.youngsterId) return contact;
+  const card = await findCardByToken(tx, token);
+  if (!card || card.status !== 'active') return contact;
+  const [updated] = await tx
+    .update(channelContacts)
+    .set({ youngsterId: card.youngsterId, municipalityId: card.municipalityId, cardId: card.cardId })
+    .where(eq(channelContacts.id, contact.id))
+    .returning();
+  await recordEvent(tx, {
+    type: 'contact.linked',
+    municipalityId: card.municipalityId,
+    subject: card.monitoringKey,
+    data: { via: 'card', channel: contact.channel },
+  });
+  return updated!;
+}
+
+/**
+ * Stops all contact at once: every channel of this youngster (or just this
+ * contact, without a card) is marked opted out and anything still queued for
+ * them is cancelled - except the goodbye just written. Erasure follows in the
+ * privacy work; until then the coach sees the thread marked opted out.
+ */
+async function optOut(tx: Tx, contact: ContactRow, keep: string[]) {
+  const whose = contact.youngsterId ? eq(channelContacts.youngsterId, contact.youngsterId) : eq(channelContacts.id, contact.id);
+  const stopped = await tx
+    .update(channelContacts)
+    .set({ optedOutAt: sql`coalesce(${channelContacts.optedOutAt}, now())`, dialogueState: 'opted_out' })
+    .where(or(whose, eq(channelContacts.id, contact.id)))
+    .returning({ id: channelContacts.id });
+  await tx
+    .update(messages)
+    .set({ status: 'cancelled', lastError: 'opted_out' })
+    .where(
+      and(
+        inArray(messages.contactId, stopped.map((s) => s.id)),
+        eq(messages.direction, 'out'),
+        eq(messages.status, 'queued'),
+        keep.length ? notInArray(messages.id, keep) : undefined,
+      ),
+    );
+}

@@ -1,0 +1,80 @@
+/**
+ * Office hours of a team, always in Europe/Amsterdam (the youngster and the
+ * coach live there, whatever the server's clock zone). Hours per ISO weekday
+ * ('1' = Monday) as [["09:00", "17:00"], ...].
+ */
+export type WeekdayKey = '1' | '2' | '3' | '4' | '5' | '6' | '7';
+export type OfficeHours = Partial<Record<WeekdayKey, [string, string][]>>;
+
+const ZONE = 'Europe/Amsterdam';
+const parts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const WEEKDAYS: Record<string, WeekdayKey> = { Mon: '1', Tue: '2', Wed: '3', Thu: '4', Fri: '5', Sat: '6', Sun: '7' };
+
+interface LocalTime {
+  weekday: WeekdayKey;
+  minutes: number; // since local midnight
+}
+
+export function localTime(at: Date): LocalTime {
+  const p = Object.fromEntries(parts.formatToParts(at).map((x) => [x.type, x.value]));
+  return { weekday: WEEKDAYS[p.weekday!]!, minutes: Number(p.hour) * 60 + Number(p.minute) };
+}
+
+function toMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+export function isOpen(hours: OfficeHours, at: Date): boolean {
+  const { weekday, minutes } = localTime(at);
+  return (hours[weekday] ?? []).some(([from, to]) => minutes >= toMinutes(from) && minutes < toMinutes(to));
+}
+
+export interface Opening {
+  /** ISO weekday of the next opening. */
+  weekday: WeekdayKey;
+  /** "09:00" */
+  time: string;
+  /** 0 = later today, 1 = tomorrow, ... */
+  daysAhead: number;
+}
+
+/** The next moment the team opens, looking at most a week ahead; null when the team has no hours at all. */
+export function nextOpening(hours: OfficeHours, at: Date): Opening | null {
+  const now = localTime(at);
+  for (let ahead = 0; ahead <= 7; ahead++) {
+    const weekday = String(((Number(now.weekday) - 1 + ahead) % 7) + 1) as WeekdayKey;
+    const slots = [...(hours[weekday] ?? [])].sort((a, b) => toMinutes(a[0]) - toMinutes(b[0]));
+    for (const [from] of slots) {
+      if (ahead > 0 || toMinutes(from) > now.minutes) return { weekday, time: from, daysAhead: ahead };
+    }
+  }
+  return null;
+}
+
+/** Parses and checks an office-hours object from configuration or a form; throws on nonsense. */
+export function validateOfficeHours(value: unknown): OfficeHours {
+  if (typeof value !== 'object' || value === null) throw new Error('office hours must be an object');
+  const out: OfficeHours = {};
+  for (const [day, slots] of Object.entries(value)) {
+    if (!/^[1-7]$/.test(day)) throw new Error(`unknown weekday ${day}`);
+    if (!Array.isArray(slots)) throw new Error(`slots of day ${day} must be a list`);
+    out[day as WeekdayKey] = slots.map((s: unknown) => {
+      if (!Array.isArray(s) || s.length !== 2 || !s.every((t) => typeof t === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(t))) {
+        throw new Error(`bad slot on day ${day}`);
+      }
+      if (toMinutes(s[0]) >= toMinutes(s[1])) throw new Error(`slot on day ${day} ends before it starts`);
+      return [s[0], s[1]] as [string, string];
+    });
+  }
+  return out;
+}

@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import { CHOICE, decide, type DialogueContext } from '../../bot/dialogue/dialogue.js';
+import { mentionsCrisis } from '../../bot/dialogue/crisis.js';
+import { matchKeyword } from '../../bot/dialogue/keywords.js';
+
+const base: DialogueContext = {
+  state: 'new',
+  language: 'nl',
+  linked: true,
+  youngsterFirstName: 'Sigfrid',
+  coachFirstName: 'Michelle',
+  municipalityName: 'Roermond',
+  municipalities: [
+    { id: 'm-maasgouw', name: 'Maasgouw' },
+    { id: 'm-roermond', name: 'Roermond' },
+    { id: 'm-weert', name: 'Weert' },
+  ],
+  officeOpen: true,
+  nextOpening: null,
+  officeNoticeDue: true,
+  privacyUrl: 'https://lijntje.test/privacy',
+  overrides: {},
+};
+const ctx = (over: Partial<DialogueContext> = {}): DialogueContext => ({ ...base, ...over });
+const text = (t: string) => ({ type: 'text' as const, text: t });
+const allText = (o: ReturnType<typeof decide>) => o.replies.map((r) => r.text).join('\n');
+
+describe('first contact through a card', () => {
+  it("greets in the coach's name, says it is voluntary, links the privacy page, then shows the menu", () => {
+    const o = decide(ctx(), { type: 'start', token: 'x' });
+    expect(o.replies[0]!.text).toContain('Hoi Sigfrid! Je praat met de chat van Michelle, jongerencoach van gemeente Roermond.');
+    expect(o.replies[0]!.text).toContain('vrijblijvend');
+    expect(o.replies[0]!.text).toContain('https://lijntje.test/privacy');
+    expect(o.replies[1]!.menu!.map((m) => m.label)).toEqual(['Chat met Michelle', 'Afspraak maken', 'Nee bedankt, geen contact']);
+    expect(o.state).toBe('menu');
+    expect(o.forward).toBeNull();
+  });
+
+  it('speaks English when the contact chose English', () => {
+    const o = decide(ctx({ language: 'en' }), { type: 'start', token: 'x' });
+    expect(o.replies[0]!.text).toContain('Hi Sigfrid! This is the chat of Michelle, youth coach at the municipality of Roermond.');
+    expect(o.replies[1]!.menu!.map((m) => m.label)).toEqual(['Chat with Michelle', 'Make an appointment', 'No thanks, no contact']);
+  });
+
+  it('uses the team wording when the card has no coach, and a municipal sign-off override', () => {
+    const o = decide(ctx({ coachFirstName: null, overrides: { 'bot.signoff': 'Groet, Doorstroompunt Oost' } }), { type: 'start', token: 'x' });
+    expect(o.replies[0]!.text).toContain('jongerencoaches van gemeente Roermond');
+    expect(o.replies[0]!.text).toContain('Groet, Doorstroompunt Oost');
+    expect(o.replies[1]!.menu![0]!.label).toBe('Chat met een jongerencoach');
+  });
+
+  it('shows only the menu again on a second scan', () => {
+    const o = decide(ctx({ state: 'chatting' }), { type: 'start', token: 'x' });
+    expect(o.replies).toHaveLength(1);
+    expect(o.replies[0]!.text).toBe('Hoi weer! Wat wil je?');
+  });
+});
+
+describe('menu', () => {
+  it('1 / chat: acknowledges and forwards the choice to the inbox', () => {
+    for (const event of [text('1'), { type: 'choice' as const, choice: CHOICE.chat }]) {
+      const o = decide(ctx({ state: 'menu' }), event);
+      expect(o.state).toBe('chatting');
+      expect(o.forward).toEqual({ text: 'Chat met Michelle', kind: 'choice' });
+      expect(allText(o)).toContain('Michelle leest het');
+    }
+  });
+
+  it('2 / visit: records the request and says the coach will follow up', () => {
+    const o = decide(ctx({ state: 'menu' }), text('2.'));
+    expect(o.events).toEqual(['visit.requested']);
+    expect(o.forward).toEqual({ text: 'Afspraak maken', kind: 'choice' });
+    expect(allText(o)).toContain('Michelle neemt contact met je op');
+  });
+
+  it('3 / optout: asks once to confirm; yes stops everything, no goes back', () => {
+    const ask = decide(ctx({ state: 'menu' }), text('3'));
+    expect(ask.state).toBe('optout_confirm');
+    expect(ask.events).toEqual(['optout.requested']);
+    expect(ask.replies[0]!.menu!.map((m) => m.id)).toEqual([CHOICE.optoutYes, CHOICE.optoutNo]);
+
+    for (const yes of [text('ja'), text('Ja!'), text('1'), { type: 'choice' as const, choice: CHOICE.optoutYes }]) {
+      const done = decide(ctx({ state: 'optout_confirm' }), yes);
+      expect(done.optOut).toBe(true);
+      expect(done.state).toBe('opted_out');
+      expect(done.events).toEqual(['optout.confirmed']);
+      expect(done.forward).toBeNull();
+    }
+    for (const no of [text('nee'), text('2'), { type: 'choice' as const, choice: CHOICE.optoutNo }]) {
+      const back = decide(ctx({ state: 'optout_confirm' }), no);
+      expect(back.optOut).toBe(false);
+      expect(back.state).toBe('menu');
+      expect(back.replies[0]!.menu).toHaveLength(3);
+    }
+  });
+
+  it('free text while deciding on opt-out goes to the coach and does not opt out', () => {
+    const o = decide(ctx({ state: 'optout_confirm' }), text('wacht even, wat gebeurt er met mijn uitkering?'));
+    expect(o.optOut).toBe(false);
+    expect(o.forward?.text).toContain('uitkering');
+  });
+
+  it('numbers are just text while chatting (an answer "3" to a coach is not an opt-out)', () => {
+    const o = decide(ctx({ state: 'chatting' }), text('3'));
+    expect(o.forward).toEqual({ text: '3', kind: 'text' });
+    expect(o.state).toBe('chatting');
+    expect(o.replies).toHaveLength(0);
+  });
+});
+
+describe('free text', () => {
+  it('always goes to the coach; only the first gets an acknowledgement', () => {
+    const first = decide(ctx({ state: 'menu' }), text('hoi, ik zoek werk'));
+    expect(first.forward).toEqual({ text: 'hoi, ik zoek werk', kind: 'text' });
+    expect(first.replies).toHaveLength(1);
+    const later = decide(ctx({ state: 'chatting' }), text('en een opleiding'));
+    expect(later.forward?.text).toBe('en een opleiding');
+    expect(later.replies).toHaveLength(0);
+  });
+
+  it('outside office hours says when the coach will answer, once', () => {
+    const closed = ctx({ state: 'chatting', officeOpen: false, nextOpening: { weekday: '1', time: '09:00', daysAhead: 3 } });
+    const o = decide(closed, text('ben je er?'));
+    expect(allText(o)).toContain('Je schrijft buiten kantoortijd. Michelle leest je bericht maandag vanaf 09:00.');
+    expect(o.officeNoticeSent).toBe(true);
+    expect(decide({ ...closed, officeNoticeDue: false }, text('hallo?')).replies).toHaveLength(0);
+    const tomorrow = decide(ctx({ state: 'chatting', officeOpen: false, nextOpening: { weekday: '2', time: '09:00', daysAhead: 1 }, language: 'en' }), text('hi'));
+    expect(allText(tomorrow)).toContain('Michelle will read your message tomorrow from 09:00');
+  });
+});
+
+describe('keywords at any moment', () => {
+  it.each(['stop', 'STOP', 'Stóp!', '/stop', 'afmelden', 'Geen contact', 'uitschrijven', 'unsubscribe', 'no thanks'])(
+    '"%s" asks to confirm the opt-out',
+    (kw) => {
+      const o = decide(ctx({ state: 'chatting' }), text(kw));
+      expect(o.state).toBe('optout_confirm');
+      expect(o.forward).toBeNull();
+    },
+  );
+
+  it.each(['menu', 'Help', 'hulp', 'MENU.'])('"%s" shows the menu', (kw) => {
+    const o = decide(ctx({ state: 'chatting' }), text(kw));
+    expect(o.state).toBe('menu');
+    expect(o.replies[0]!.menu).toHaveLength(3);
+  });
+
+  it('switches language both ways', () => {
+    const en = decide(ctx({ state: 'chatting' }), text('English'));
+    expect(en.language).toBe('en');
+    expect(en.replies[0]!.text).toContain('in English');
+    expect(en.replies[0]!.menu![0]!.label).toBe('Chat with Michelle');
+    const nl = decide(ctx({ state: 'chatting', language: 'en' }), text('nederlands'));
+    expect(nl.language).toBe('nl');
+    expect(nl.replies[0]!.text).toContain('Nederlands');
+  });
+
+  it('does not treat a sentence that merely contains a keyword as a command', () => {
+    expect(matchKeyword('stop met dat gezeur van mijn moeder')).toBeNull();
+    const o = decide(ctx({ state: 'chatting' }), text('ik wil stoppen met blowen'));
+    expect(o.state).toBe('chatting');
+    expect(o.forward?.text).toBe('ik wil stoppen met blowen');
+  });
+
+  it('stays silent for someone who opted out', () => {
+    for (const e of [text('hoi'), text('menu'), { type: 'start' as const, token: 'x' }]) {
+      const o = decide(ctx({ state: 'opted_out' }), e);
+      expect(o.replies).toHaveLength(0);
+      expect(o.forward).toBeNull();
+    }
+  });
+});
+
+describe('crisis', () => {
+  it.each([
+    'ik denk aan zelfmoord',
+    'Ik wil dood',
+    'soms wil ik er een eind aan maken',
+    'soms doe ik mezelf pijn',
+    'I want to kill myself',
+    'thinking about SUICIDE',
+    'ik ben in gevaar, hij slaat me',
+  ])('"%s" gets 113/112 at once and flags the conversation urgent', (msg) => {
+    expect(mentionsCrisis(msg)).toBe(true);
+    const o = decide(ctx({ state: 'chatting', officeOpen: false }), text(msg));
+    expect(o.urgent).toBe(true);
+    expect(o.events).toContain('crisis.flagged');
+    expect(allText(o)).toMatch(/0800-0113/);
+    expect(allText(o)).toMatch(/112/);
+    expect(o.forward?.text).toBe(msg);
+  });
+
+  it('answers in English for an English contact', () => {
+    const o = decide(ctx({ language: 'en', state: 'chatting' }), text('i want to die'));
+    expect(allText(o)).toContain('113 Suicide Prevention');
+  });
+
+  it('does not fire on ordinary words', () => {
+    for (const msg of ['ik ga dood van de hitte haha', 'mijn opa is dood', 'de doodlopende straat', 'geen zin in school']) {
+      expect(mentionsCrisis(msg), msg).toBe(false);
+    }
+  });
+
+  it('also helps someone without a card, then asks where they live', () => {
+    const o = decide(ctx({ linked: false, state: 'new' }), text('ik wil niet meer leven'));
+    expect(o.urgent).toBe(true);
+    expect(allText(o)).toMatch(/0800-0113/);
+    expect(o.forward).toBeNull(); // stored, but nobody can see it until the municipality is known
+    expect(o.state).toBe('ask_municipality');
+  });
+});
+
+describe('someone who lost their card', () => {
+  const lost = ctx({ linked: false, state: 'new', coachFirstName: null, youngsterFirstName: null, municipalityName: null });
+
+  it('asks which municipality (their message waits, unrouted, until then)', () => {
+    const o = decide(lost, text('hoi ik heb een kaartje gehad maar kwijt'));
+    expect(o.state).toBe('ask_municipality');
+    expect(o.forward).toBeNull();
+    expect(o.replies[0]!.menu!.map((m) => m.label)).toEqual(['Maasgouw', 'Roermond', 'Weert']);
+  });
+
+  it('also for a start with an unknown card code', () => {
+    expect(decide(lost, { type: 'start', token: null }).state).toBe('ask_municipality');
+  });
+
+  it.each([
+    ['a number', text('3'), 'm-weert'],
+    ['the name', text('weert'), 'm-weert'],
+    ['a sentence with the name', text('ik woon in Roermond'), 'm-roermond'],
+    ['a button', { type: 'choice' as const, choice: 'm:m-maasgouw' }, 'm-maasgouw'],
+  ])('links them by %s and releases the held message', (_l, event, id) => {
+    const o = decide({ ...lost, state: 'ask_municipality' }, event);
+    expect(o.municipalityId).toBe(id);
+    expect(o.releaseHeldText).toBe(true);
+    expect(o.state).toBe('menu');
+    expect(o.replies[0]!.text).toContain('jongerencoaches van gemeente');
+    expect(o.replies[1]!.menu).toHaveLength(3);
+  });
+
+  it('asks again for a name it does not know', () => {
+    const o = decide({ ...lost, state: 'ask_municipality' }, text('Amsterdam'));
+    expect(o.municipalityId).toBeNull();
+    expect(allText(o)).toContain('Die gemeente vind ik niet');
+  });
+});
