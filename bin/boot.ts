@@ -1,10 +1,9 @@
-import { startWorkers } from '../worker/workers.js';
-import { createWebSender } from '../bot/channels/web-sender.js';
 import { loadEnv, type Env } from '../core/env.js';
 import { ConfigError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { buildApp } from '../web/app.js';
 import { listen, shutdownOnSignals } from '../web/server.js';
+import { buildChannels } from './channels.js';
 import { createContext } from './context.js';
 
 export type Role = 'web' | 'worker';
@@ -38,20 +37,14 @@ export async function boot(
   }
 
   const stops: (() => Promise<void>)[] = [];
+  const channels = buildChannels(ctx);
   if (roles.includes('worker')) {
-    const workers = startWorkers({
-      database: ctx.database,
-      liveBus: ctx.liveBus,
-      senders: { web: createWebSender({ liveBus: ctx.liveBus }) },
-      logger,
-      connection: ctx.workerConnection(),
-      prefix: env.queuePrefix,
-    });
-    stops.push(() => workers.close());
+    const running = channels.startWorkers();
+    stops.push(() => running.stop());
     logger.info('workers started');
   }
   if (roles.includes('web')) {
-    const app = await buildApp({ ...ctx });
+    const app = await buildApp({ ...ctx, channels });
     await listen(app, { host: env.host, port: env.port });
     // Stop HTTP first so no new work arrives while workers drain.
     stops.unshift(() => app.close());

@@ -18,6 +18,8 @@ export interface OutboundEnvelope {
   body: string;
   /** Choices to offer: inline keyboard (Telegram), buttons (web), numbered lines (WhatsApp). */
   menu: MenuOption[] | null;
+  /** The contact's language, for what an adapter adds itself (WhatsApp's "send the number" line). */
+  language: 'nl' | 'en';
 }
 
 /**

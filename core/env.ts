@@ -26,10 +26,31 @@ const schema = z
       .default('lijntje'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: booleanString.default(false),
+    TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'TELEGRAM_BOT_TOKEN looks wrong (expected <id>:<secret>)').optional(),
+    TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,32}$/, 'TELEGRAM_BOT_USERNAME is the bot name without @').optional(),
+    TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('webhook'),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET must be 16-256 chars of A-Za-z0-9_-')
+      .optional(),
+    TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+    WHATSAPP_NUMBER: z
+      .string()
+      .regex(/^[1-9]\d{7,14}$/, 'WHATSAPP_NUMBER is the international number in digits, e.g. 31612345678')
+      .optional(),
+    WHATSAPP_SESSION: z.string().regex(/^[a-z0-9-]{1,40}$/).default('default'),
   })
   .transform((e, ctx) => {
     if (e.APP_ENV === 'production' && !e.SECRET_KEY) {
       ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'SECRET_KEY is required when APP_ENV=production' });
+      return z.NEVER;
+    }
+    if (e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_BOT_USERNAME) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_USERNAME'], message: 'needed with TELEGRAM_BOT_TOKEN (for t.me links)' });
+      return z.NEVER;
+    }
+    if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === 'webhook' && !e.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'needed in webhook mode (or set TELEGRAM_MODE=polling)' });
       return z.NEVER;
     }
     const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -46,6 +67,16 @@ const schema = z
       queuePrefix: e.QUEUE_PREFIX,
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY,
+      telegram: e.TELEGRAM_BOT_TOKEN
+        ? {
+            token: e.TELEGRAM_BOT_TOKEN,
+            username: e.TELEGRAM_BOT_USERNAME!,
+            mode: e.TELEGRAM_MODE,
+            webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? null,
+            apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+          }
+        : null,
+      whatsapp: e.WHATSAPP_NUMBER ? { number: e.WHATSAPP_NUMBER, session: e.WHATSAPP_SESSION } : null,
     };
   });
 

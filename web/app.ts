@@ -7,7 +7,11 @@ import type { Logger } from '../core/logger.js';
 import type { Queues } from '../core/queues.js';
 import type { Database } from '../db/client.js';
 import { createDialogueService } from '../bot/dialogue/service.js';
+import type { Bot } from 'grammy';
+import { telegramWebhookRoutes } from '../bot/channels/telegram/webhook-route.js';
+import type { PairingStore } from '../bot/channels/whatsapp/pairing-store.js';
 import { webchatRoutes } from '../bot/webchat/routes.js';
+import type { InboundHandler } from '../core/channel.js';
 import { createLogin } from './domain/login.js';
 import { createReplies } from './domain/replies.js';
 import { authPlugin } from './plugins/auth.js';
@@ -29,6 +33,13 @@ declare module 'fastify' {
   }
 }
 
+/** The channel pieces the HTTP side needs; built by bin/channels.ts from config. */
+export interface AppChannels {
+  dialogue: InboundHandler;
+  telegramWebhook: { ingestBot: Bot; secretToken: string } | null;
+  pairing: PairingStore | null;
+}
+
 export interface AppDeps {
   env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl'>;
   database: Database;
@@ -36,6 +47,8 @@ export interface AppDeps {
   queues: Queues;
   liveBus: LiveBus;
   logger: Logger;
+  /** Defaults to the web chat only (what tests of the staff side need). */
+  channels?: AppChannels;
 }
 
 /**
@@ -72,12 +85,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandler(app);
 
   // Domain
-  const dialogue = createDialogueService({
-    database: deps.database,
-    queues: deps.queues,
-    logger: deps.logger,
-    publicUrl: deps.env.publicUrl,
-  });
+  const dialogue =
+    deps.channels?.dialogue ??
+    createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, publicUrl: deps.env.publicUrl });
   const login = createLogin({ database: deps.database });
   const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });
 
@@ -89,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     liveBus: deps.liveBus,
     secureCookies: deps.env.secureCookies,
   });
+  if (deps.channels?.telegramWebhook) await app.register(telegramWebhookRoutes, deps.channels.telegramWebhook);
   await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies });
   await app.register(inboxRoutes, { database: deps.database, replies, liveBus: deps.liveBus });
 

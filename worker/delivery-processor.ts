@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   PermanentSendError,
@@ -20,6 +20,8 @@ import { channelContacts, conversations, messages, youngsters } from '../db/sche
  * that confirms the opt-out itself). The row is claimed (queued -> sending)
  * before the platform call, so a duplicate job finds nothing to do.
  */
+const ORDER_WAIT_MS = 250;
+
 export function createDeliveryProcessor(deps: {
   database: Database;
   liveBus: LiveBus;
@@ -35,8 +37,24 @@ export function createDeliveryProcessor(deps: {
     await db.update(messages).set({ status, lastError: error }).where(eq(messages.id, id));
   }
 
-  return async function deliver(job: Job<OutboundJob>): Promise<{ sent: boolean }> {
+  /** Order per contact: true while an earlier message to the same contact still waits to go out. */
+  async function waitsForEarlier(messageId: string): Promise<boolean> {
+    const rows = await db.execute<{ waiting: boolean }>(sql`
+      select exists (
+        select 1 from ${messages} earlier, ${messages} me
+        where me.id = ${messageId} and earlier.contact_id = me.contact_id and earlier.direction = 'out'
+          and earlier.seq < me.seq and earlier.status in ('queued', 'sending')
+      ) as waiting`);
+    return rows[0]?.waiting === true;
+  }
+
+  return async function deliver(job: Job<OutboundJob>, token?: string): Promise<{ sent: boolean }> {
     const { messageId } = job.data;
+    if (token && (await waitsForEarlier(messageId))) {
+      // Not a failure: come back shortly, after the earlier one went (or gave up).
+      await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
+      throw new DelayedError();
+    }
     const [claimed] = await db
       .update(messages)
       .set({ status: 'sending', attempts: sql`${messages.attempts} + 1` })
@@ -56,6 +74,7 @@ export function createDeliveryProcessor(deps: {
       .select({
         externalId: channelContacts.externalId,
         optedOutAt: channelContacts.optedOutAt,
+        language: channelContacts.language,
         municipalityId: conversations.municipalityId,
         monitoringKey: youngsters.monitoringKey,
         wroteFirst: sql<boolean>`exists (select 1 from ${messages} m
@@ -102,6 +121,7 @@ export function createDeliveryProcessor(deps: {
       externalContactId: target.externalId,
       body: claimed.body,
       menu: claimed.menu ?? null,
+      language: target.language === 'en' ? 'en' : 'nl',
     };
     try {
       const result = await sender.send(envelope);

@@ -1,10 +1,12 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
+import type { ChannelName, ChannelSender } from '../core/channel.js';
 import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
-import type { ChannelName, ChannelSender } from '../core/channel.js';
-import { QUEUE, type InboundJob, type OutboundJob } from '../core/queues.js';
+import { QUEUE, type InboundJob, type OutboundJob, type UpdateJob } from '../core/queues.js';
 import type { Database } from '../db/client.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
+import { createRoutingProcessor } from './routing-processor.js';
+import { createUpdateProcessor, type UpdateHandlers } from './update-processor.js';
 
 export type Senders = Partial<Record<ChannelName, ChannelSender>>;
 
@@ -18,12 +20,12 @@ const DELIVERY: Record<ChannelName, { concurrency: number; limiter?: { max: numb
   telegram: { concurrency: 5, limiter: { max: 25, duration: 1000 } },
   whatsapp: { concurrency: 1 },
 };
-import { createRoutingProcessor } from './routing-processor.js';
 
 export interface WorkerDeps {
   database: Database;
   liveBus: LiveBus;
   senders: Senders;
+  updateHandlers: UpdateHandlers;
   logger: Logger;
   connection: ConnectionOptions;
   prefix: string;
@@ -31,40 +33,60 @@ export interface WorkerDeps {
 
 /** Starts the BullMQ workers; `close()` waits for jobs in flight (graceful shutdown). */
 export function startWorkers(deps: WorkerDeps) {
-  const routing = new Worker<InboundJob>(QUEUE.inbound, createRoutingProcessor(deps), {
-    connection: deps.connection,
-    prefix: deps.prefix,
-    concurrency: 10,
-  });
-  const deliveries = (Object.entries(deps.senders) as [ChannelName, ChannelSender][]).map(([channel, sender]) => {
-    let worker: Worker<OutboundJob> | undefined;
-    worker = new Worker<OutboundJob>(
-      QUEUE.outbound(channel),
-      createDeliveryProcessor({ ...deps, sender, getWorker: () => worker }),
-      { connection: deps.connection, prefix: deps.prefix, ...DELIVERY[channel] },
-    );
-    return worker;
-  });
+  const all: Worker[] = [];
 
-  // The worker runtime's one error sink. Ids only: job data never holds personal data.
-  for (const w of [routing, ...deliveries]) {
+  function watch<T extends Worker>(w: T): T {
+    // The worker runtime's one error sink. Ids only: job data never holds personal data.
     w.on('failed', (job, err) =>
       deps.logger.warn(
         { queue: w.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } },
         'job failed',
       ),
     );
-    w.on('error', (err) => deps.logger.error({ queue: w.name, err }, 'worker error'));
+    w.on('error', (err) => deps.logger.error({ queue: w.name, err: { name: err.name, message: err.message } }, 'worker error'));
+    all.push(w);
+    return w;
   }
+
+  function addDelivery(channel: ChannelName, sender: ChannelSender) {
+    let worker: Worker<OutboundJob> | undefined;
+    worker = watch(
+      new Worker<OutboundJob>(QUEUE.outbound(channel), createDeliveryProcessor({ ...deps, sender, getWorker: () => worker }), {
+        connection: deps.connection,
+        prefix: deps.prefix,
+        ...DELIVERY[channel],
+      }),
+    );
+    return worker;
+  }
+
+  const routing = watch(
+    new Worker<InboundJob>(QUEUE.inbound, createRoutingProcessor(deps), {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: 10,
+    }),
+  );
+  // Updates of one contact are serialised by the contact row lock; a few run in parallel overall.
+  const updates = watch(
+    new Worker<UpdateJob>(QUEUE.updates, createUpdateProcessor({ database: deps.database, handlers: deps.updateHandlers }), {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: 5,
+    }),
+  );
+  for (const [channel, sender] of Object.entries(deps.senders) as [ChannelName, ChannelSender][]) addDelivery(channel, sender);
 
   return {
     routing,
-    deliveries,
+    updates,
+    /** For a channel whose sender only exists later (the WhatsApp socket owner). */
+    addDelivery,
     delivery(channel: ChannelName) {
-      return deliveries.find((w) => w.name === QUEUE.outbound(channel));
+      return all.find((w) => w.name === QUEUE.outbound(channel)) as Worker<OutboundJob> | undefined;
     },
     async close() {
-      await Promise.all([routing, ...deliveries].map((w) => w.close()));
+      await Promise.all(all.map((w) => w.close()));
     },
   };
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { createContext, type Context } from '../../bin/context.js';
-import { createWebSender } from '../../bot/channels/web-sender.js';
+import { buildChannels } from '../../bin/channels.js';
+import type { MakeSocket } from '../../bot/channels/whatsapp/socket.js';
 import type { Env } from '../../core/env.js';
 import { createLogger } from '../../core/logger.js';
 import { buildApp } from '../../web/app.js';
-import { startWorkers, type Workers } from '../../worker/workers.js';
+import type { Workers } from '../../worker/workers.js';
 import { TEMPLATE_DB, TEST_PG_BASE, dbUrl, testEnv } from './test-env.js';
 
 export interface Isolated {
@@ -45,29 +46,23 @@ export async function isolated(overrides: Record<string, string> = {}): Promise<
 }
 
 /** The HTTP app on a random loopback port, with the real workers running against the same Redis prefix. */
-export async function runningStack(iso: Isolated, opts: { workers?: boolean } = {}) {
-  const app = await buildApp({ ...iso.ctx });
+export async function runningStack(iso: Isolated, opts: { workers?: boolean; makeWhatsAppSocket?: MakeSocket } = {}) {
+  const channels = buildChannels(iso.ctx, { makeWhatsAppSocket: opts.makeWhatsAppSocket });
+  const app = await buildApp({ ...iso.ctx, channels });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
-  let workers: Workers | undefined;
-  if (opts.workers !== false) {
-    workers = startWorkers({
-      database: iso.ctx.database,
-      liveBus: iso.ctx.liveBus,
-      senders: { web: createWebSender({ liveBus: iso.ctx.liveBus }) },
-      logger: iso.ctx.logger,
-      connection: iso.ctx.workerConnection(),
-      prefix: iso.env.queuePrefix,
-    });
-  }
+  let running: { workers: Workers; stop(): Promise<void> } | undefined;
+  if (opts.workers !== false) running = channels.startWorkers();
+  const workers = running?.workers;
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
+    channels,
     workers,
     async close() {
       await app.close();
-      await workers?.close();
+      await running?.stop();
     },
   };
 }

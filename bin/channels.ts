@@ -1,0 +1,76 @@
+import type { Bot } from 'grammy';
+import { createDialogueService } from '../bot/dialogue/service.js';
+import { createTelegramBot } from '../bot/channels/telegram/bot.js';
+import { installTelegramDialogue } from '../bot/channels/telegram/dialogue-adapter.js';
+import { ALLOWED_UPDATES, installIngest } from '../bot/channels/telegram/ingest.js';
+import { createTelegramSender } from '../bot/channels/telegram/sender.js';
+import { createWebSender } from '../bot/channels/web-sender.js';
+import { createPairingStore, type PairingStore } from '../bot/channels/whatsapp/pairing-store.js';
+import { startWhatsAppRuntime } from '../bot/channels/whatsapp/runtime.js';
+import { baileysSocketFactory, type MakeSocket } from '../bot/channels/whatsapp/socket.js';
+import type { UpdateHandlers } from '../worker/update-processor.js';
+import { startWorkers, type Senders, type Workers } from '../worker/workers.js';
+import type { Context } from './context.js';
+
+/**
+ * Which channels this deployment has, built from config: the web chat always;
+ * Telegram with TELEGRAM_BOT_TOKEN; WhatsApp with WHATSAPP_NUMBER. Entry points
+ * and tests wire channels through this one function.
+ */
+export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSocket } = {}) {
+  const { env } = ctx;
+  const dialogue = createDialogueService({ ...ctx, publicUrl: env.publicUrl });
+  const senders: Senders = { web: createWebSender({ liveBus: ctx.liveBus }) };
+  const updateHandlers: UpdateHandlers = {};
+  let telegramIngest: Bot | null = null;
+
+  if (env.telegram) {
+    senders.telegram = createTelegramSender({ api: createTelegramBot(env.telegram).api });
+    const processing = createTelegramBot(env.telegram);
+    installTelegramDialogue(processing, dialogue);
+    updateHandlers.telegram = (payload) => processing.handleUpdate(payload as Parameters<Bot['handleUpdate']>[0]);
+    telegramIngest = createTelegramBot(env.telegram);
+    installIngest(telegramIngest, ctx);
+  }
+  const pairing: PairingStore | null = env.whatsapp ? createPairingStore(ctx.redis, env.queuePrefix, env.whatsapp.session) : null;
+
+  return {
+    dialogue,
+    pairing,
+    /** For the web app: the webhook route (webhook mode only). */
+    telegramWebhook: telegramIngest && env.telegram?.mode === 'webhook' ? { ingestBot: telegramIngest, secretToken: env.telegram.webhookSecret! } : null,
+
+    /** Starts the workers plus what belongs with them: Telegram polling, the WhatsApp socket. */
+    startWorkers(): { workers: Workers; stop(): Promise<void> } {
+      const workers = startWorkers({ ...ctx, senders, updateHandlers, connection: ctx.workerConnection(), prefix: env.queuePrefix });
+      const stops: (() => Promise<void>)[] = [];
+      if (telegramIngest && env.telegram?.mode === 'polling') {
+        const bot = telegramIngest;
+        bot.catch((err) => ctx.logger.warn({ err: { message: err.message } }, 'telegram polling error'));
+        void bot.start({ allowed_updates: [...ALLOWED_UPDATES] });
+        stops.push(() => bot.stop());
+      }
+      if (env.whatsapp && pairing) {
+        const runtime = startWhatsAppRuntime({
+          database: ctx.database,
+          databaseUrl: env.databaseUrl,
+          session: env.whatsapp.session,
+          dialogue,
+          pairing,
+          makeSocket: opts.makeWhatsAppSocket ?? baileysSocketFactory,
+          logger: ctx.logger,
+          onSocketOwner: (sender) => workers.addDelivery('whatsapp', sender),
+        });
+        stops.push(() => runtime.stop());
+      }
+      return {
+        workers,
+        async stop() {
+          for (const s of stops) await s();
+          await workers.close();
+        },
+      };
+    },
+  };
+}
+export type Channels = ReturnType<typeof buildChannels>;

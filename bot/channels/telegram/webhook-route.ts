@@ -1,0 +1,21 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { webhookCallback, type Bot } from 'grammy';
+import { InputError } from '../../../core/errors.js';
+import { looksLikeUpdate } from './ingest.js';
+
+/**
+ * POST /telegram/webhook. grammY checks X-Telegram-Bot-Api-Secret-Token and
+ * runs the ingest middleware (store + enqueue), so the answer is fast; the
+ * dialogue runs later on the queue.
+ */
+export const telegramWebhookRoutes: FastifyPluginAsync<{ ingestBot: Bot; secretToken: string }> = async (app, opts) => {
+  const handle = webhookCallback(opts.ingestBot, 'fastify', { secretToken: opts.secretToken, onTimeout: 'return' });
+  app.post('/telegram/webhook', { config: { public: true }, bodyLimit: 1024 * 1024 }, async (req, reply) => {
+    // Checked before the body: a caller without the secret learns nothing about what we accept.
+    if (req.headers['x-telegram-bot-api-secret-token'] !== opts.secretToken) {
+      return reply.code(401).send({ error: 'unauthorized' });
+    }
+    if (!looksLikeUpdate(req.body)) throw new InputError('Not a Telegram update', 'bad_update');
+    return handle(req, reply);
+  });
+};

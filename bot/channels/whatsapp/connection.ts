@@ -1,0 +1,253 @@
+import { DisconnectReason, type BaileysEventMap, type WAMessageKey, type proto } from '@whiskeysockets/baileys';
+import type { InboundEnvelope } from '../../../core/channel.js';
+import type { Logger } from '../../../core/logger.js';
+import type { PostgresAuthState } from './auth-state.js';
+import { toInboundEnvelope } from './inbound-message.js';
+import { disconnectCode, safeErr } from './errors.js';
+import { createRecentIds } from './recent-ids.js';
+import type { MakeSocket, SocketLike } from './socket.js';
+
+export type WhatsAppStatus = 'connecting' | 'open' | 'closed' | 'logged_out';
+
+export interface WhatsAppConnectionDeps {
+  /** Name of the WhatsApp account (auth rows and lock are keyed on it); only used for logging here. */
+  session: string;
+  makeSocket: MakeSocket;
+  authState: Pick<PostgresAuthState, 'state' | 'saveCreds' | 'clear'>;
+  /** The dialogue's entry point; must be idempotent on externalMessageId. */
+  onInbound: (envelope: InboundEnvelope) => Promise<void>;
+  /** Stored text of a message we sent, by its WhatsApp id (the sender's externalId), for Baileys' retries. */
+  getSentMessage: (waMessageId: string) => Promise<string | null>;
+  /** A QR to show in the staff web app for pairing; null once paired (or the QR is void). */
+  onPairingQr: (qr: string | null) => Promise<void>;
+  onStatus?: (status: WhatsAppStatus) => void;
+  logger: Logger;
+  /** Wait before the first reconnect; doubles on each failure in a row, capped at maxReconnectDelayMs. */
+  reconnectDelayMs?: number;
+  maxReconnectDelayMs?: number;
+  /** How many message ids the in-memory de-duplication remembers. */
+  recentIdCapacity?: number;
+}
+
+export interface WhatsAppConnection {
+  /** Makes the first socket. Call once the session lock is held. */
+  start(): void;
+  /** Ends the socket, cancels reconnects, and waits for inbound handling and creds saves in flight. */
+  stop(): Promise<void>;
+  status(): WhatsAppStatus;
+  /** The socket when the connection is open, else null: what the sender sends through. */
+  openSocket(): SocketLike | null;
+  /** Our own JID once paired (to show which number is linked). */
+  accountJid(): string | null;
+}
+
+export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsAppConnection {
+  const log = deps.logger.child({ module: 'whatsapp', session: deps.session });
+  const baseDelay = deps.reconnectDelayMs ?? 2_000;
+  const maxDelay = deps.maxReconnectDelayMs ?? 60_000;
+  const seen = createRecentIds(deps.recentIdCapacity ?? 5_000);
+
+  let socket: SocketLike | null = null;
+  let detach: (() => void) | null = null;
+  let current: WhatsAppStatus = 'closed';
+  let stopped = true;
+  let failuresInRow = 0;
+  let reconnectTimer: NodeJS.Timeout | null = null;
+  // Inbound messages are handed on one at a time, in arrival order, across upsert events.
+  let inbound: Promise<void> = Promise.resolve();
+  const pending = new Set<Promise<unknown>>();
+
+  function track<T>(p: Promise<T>): void {
+    const settled = p.then(
+      () => {},
+      () => {},
+    );
+    pending.add(settled);
+    void settled.finally(() => pending.delete(settled));
+  }
+
+  function setStatus(status: WhatsAppStatus): void {
+    current = status;
+    try {
+      deps.onStatus?.(status);
+    } catch (err) {
+      log.warn({ err: safeErr(err) }, 'onStatus failed');
+    }
+  }
+
+  async function showQr(qr: string | null): Promise<void> {
+    try {
+      await deps.onPairingQr(qr);
+    } catch (err) {
+      log.warn({ err: safeErr(err) }, 'onPairingQr failed');
+    }
+  }
+
+  async function getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
+    if (!key.id) return undefined;
+    const text = await deps.getSentMessage(key.id);
+    return text === null ? undefined : { conversation: text };
+  }
+
+  function scheduleReconnect(delayMs: number): void {
+    if (stopped || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = null;
+      connect();
+    }, delayMs);
+  }
+
+  function nextDelay(): number {
+    const delay = Math.min(baseDelay * 2 ** failuresInRow, maxDelay);
+    failuresInRow += 1;
+    return delay;
+  }
+
+  async function handleUpsert(upsert: BaileysEventMap['messages.upsert']): Promise<void> {
+    // 'append' is history or our own sends from other devices, never a new message to answer.
+    if (upsert.type !== 'notify') return;
+    for (const msg of upsert.messages) {
+      const envelope = toInboundEnvelope(msg);
+      if (!envelope) continue;
+      const id = envelope.externalMessageId;
+      if (id && seen.has(id)) continue;
+      try {
+        await deps.onInbound(envelope);
+        // Only after success: a redelivery of a message that failed here gets another chance.
+        if (id) seen.add(id);
+      } catch (err) {
+        log.error({ err: safeErr(err), waMessageId: id }, 'inbound WhatsApp message not handled');
+      }
+    }
+  }
+
+  async function handleClose(update: BaileysEventMap['connection.update']): Promise<void> {
+    detach?.();
+    detach = null;
+    socket = null;
+    if (stopped) {
+      setStatus('closed');
+      return;
+    }
+    const code = disconnectCode(update.lastDisconnect?.error);
+    if (code === DisconnectReason.loggedOut) {
+      // The phone unlinked us (or WhatsApp did): the keys are void. Forget them
+      // and open a fresh socket, which shows a new QR for re-pairing.
+      log.warn('WhatsApp logged this session out; clearing auth to re-pair');
+      try {
+        await deps.authState.clear();
+      } catch (err) {
+        log.error({ err: safeErr(err) }, 'clearing WhatsApp auth failed');
+      }
+      if (stopped) return; // stop() ran meanwhile and already reported 'closed'
+      setStatus('logged_out');
+      scheduleReconnect(nextDelay());
+      return;
+    }
+    if (code === DisconnectReason.connectionReplaced) {
+      // Another socket took over this account. The session lock should make that
+      // impossible; reconnecting would start the two sockets kicking each other
+      // out (and risk a ban), so stop and let an operator look.
+      log.error('WhatsApp connection replaced by another client; not reconnecting');
+      stopped = true;
+      setStatus('closed');
+      return;
+    }
+    // Includes 515 restartRequired, which WhatsApp sends right after a first pairing.
+    log.info({ code }, 'WhatsApp connection closed; reconnecting');
+    setStatus('closed');
+    scheduleReconnect(nextDelay());
+  }
+
+  async function handleConnectionUpdate(
+    sock: SocketLike,
+    update: BaileysEventMap['connection.update'],
+  ): Promise<void> {
+    if (sock !== socket) return; // a late event from a socket we already left
+    if (update.qr) await showQr(update.qr);
+    if (update.connection === 'open') {
+      failuresInRow = 0;
+      setStatus('open');
+      await showQr(null);
+    } else if (update.connection === 'close') {
+      await handleClose(update);
+    }
+  }
+
+  function connect(): void {
+    if (stopped) return;
+    setStatus('connecting');
+    let sock: SocketLike;
+    try {
+      sock = deps.makeSocket({ auth: deps.authState.state, getMessage, logger: deps.logger });
+    } catch (err) {
+      log.error({ err: safeErr(err) }, 'making a WhatsApp socket failed');
+      setStatus('closed');
+      scheduleReconnect(nextDelay());
+      return;
+    }
+    socket = sock;
+
+    const onCreds = (update: BaileysEventMap['creds.update']) => {
+      // Baileys merges the update into the same creds object itself; doing it
+      // again is harmless and keeps us correct whatever the listener order.
+      Object.assign(deps.authState.state.creds, update);
+      track(
+        deps.authState.saveCreds().catch((err: unknown) => {
+          log.error({ err: safeErr(err) }, 'saving WhatsApp creds failed');
+        }),
+      );
+    };
+    const onConnection = (update: BaileysEventMap['connection.update']) => {
+      track(
+        handleConnectionUpdate(sock, update).catch((err: unknown) => {
+          log.error({ err: safeErr(err) }, 'handling WhatsApp connection update failed');
+        }),
+      );
+    };
+    const onUpsert = (upsert: BaileysEventMap['messages.upsert']) => {
+      inbound = inbound.then(() => handleUpsert(upsert)).catch((err: unknown) => {
+        log.error({ err: safeErr(err) }, 'handling WhatsApp messages failed');
+      });
+    };
+    sock.ev.on('creds.update', onCreds);
+    sock.ev.on('connection.update', onConnection);
+    sock.ev.on('messages.upsert', onUpsert);
+    detach = () => {
+      sock.ev.off('creds.update', onCreds);
+      sock.ev.off('connection.update', onConnection);
+      sock.ev.off('messages.upsert', onUpsert);
+    };
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      failuresInRow = 0;
+      connect();
+    },
+    async stop() {
+      stopped = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      reconnectTimer = null;
+      const sock = socket;
+      socket = null;
+      detach?.();
+      detach = null;
+      if (sock) {
+        try {
+          await sock.end(undefined);
+        } catch (err) {
+          log.warn({ err: safeErr(err) }, 'ending WhatsApp socket failed');
+        }
+      }
+      setStatus('closed');
+      await inbound;
+      await Promise.all([...pending]);
+    },
+    status: () => current,
+    openSocket: () => (current === 'open' ? socket : null),
+    accountJid: () => socket?.user?.id ?? null,
+  };
+}
