@@ -45,10 +45,7 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
       const workers = startWorkers({ ...ctx, senders, updateHandlers, connection: ctx.workerConnection(), prefix: env.queuePrefix });
       const stops: (() => Promise<void>)[] = [];
       if (telegramIngest && env.telegram?.mode === 'polling') {
-        const bot = telegramIngest;
-        bot.catch((err) => ctx.logger.warn({ err: { message: err.message } }, 'telegram polling error'));
-        void bot.start({ allowed_updates: [...ALLOWED_UPDATES] });
-        stops.push(() => bot.stop());
+        stops.push(keepPolling(telegramIngest, ctx.logger));
       }
       if (env.whatsapp && pairing) {
         const runtime = startWhatsAppRuntime({
@@ -74,3 +71,27 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
   };
 }
 export type Channels = ReturnType<typeof buildChannels>;
+
+/**
+ * Long polling for small installs. grammY's start() rejects when Telegram
+ * cannot be reached; the worker must not die of that, so polling restarts
+ * after a pause until shutdown.
+ */
+function keepPolling(bot: Bot, logger: Context['logger']): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  bot.catch((err) => logger.warn({ err: { message: err.message } }, 'telegram update failed while polling'));
+  const run = () => {
+    bot.start({ allowed_updates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
+      if (stopped) return;
+      logger.warn({ err: { message: (err as Error).message } }, 'telegram polling stopped; retrying in 30 s');
+      timer = setTimeout(run, 30_000);
+    });
+  };
+  run();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    if (bot.isRunning()) await bot.stop().catch(() => {});
+  };
+}

@@ -19,6 +19,7 @@ import { liveStreamsPlugin } from './plugins/live-streams.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { securityPlugin } from './plugins/security.js';
 import { viewsPlugin } from './plugins/views.js';
+import { adminWhatsAppRoutes } from './routes/admin-whatsapp.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
@@ -41,7 +42,7 @@ export interface AppChannels {
 }
 
 export interface AppDeps {
-  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl'>;
+  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl' | 'telegram' | 'whatsapp'>;
   database: Database;
   redis: Redis;
   queues: Queues;
@@ -98,9 +99,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dialogue,
     liveBus: deps.liveBus,
     secureCookies: deps.env.secureCookies,
+    links: {
+      telegramUsername: deps.env.telegram?.username ?? null,
+      whatsappNumber: deps.env.whatsapp?.number ?? null,
+    },
   });
   if (deps.channels?.telegramWebhook) await app.register(telegramWebhookRoutes, deps.channels.telegramWebhook);
   await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies });
+  await app.register(adminWhatsAppRoutes, { pairing: deps.channels?.pairing ?? null });
   await app.register(inboxRoutes, { database: deps.database, replies, liveBus: deps.liveBus });
 
   return app;

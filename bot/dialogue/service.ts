@@ -61,8 +61,12 @@ export function createDialogueService(deps: {
       const route: string[] = [];
 
       let messageId: string | null = null;
-      if (event.type !== 'start') {
-        const body = event.type === 'text' ? event.text : describeChoice(loaded.ctx, event.choice);
+      // A start that arrived as a written message (WhatsApp's prefilled first text) is their first
+      // message - it counts for "wrote first". The card code in it is a key, so it is masked.
+      const startText = event.type === 'start' && event.text ? maskToken(event.text, event.token) : null;
+      if (event.type !== 'start' || startText) {
+        const body =
+          event.type === 'text' ? event.text : event.type === 'choice' ? describeChoice(loaded.ctx, event.choice) : startText!;
         // Routed to the inbox when the dialogue forwards it; otherwise kept in the thread quietly.
         // Without a municipality nobody can see it yet: it waits as 'received' until one is chosen.
         const routeNow = outcome.forward !== null && conv.municipalityId !== null;
@@ -73,7 +77,7 @@ export function createDialogueService(deps: {
             contactId: contact.id,
             channel: envelope.channel,
             direction: 'in',
-            kind: event.type === 'text' ? 'text' : 'choice',
+            kind: event.type === 'choice' ? 'choice' : 'text',
             body,
             status: routeNow || conv.municipalityId === null ? 'received' : 'routed',
             externalId: envelope.externalMessageId,
@@ -86,10 +90,10 @@ export function createDialogueService(deps: {
           municipalityId,
           subject: loaded.monitoringKey,
           conversationId: conv.id,
-          data: { channel: envelope.channel, kind: event.type },
+          data: { channel: envelope.channel, kind: event.type === 'choice' ? 'choice' : 'text' },
         });
       }
-      await touchConversation(tx, conv.id, { inbound: event.type !== 'start', urgent: outcome.urgent });
+      await touchConversation(tx, conv.id, { inbound: messageId !== null, urgent: outcome.urgent });
 
       if (outcome.releaseHeldText) {
         const held = await tx
@@ -156,6 +160,10 @@ function cleanText(channel: ChannelName, raw: string): string | null {
     if (err.code === 'message_too_long') return `${normaliseMessageText(raw.slice(0, MAX_MESSAGE_CHARS - 1))}…`;
     return null; // empty after cleaning: nothing to store
   }
+}
+
+function maskToken(text: string, token: string | null): string {
+  return token ? text.split(token).join('[kaartcode]') : text;
 }
 
 /** Durable de-duplication of platform re-deliveries (only the ids are kept, never the text). */

@@ -8,6 +8,7 @@ import type { Database } from '../../db/client.js';
 import { findCardByToken, type CardContext } from '../../db/queries/cards.js';
 import { recordEvent } from '../../db/queries/events.js';
 import { translator, type Language } from '../../templates/texts/index.js';
+import { telegramDeepLink } from '../channels/telegram/bot.js';
 import { ensureDeviceId, findDeviceContact, messagesForContact } from './contact.js';
 import { pickLanguage } from './language.js';
 
@@ -16,6 +17,8 @@ export interface WebchatDeps {
   dialogue: InboundHandler;
   liveBus: LiveBus;
   secureCookies: boolean;
+  /** Messenger entry points on the landing page; a channel that is not configured is not shown. */
+  links: { telegramUsername: string | null; whatsappNumber: string | null };
 }
 
 interface TokenParams {
@@ -57,7 +60,16 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
       subject: card.monitoringKey,
     });
     reply.header('cache-control', 'no-store');
-    return reply.view('chat/landing.eta', { ...pageVars(card, lang), token: req.params.token });
+    const token = req.params.token;
+    const t = translator(lang);
+    return reply.view('chat/landing.eta', {
+      ...pageVars(card, lang),
+      token,
+      whatsappUrl: deps.links.whatsappNumber
+        ? `https://wa.me/${deps.links.whatsappNumber}?text=${encodeURIComponent(t('landing.whatsappPrefill', { token }))}`
+        : null,
+      telegramUrl: deps.links.telegramUsername ? telegramDeepLink(deps.links.telegramUsername, token) : null,
+    });
   });
 
   app.get<{ Params: TokenParams }>('/k/:token/chat', { config: open }, async (req, reply) => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { conversations, messages, municipalities, staffUsers, youngsters } from '../schema/index.js';
 
@@ -57,7 +57,8 @@ export async function listInbox(
           preview: sql<string>`left(${messages.body}, ${PREVIEW_CHARS})`.as('preview'),
         })
         .from(messages)
-        .where(eq(messages.conversationId, conversations.id))
+        // The bot's automatic answers are not an answer from a person: they neither preview nor mark "answered".
+        .where(and(eq(messages.conversationId, conversations.id), ne(messages.kind, 'bot')))
         .orderBy(desc(messages.seq))
         .limit(1)
         .as('last_msg'),

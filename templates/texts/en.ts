@@ -14,8 +14,6 @@ export const en: Record<TextKey, string> = {
   'landing.privacy': 'How we handle your data',
   'chat.title': 'Chat with {coach}',
   'chat.titleTeam': 'Chat with your youth coach',
-  'chat.intro': '{coach} will read your message and reply as soon as they can.',
-  'chat.introTeam': 'A youth coach will read your message and reply as soon as they can.',
   'chat.placeholder': 'Type your message…',
   'chat.send': 'Send',
   'chat.you': 'You',
@@ -33,7 +31,6 @@ export const en: Record<TextKey, string> = {
   'landing.telegram': 'Chat on Telegram',
   'landing.whatsapp': 'Chat on WhatsApp',
   'landing.whatsappPrefill': 'Hi! My card code is {token}',
-  'chat.choose': 'Pick an option below, or just type your message.',
   'chat.bot': 'Automatic message',
 
   'bot.greeting.coach': 'Hi{name}! This is the chat of {coach}, youth coach at the municipality of {municipality}.',

@@ -16,8 +16,6 @@ export const nl = {
   'landing.privacy': 'Zo gaan we om met je gegevens',
   'chat.title': 'Chat met {coach}',
   'chat.titleTeam': 'Chat met je jongerencoach',
-  'chat.intro': 'Schrijf hier je bericht. {coach} leest het en antwoordt zo snel als het kan.',
-  'chat.introTeam': 'Schrijf hier je bericht. Een jongerencoach leest het en antwoordt zo snel als het kan.',
   'chat.placeholder': 'Typ je bericht…',
   'chat.send': 'Verstuur',
   'chat.you': 'Jij',
@@ -35,7 +33,6 @@ export const nl = {
   'landing.telegram': 'Chat via Telegram',
   'landing.whatsapp': 'Chat via WhatsApp',
   'landing.whatsappPrefill': 'Hoi! Mijn kaartcode is {token}',
-  'chat.choose': 'Kies hieronder, of typ gewoon je bericht.',
   'chat.bot': 'Automatisch bericht',
 
   // The bot dialogue (Telegram, WhatsApp, web chat). Short, warm, no pressure.

@@ -62,7 +62,10 @@ describe('in a real browser: a youngster writes, the casemanager sees it live an
     await staff.locator('.st-msg-in', { hasText: 'hoi' }).waitFor();
     await staff.fill('#reply-text', 'Hoi Sigfrid! Fijn dat je schrijft. Hoe gaat het met je?');
     await staff.click('#reply button[type=submit]');
-    await staff.locator('.st-msg-out .st-status[data-status="sent"]').waitFor({ timeout: 10_000 });
+    await staff
+      .locator('.st-msg-out', { hasText: 'Hoe gaat het met je?' })
+      .locator('.st-status[data-status="sent"]')
+      .waitFor({ timeout: 10_000 });
     await staff.screenshot({ path: `${SCREENSHOTS}conversation.png` });
 
     // The answer appears on the phone, again without reload.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { inject } from 'vitest';
 import { createContext, type Context } from '../../bin/context.js';
 import { buildChannels } from '../../bin/channels.js';
 import type { MakeSocket } from '../../bot/channels/whatsapp/socket.js';
@@ -7,7 +8,7 @@ import type { Env } from '../../core/env.js';
 import { createLogger } from '../../core/logger.js';
 import { buildApp } from '../../web/app.js';
 import type { Workers } from '../../worker/workers.js';
-import { TEMPLATE_DB, TEST_PG_BASE, dbUrl, testEnv } from './test-env.js';
+import { TEST_PG_BASE, dbUrl, testEnv } from './test-env.js';
 
 export interface Isolated {
   env: Env;
@@ -19,10 +20,10 @@ export interface Isolated {
 /** A fresh database (cloned from the migrated template) and a random queue prefix for one test file. */
 export async function isolated(overrides: Record<string, string> = {}): Promise<Isolated> {
   const suffix = randomBytes(5).toString('hex');
-  const dbName = `lijntje_t_${suffix}`;
+  const dbName = `lijntje_t_${inject('runId')}_${suffix}`;
   const admin = postgres(TEST_PG_BASE, { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`create database ${dbName} template ${TEMPLATE_DB}`);
+    await admin.unsafe(`create database ${dbName} template ${inject('templateDb')}`);
   } finally {
     await admin.end();
   }

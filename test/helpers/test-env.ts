@@ -3,7 +3,6 @@ import { loadEnv, type Env } from '../../core/env.js';
 /** Tests may point elsewhere with TEST_DATABASE_URL / TEST_REDIS_URL; they never touch the dev database. */
 export const TEST_PG_BASE = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const TEMPLATE_DB = 'lijntje_test_template';
 
 export function dbUrl(name: string): string {
   const u = new URL(TEST_PG_BASE);
@@ -14,10 +13,11 @@ export function dbUrl(name: string): string {
 export function testEnv(overrides: Record<string, string> = {}): Env {
   return loadEnv({
     APP_ENV: 'test',
-    DATABASE_URL: dbUrl(TEMPLATE_DB),
+    DATABASE_URL: dbUrl('postgres'),
     REDIS_URL: TEST_REDIS_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
+    PUBLIC_URL: 'http://lijntje.test',
     HOST: '127.0.0.1',
     ...overrides,
   });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, inject } from 'vitest';
 import { runMigrations } from '../../db/migrate.js';
 import { TEST_PG_BASE, dbUrl } from '../helpers/test-env.js';
 
@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const created: string[] = [];
 
 async function freshEmptyDb() {
-  const name = `lijntje_t_${randomBytes(5).toString('hex')}`;
+  const name = `lijntje_t_${inject('runId')}_${randomBytes(5).toString('hex')}`;
   const admin = postgres(TEST_PG_BASE, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();

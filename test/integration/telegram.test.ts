@@ -161,6 +161,7 @@ describe('Telegram through grammY and the webhook', () => {
     const [conv] = await db().select().from(conversations).where(eq(conversations.id, held.conversationId));
     expect(conv!.municipalityId).toBe(org.west.municipalities.Weert);
     expect(conv!.assignedTo).toBe(org.bram.id);
-    expect(texts(chat).at(-1)).toBe('Wat wil je?');
+    await until(async () => texts(chat).at(-1) === 'Wat wil je?');
+    expect(texts(chat).at(-2)).toContain('jongerencoaches van gemeente Weert');
   });
 });

@@ -51,11 +51,18 @@
         menu.append(b);
       });
       li.append(menu);
-      Array.prototype.forEach.call(thread.querySelectorAll('.yt-menu'), function (old) { old.remove(); });
     }
     // Keep order by sequence even when a live push overtakes the history load.
     var after = Array.prototype.find.call(thread.children, function (el) { return Number(el.dataset.seq) > m.seq; });
     thread.insertBefore(li, after || null);
+    if (!after) {
+      // Only the newest message's buttons mean anything; older ones go once something follows.
+      Array.prototype.forEach.call(thread.querySelectorAll('.yt-menu'), function (menuEl) {
+        if (!li.contains(menuEl)) menuEl.remove();
+      });
+    } else if (li.querySelector('.yt-menu')) {
+      li.querySelector('.yt-menu').remove();
+    }
     li.scrollIntoView({ block: 'end' });
   }
 
