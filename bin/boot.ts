@@ -3,7 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { buildApp } from '../web/app.js';
 import { listen, shutdownOnSignals } from '../web/server.js';
-import { buildChannels } from './channels.js';
+import { buildChannels, registerTelegramWebhook } from './channels.js';
 import { createContext } from './context.js';
 
 export type Role = 'web' | 'worker';
@@ -46,6 +46,7 @@ export async function boot(
   if (roles.includes('web')) {
     const app = await buildApp({ ...ctx, channels });
     await listen(app, { host: env.host, port: env.port });
+    if (channels.telegramWebhook) await registerTelegramWebhook(env, logger);
     // Stop HTTP first so no new work arrives while workers drain.
     stops.unshift(() => app.close());
   }

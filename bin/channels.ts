@@ -95,3 +95,20 @@ function keepPolling(bot: Bot, logger: Context['logger']): () => Promise<void> {
     if (bot.isRunning()) await bot.stop().catch(() => {});
   };
 }
+
+/**
+ * Tells Telegram where to deliver updates (webhook mode). Idempotent, so every
+ * start may do it; a failure is logged, not fatal - the web chat works anyway.
+ */
+export async function registerTelegramWebhook(env: Context['env'], logger: Context['logger']) {
+  if (!env.telegram?.webhookSecret) return;
+  try {
+    await createTelegramBot(env.telegram).api.setWebhook(`${env.publicUrl}/telegram/webhook`, {
+      secret_token: env.telegram.webhookSecret,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
+    logger.info('telegram webhook registered');
+  } catch (err) {
+    logger.error({ err: { message: (err as Error).message } }, 'telegram webhook registration failed');
+  }
+}

@@ -73,7 +73,14 @@ export async function listInbox(
 
 export async function getConversationInScope(db: DbOrTx, id: string, municipalityIds: string[]) {
   const [item] = await listInbox(db, { municipalityIds, conversationId: id, limit: 1 });
-  return item ?? null;
+  if (!item) return null;
+  // Opted out on any of their channels means: contact has stopped, for all of them.
+  const [stopped] = await db.execute<{ opted_out_at: Date | null }>(sql`
+    select max(c.opted_out_at) as opted_out_at
+    from conversations conv
+    join channel_contacts c on (conv.youngster_id is not null and c.youngster_id = conv.youngster_id) or c.id = conv.contact_id
+    where conv.id = ${id}`);
+  return { ...item, optedOutAt: stopped?.opted_out_at ?? null };
 }
 
 /** What the inbox shows of one message (thread view and live pushes alike). */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelContacts, channelUpdates, conversations, messages } from '../../db/schema/index.js';
 import { startFakeTelegram, tg } from '../helpers/fake-telegram.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
+import { registerTelegramWebhook } from '../../bin/channels.js';
 import { login, until } from '../helpers/http.js';
 import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
 
@@ -163,5 +164,39 @@ describe('Telegram through grammY and the webhook', () => {
     expect(conv!.assignedTo).toBe(org.bram.id);
     await until(async () => texts(chat).at(-1) === 'Wat wil je?');
     expect(texts(chat).at(-2)).toContain('jongerencoaches van gemeente Weert');
+  });
+
+  it('registers the webhook with its secret at start', async () => {
+    await registerTelegramWebhook(iso.env, iso.ctx.logger);
+    const call = fake.calls.find((c) => c.method === 'setWebhook');
+    expect(call?.payload).toMatchObject({ url: 'http://lijntje.test/telegram/webhook', secret_token: SECRET });
+  });
+
+  it('a crisis message gets 113/112 at once and shows urgent to the coach; an opt-out closes the reply box', async () => {
+    const chat = 7006;
+    const { token } = await createYoungsterWithCard(db(), org.oost.municipalities.Roermond!, org.michelle.id);
+    await webhook(tg.start(chat, token));
+    await until(async () => fake.sent(chat).length >= 2);
+    await webhook(tg.text(chat, 'ik wil niet meer leven'));
+    await until(async () => texts(chat).some((t) => t.includes('0800-0113')));
+    const msg = await until(async () => {
+      const [m] = await db().select().from(messages).where(eq(messages.body, 'ik wil niet meer leven'));
+      return m?.status === 'routed' ? m : null;
+    });
+    const michelle = await login(stack.app, 'michelle@oost.test');
+    const page = () =>
+      stack.app.inject({ method: 'GET', url: `/inbox/c/${msg.conversationId}`, headers: { cookie: michelle.cookie, accept: 'text/html' } });
+    const urgent = await page();
+    expect(urgent.body).toContain('st-flag-urgent');
+    const list = await stack.app.inject({ method: 'GET', url: '/inbox', headers: { cookie: michelle.cookie, accept: 'text/html' } });
+    expect(list.body.indexOf(msg.conversationId)).toBeGreaterThan(-1);
+    expect(list.body).toContain('st-urgent');
+
+    await webhook(tg.text(chat, 'stop'));
+    await webhook(tg.text(chat, 'ja'));
+    await until(async () => texts(chat).some((t) => t.includes('je hoort niets meer van ons')));
+    const stopped = await page();
+    expect(stopped.body).toContain('st-flag-stopped');
+    expect(stopped.body).not.toContain('id="reply"');
   });
 });
