@@ -37,5 +37,8 @@ export const EVENT_TYPES = [
   'optout.requested',
   'optout.confirmed',
   'crisis.flagged',
+  'conversation.escalated',
+  'message.retried',
+  'message.requeued',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

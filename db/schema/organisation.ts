@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
  * Organisation: who serves whom. No youngster data here. Staff accounts are
@@ -39,6 +39,8 @@ export const teams = pgTable('teams', {
   regionId: uuid('region_id').notNull().references(() => regions.id),
   name: text('name').notNull().unique(),
   officeHours: jsonb('office_hours').$type<OfficeHours>().notNull().default(DEFAULT_OFFICE_HOURS),
+  /** A youngster's message unanswered this many office minutes is escalated to the team (default: one working day). */
+  escalationOfficeMinutes: integer('escalation_office_minutes').notNull().default(480),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -72,6 +74,9 @@ export const staffUsers = pgTable(
     /** argon2id; null until the account's invitation is accepted. */
     passwordHash: text('password_hash'),
     active: boolean('active').notNull().default(true),
+    /** Absence: until this moment (exclusive) the person is away; routing and the youngster's texts follow the delegate. */
+    absentUntil: timestamp('absent_until', { withTimezone: true }),
+    absenceDelegateId: uuid('absence_delegate_id').references((): AnyPgColumn => staffUsers.id, { onDelete: 'set null' }),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -132,6 +132,8 @@ export const conversations = pgTable(
     assignedTo: uuid('assigned_to').references(() => staffUsers.id, { onDelete: 'set null' }),
     status: conversationStatus('status').notNull().default('open'),
     urgent: boolean('urgent').notNull().default(false),
+    /** Set when the youngster's last message waited too long (or was urgent) and the team was alerted; cleared by a staff reply. */
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
