@@ -42,7 +42,14 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
 
     /** Starts the workers plus what belongs with them: Telegram polling, the WhatsApp socket. */
     startWorkers(): { workers: Workers; stop(): Promise<void> } {
-      const workers = startWorkers({ ...ctx, senders, updateHandlers, connection: ctx.workerConnection(), prefix: env.queuePrefix });
+      const workers = startWorkers({
+        ...ctx,
+        senders,
+        updateHandlers,
+        outbox: env.outbox,
+        connection: ctx.workerConnection(),
+        prefix: env.queuePrefix,
+      });
       const stops: (() => Promise<void>)[] = [];
       if (telegramIngest && env.telegram?.mode === 'polling') {
         stops.push(keepPolling(telegramIngest, ctx.logger));

@@ -39,6 +39,9 @@ const schema = z
       .regex(/^[1-9]\d{7,14}$/, 'WHATSAPP_NUMBER is the international number in digits, e.g. 31612345678')
       .optional(),
     WHATSAPP_SESSION: z.string().regex(/^[a-z0-9-]{1,40}$/).default('default'),
+    OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+    OUTBOX_STALE_SENDING_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
+    METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   })
   .transform((e, ctx) => {
     if (e.APP_ENV === 'production' && !e.SECRET_KEY) {
@@ -76,6 +79,8 @@ const schema = z
             apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
           }
         : null,
+      outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, staleSendingMs: e.OUTBOX_STALE_SENDING_MS },
+      metricsToken: e.METRICS_TOKEN ?? null,
       whatsapp: e.WHATSAPP_NUMBER ? { number: e.WHATSAPP_NUMBER, session: e.WHATSAPP_SESSION } : null,
     };
   });

@@ -38,7 +38,12 @@ const defaultJobOptions: JobsOptions = {
 /** Deterministic job ids: enqueueing the same row twice adds one job. BullMQ forbids ':' in custom ids. */
 export const inboundJobId = (messageId: string) => `in-${messageId}`;
 export const updateJobId = (updateId: string) => `upd-${updateId}`;
-export const outboundJobId = (messageId: string) => `out-${messageId}`;
+/**
+ * `round` is how often the row was (re)queued for sending: a retry by staff or
+ * a re-enqueue after Redis lost its jobs gets a fresh id, while two enqueues of
+ * the same round collapse into one job.
+ */
+export const outboundJobId = (messageId: string, round = 0) => `out-${messageId}-r${round}`;
 
 export interface Queues {
   inbound: Queue<InboundJob>;
@@ -47,7 +52,7 @@ export interface Queues {
   outbound: Record<ChannelName, Queue<OutboundJob>>;
   enqueueInbound(messageId: string): Promise<void>;
   enqueueUpdate(updateId: string): Promise<void>;
-  enqueueOutbound(messageId: string, channel: ChannelName): Promise<void>;
+  enqueueOutbound(messageId: string, channel: ChannelName, round?: number): Promise<void>;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -82,8 +87,8 @@ export function createQueues(opts: {
     async enqueueUpdate(updateId) {
       await updates.add('update', { updateId }, { jobId: updateJobId(updateId) });
     },
-    async enqueueOutbound(messageId, channel) {
-      await outbound[channel].add('deliver', { messageId }, { jobId: outboundJobId(messageId) });
+    async enqueueOutbound(messageId, channel, round = 0) {
+      await outbound[channel].add('deliver', { messageId }, { jobId: outboundJobId(messageId, round) });
     },
     all,
     async close() {

@@ -14,6 +14,7 @@ import { webchatRoutes } from '../bot/webchat/routes.js';
 import type { InboundHandler } from '../core/channel.js';
 import { createLogin } from './domain/login.js';
 import { createReplies } from './domain/replies.js';
+import { createRetry } from './domain/retry.js';
 import { authPlugin } from './plugins/auth.js';
 import { liveStreamsPlugin } from './plugins/live-streams.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, publicUrl: deps.env.publicUrl });
   const login = createLogin({ database: deps.database });
   const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });
+  const retry = createRetry({ database: deps.database, queues: deps.queues, logger: deps.logger });
 
   // Routes
   await app.register(healthRoutes, { database: deps.database, redis: deps.redis });
@@ -107,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.channels?.telegramWebhook) await app.register(telegramWebhookRoutes, deps.channels.telegramWebhook);
   await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies });
   await app.register(adminWhatsAppRoutes, { pairing: deps.channels?.pairing ?? null });
-  await app.register(inboxRoutes, { database: deps.database, replies, liveBus: deps.liveBus });
+  await app.register(inboxRoutes, { database: deps.database, replies, retry, liveBus: deps.liveBus });
 
   return app;
 }

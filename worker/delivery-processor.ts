@@ -10,6 +10,7 @@ import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { OutboundJob } from '../core/queues.js';
 import type { Database } from '../db/client.js';
+import type { Pacer } from './pacer.js';
 import { recordEvent } from '../db/queries/events.js';
 import { channelContacts, conversations, messages, youngsters } from '../db/schema/index.js';
 
@@ -29,6 +30,8 @@ export function createDeliveryProcessor(deps: {
   logger: Logger;
   /** Needed to honour a platform's retry_after via worker.rateLimit(). */
   getWorker: () => Worker | undefined;
+  /** Per-contact pacing (Telegram: about one message a second per chat); none for the web chat. */
+  pacer?: Pacer;
 }) {
   const { db } = deps.database;
   const { sender } = deps;
@@ -48,16 +51,31 @@ export function createDeliveryProcessor(deps: {
     return rows[0]?.waiting === true;
   }
 
+  /** Come back later without counting a failed attempt (order or pacing, not an error). */
+  async function later(job: Job<OutboundJob>, token: string | undefined, ms: number): Promise<never> {
+    if (!token) throw new Error('delivery job without a lock token cannot be delayed');
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
+  }
+
   return async function deliver(job: Job<OutboundJob>, token?: string): Promise<{ sent: boolean }> {
     const { messageId } = job.data;
-    if (token && (await waitsForEarlier(messageId))) {
-      // Not a failure: come back shortly, after the earlier one went (or gave up).
-      await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
-      throw new DelayedError();
+    const [row] = await db
+      .select({ status: messages.status, contactId: messages.contactId })
+      .from(messages)
+      .where(and(eq(messages.id, messageId), eq(messages.direction, 'out')))
+      .limit(1);
+    // Already sent, cancelled, failed, claimed by another worker, or erased: nothing to do.
+    if (!row || row.status !== 'queued') return { sent: false };
+    if (await waitsForEarlier(messageId)) await later(job, token, ORDER_WAIT_MS);
+    if (row.contactId && deps.pacer) {
+      const wait = await deps.pacer.reserve(row.contactId);
+      if (wait > 0) await later(job, token, wait);
     }
+
     const [claimed] = await db
       .update(messages)
-      .set({ status: 'sending', attempts: sql`${messages.attempts} + 1` })
+      .set({ status: 'sending', attempts: sql`${messages.attempts} + 1`, sendingSince: sql`now()` })
       .where(and(eq(messages.id, messageId), eq(messages.direction, 'out'), inArray(messages.status, ['queued'])))
       .returning({
         id: messages.id,
@@ -67,8 +85,9 @@ export function createDeliveryProcessor(deps: {
         body: messages.body,
         menu: messages.menu,
         isOptOutAck: messages.isOptOutAck,
+        createdAt: messages.createdAt,
       });
-    if (!claimed) return { sent: false }; // already sent, cancelled, or erased
+    if (!claimed) return { sent: false };
 
     const [target] = await db
       .select({

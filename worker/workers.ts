@@ -2,10 +2,14 @@ import { Worker, type ConnectionOptions } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../core/channel.js';
 import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
-import { QUEUE, type InboundJob, type OutboundJob, type UpdateJob } from '../core/queues.js';
+import type { Redis } from 'ioredis';
+import { QUEUE, type InboundJob, type OutboundJob, type Queues, type UpdateJob } from '../core/queues.js';
 import type { Database } from '../db/client.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
+import { startMaintenance, type MaintenanceTasks } from './maintenance.js';
+import { createPacer } from './pacer.js';
 import { createRoutingProcessor } from './routing-processor.js';
+import { createOutboxSweeper } from './sweeper.js';
 import { createUpdateProcessor, type UpdateHandlers } from './update-processor.js';
 
 export type Senders = Partial<Record<ChannelName, ChannelSender>>;
@@ -15,17 +19,25 @@ export type Senders = Partial<Record<ChannelName, ChannelSender>>;
  * under); WhatsApp: one at a time, the sender paces well under 1 msg/s; the web
  * chat has no platform to protect.
  */
-const DELIVERY: Record<ChannelName, { concurrency: number; limiter?: { max: number; duration: number } }> = {
+const DELIVERY: Record<
+  ChannelName,
+  { concurrency: number; limiter?: { max: number; duration: number }; perContactMs?: number }
+> = {
   web: { concurrency: 10 },
-  telegram: { concurrency: 5, limiter: { max: 25, duration: 1000 } },
+  telegram: { concurrency: 5, limiter: { max: 25, duration: 1000 }, perContactMs: 1000 },
   whatsapp: { concurrency: 1 },
 };
 
 export interface WorkerDeps {
   database: Database;
+  queues: Queues;
+  redis: Redis;
+  outbox: { sweepIntervalMs: number; staleSendingMs: number };
   liveBus: LiveBus;
   senders: Senders;
   updateHandlers: UpdateHandlers;
+  /** More scheduled tasks (e.g. the escalation check), by name. */
+  extraTasks?: { tasks: MaintenanceTasks; everyMs: Record<string, number> };
   logger: Logger;
   connection: ConnectionOptions;
   prefix: string;
@@ -49,13 +61,15 @@ export function startWorkers(deps: WorkerDeps) {
   }
 
   function addDelivery(channel: ChannelName, sender: ChannelSender) {
+    const { perContactMs, ...options } = DELIVERY[channel];
+    const pacer = perContactMs ? createPacer(deps.redis, deps.prefix, perContactMs) : undefined;
     let worker: Worker<OutboundJob> | undefined;
     worker = watch(
-      new Worker<OutboundJob>(QUEUE.outbound(channel), createDeliveryProcessor({ ...deps, sender, getWorker: () => worker }), {
-        connection: deps.connection,
-        prefix: deps.prefix,
-        ...DELIVERY[channel],
-      }),
+      new Worker<OutboundJob>(
+        QUEUE.outbound(channel),
+        createDeliveryProcessor({ ...deps, sender, pacer, getWorker: () => worker }),
+        { connection: deps.connection, prefix: deps.prefix, ...options },
+      ),
     );
     return worker;
   }
@@ -77,15 +91,40 @@ export function startWorkers(deps: WorkerDeps) {
   );
   for (const [channel, sender] of Object.entries(deps.senders) as [ChannelName, ChannelSender][]) addDelivery(channel, sender);
 
+  const sweep = createOutboxSweeper({
+    database: deps.database,
+    queues: deps.queues,
+    logger: deps.logger,
+    graceMs: Math.min(10_000, deps.outbox.sweepIntervalMs),
+    staleSendingMs: deps.outbox.staleSendingMs,
+  });
+  const tasks: MaintenanceTasks = { 'outbox-sweep': sweep, ...deps.extraTasks?.tasks };
+  const maintenance = startMaintenance({
+    queues: deps.queues,
+    connection: deps.connection,
+    prefix: deps.prefix,
+    logger: deps.logger,
+    tasks,
+    everyMs: { 'outbox-sweep': deps.outbox.sweepIntervalMs, ...deps.extraTasks?.everyMs },
+  })
+    .then((w) => watch(w))
+    .catch((err: unknown) => {
+      // Without Redis at start the schedules cannot be set; the next start sets them.
+      deps.logger.error({ err: { message: (err as Error).message } }, 'maintenance schedules not set');
+      return undefined;
+    });
+
   return {
     routing,
     updates,
     /** For a channel whose sender only exists later (the WhatsApp socket owner). */
     addDelivery,
+    sweep,
     delivery(channel: ChannelName) {
       return all.find((w) => w.name === QUEUE.outbound(channel)) as Worker<OutboundJob> | undefined;
     },
     async close() {
+      await maintenance;
       await Promise.all(all.map((w) => w.close()));
     },
   };

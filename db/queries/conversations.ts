@@ -93,6 +93,7 @@ const threadColumns = {
   channel: messages.channel,
   body: messages.body,
   status: messages.status,
+  lastError: messages.lastError,
   authorName: staffUsers.firstName,
   createdAt: messages.createdAt,
 };

@@ -194,7 +194,10 @@ export const messages = pgTable(
     externalId: text('external_id'),
     /** Staff client's idempotency key for a reply (double click, retried POST). */
     clientRef: text('client_ref'),
+    /** How often a delivery worker claimed the row (queued -> sending); also the outbound job id's round. */
     attempts: bigint('attempts', { mode: 'number' }).notNull().default(0),
+    /** When the current claim began: a 'sending' row whose claim is old lost its worker. */
+    sendingSince: timestamp('sending_since', { withTimezone: true }),
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),

@@ -57,6 +57,7 @@
     var time = el('time', null, fmt(m.createdAt));
     time.dateTime = m.createdAt;
     meta.append(time);
+    if (m.direction === 'out' && m.status === 'failed') meta.append(retryForm(m));
     if (m.direction === 'out') {
       var st = el('span', 'st-status', STATUS[m.status] || m.status);
       st.dataset.status = m.status;
@@ -64,6 +65,41 @@
     }
     li.append(body, meta);
     return li;
+  }
+
+  function csrfToken() {
+    var input = document.querySelector('input[name=_csrf]');
+    return input ? input.value : '';
+  }
+
+  function retryForm(m) {
+    var f = el('form', 'st-retry');
+    f.method = 'post';
+    f.action = '/inbox/c/' + m.conversationId + '/messages/' + m.id + '/retry';
+    var t = el('input');
+    t.type = 'hidden';
+    t.name = '_csrf';
+    t.value = csrfToken();
+    var b = el('button', 'st-link-button', m.lastError === 'interrupted' ? 'Misschien niet aangekomen - opnieuw versturen' : 'Opnieuw versturen');
+    b.type = 'submit';
+    f.append(t, b);
+    return f;
+  }
+
+  // A browser notification for the assigned casemanager when the tab is in the background.
+  // Deliberately without name or text: a notification shows on a screen others may see.
+  var notifyButton = document.getElementById('notify');
+  if (notifyButton && 'Notification' in window && Notification.permission === 'default') {
+    notifyButton.hidden = false;
+    notifyButton.addEventListener('click', function () {
+      Notification.requestPermission().then(function () { notifyButton.hidden = true; });
+    });
+  }
+  function notify(data) {
+    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    if (!data.forMe || !data.message || data.message.direction !== 'in' || !document.hidden) return;
+    var n = new Notification('Lijntje', { body: 'Nieuw bericht in je inbox', tag: 'lijntje-' + data.conversation.id });
+    n.onclick = function () { window.focus(); location.href = '/inbox/c/' + data.conversation.id; };
   }
 
   function upsertMessage(m) {
@@ -82,6 +118,7 @@
     try { data = JSON.parse(ev.data); } catch (e) { return; }
     if (data.conversation) upsertRow(data.conversation);
     if (data.message) upsertMessage(data.message);
+    notify(data);
   });
 
   // Reply without reload; the form still works without JavaScript.

@@ -6,11 +6,13 @@ import type { Database } from '../../db/client.js';
 import { getConversationInScope, getMessageInScope, listInbox, listThread } from '../../db/queries/conversations.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import type { Replies } from '../domain/replies.js';
+import type { Retry } from '../domain/retry.js';
 import { requireStaff } from '../plugins/auth.js';
 
 export interface InboxDeps {
   database: Database;
   replies: Replies;
+  retry: Retry;
   liveBus: LiveBus;
 }
 
@@ -71,6 +73,28 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
       if (req.headers['content-type']?.startsWith('application/json')) {
         const message = await getMessageInScope(db, result.messageId, staff.municipalityIds);
         return reply.code(result.duplicate ? 200 : 201).send({ message, duplicate: result.duplicate });
+      }
+      return reply.redirect(`/inbox/c/${req.params.id}`, 303);
+    },
+  );
+
+  app.post<{ Params: { id: string; messageId: string } }>(
+    '/inbox/c/:id/messages/:messageId/retry',
+    {
+      preHandler: app.csrfProtection,
+      schema: {
+        params: {
+          type: 'object',
+          required: ['id', 'messageId'],
+          properties: { id: { type: 'string', format: 'uuid' }, messageId: { type: 'string', format: 'uuid' } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const staff = staffOf(req);
+      await deps.retry(staff, req.params.id, req.params.messageId);
+      if (req.headers['content-type']?.startsWith('application/json')) {
+        return reply.code(202).send({ message: await getMessageInScope(db, req.params.messageId, staff.municipalityIds) });
       }
       return reply.redirect(`/inbox/c/${req.params.id}`, 303);
     },

@@ -1,0 +1,87 @@
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import type { Logger } from '../core/logger.js';
+import type { Queues } from '../core/queues.js';
+import type { Database } from '../db/client.js';
+import { recordEvent } from '../db/queries/events.js';
+import { conversations, messages } from '../db/schema/index.js';
+
+/**
+ * PostgreSQL is the source of truth; Redis only carries ids. This pass puts
+ * back on the queues what PostgreSQL says is still waiting (Redis flushed or
+ * lost, an enqueue that failed after commit, a job dropped by a crash):
+ * - inbound 'received' messages of a conversation with a municipality -> routing;
+ * - outbound 'queued' rows -> delivery (the job id carries the round, so a row
+ *   whose earlier job already completed still gets a new one).
+ * A row left in 'sending' by a worker that died mid-send is different: nobody
+ * can tell whether the platform got it (Telegram has no idempotency key), and
+ * sending it again might mean the youngster gets it twice. It is marked failed
+ * with code 'interrupted' so a person sees it in the inbox and can retry.
+ */
+export function createOutboxSweeper(deps: {
+  database: Database;
+  queues: Queues;
+  logger: Logger;
+  /** Rows younger than this are left alone: their enqueue is probably on its way. */
+  graceMs: number;
+  /** A 'sending' row older than this has lost its worker. */
+  staleSendingMs: number;
+  batch?: number;
+}) {
+  const { db } = deps.database;
+  const batch = deps.batch ?? 5000;
+
+  return async function sweep(): Promise<{ inbound: number; outbound: number; interrupted: number }> {
+    const graceCutoff = sql`now() - make_interval(secs => ${deps.graceMs / 1000})`;
+    const inbound = await db
+      .select({ id: messages.id })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(
+        and(
+          eq(messages.direction, 'in'),
+          eq(messages.status, 'received'),
+          isNotNull(conversations.municipalityId),
+          lt(messages.createdAt, graceCutoff),
+        ),
+      )
+      .limit(batch);
+    for (const m of inbound) await deps.queues.enqueueInbound(m.id);
+
+    const outbound = await db
+      .select({ id: messages.id, channel: messages.channel, attempts: messages.attempts })
+      .from(messages)
+      .where(and(eq(messages.direction, 'out'), eq(messages.status, 'queued'), lt(messages.createdAt, graceCutoff)))
+      .orderBy(messages.seq)
+      .limit(batch);
+    // Same round as the row's last enqueue: if that job still exists, this adds nothing.
+    for (const m of outbound) await deps.queues.enqueueOutbound(m.id, m.channel, m.attempts);
+
+    const interrupted = await db
+      .update(messages)
+      .set({ status: 'failed', lastError: 'interrupted' })
+      .where(
+        and(
+          eq(messages.direction, 'out'),
+          eq(messages.status, 'sending'),
+          lt(messages.sendingSince, sql`now() - make_interval(secs => ${deps.staleSendingMs / 1000})`),
+        ),
+      )
+      .returning({ id: messages.id, conversationId: messages.conversationId, channel: messages.channel });
+    for (const m of interrupted) {
+      await recordEvent(db, { type: 'message.failed', conversationId: m.conversationId, data: { channel: m.channel, code: 'interrupted' } });
+    }
+    if (inbound.length || outbound.length || interrupted.length) {
+      deps.logger.info({ inbound: inbound.length, outbound: outbound.length, interrupted: interrupted.length }, 'outbox sweep');
+    }
+    return { inbound: inbound.length, outbound: outbound.length, interrupted: interrupted.length };
+  };
+}
+
+/** Ids of messages marked interrupted, for the inbox and tests. */
+export async function interruptedIds(database: Database, ids: string[]) {
+  const rows = await database.db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(inArray(messages.id, ids), eq(messages.lastError, 'interrupted')));
+  return rows.map((r) => r.id);
+}
