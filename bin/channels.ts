@@ -47,6 +47,8 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
         senders,
         updateHandlers,
         outbox: env.outbox,
+        workerLockMs: env.workerLockMs,
+        telegramPerSecond: env.telegramPerSecond,
         connection: ctx.workerConnection(),
         prefix: env.queuePrefix,
       });

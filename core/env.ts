@@ -41,6 +41,8 @@ const schema = z
     WHATSAPP_SESSION: z.string().regex(/^[a-z0-9-]{1,40}$/).default('default'),
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
     OUTBOX_STALE_SENDING_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
+    WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    TELEGRAM_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
     METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   })
   .transform((e, ctx) => {
@@ -81,6 +83,8 @@ const schema = z
         : null,
       outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, staleSendingMs: e.OUTBOX_STALE_SENDING_MS },
       metricsToken: e.METRICS_TOKEN ?? null,
+      workerLockMs: e.WORKER_LOCK_MS,
+      telegramPerSecond: e.TELEGRAM_PER_SECOND,
       whatsapp: e.WHATSAPP_NUMBER ? { number: e.WHATSAPP_NUMBER, session: e.WHATSAPP_SESSION } : null,
     };
   });

@@ -11,7 +11,6 @@ export const CHANNELS: readonly ChannelName[] = ['web', 'telegram', 'whatsapp'];
 export const QUEUE = {
   inbound: 'inbound', // a stored youngster message -> routing worker
   updates: 'updates', // a stored raw platform update (Telegram) -> dialogue
-  maintenance: 'maintenance', // scheduled jobs: outbox sweeper, escalation check
   outbound: (channel: ChannelName) => `outbound-${channel}`, // a stored outbox row -> delivery worker
 } as const;
 
@@ -24,8 +23,7 @@ export interface UpdateJob {
 export interface OutboundJob {
   messageId: string;
 }
-/** Scheduled housekeeping; the job name says which (see worker/maintenance.ts). No data. */
-export type MaintenanceJob = Record<string, never>;
+
 
 const defaultJobOptions: JobsOptions = {
   attempts: 8,
@@ -48,7 +46,6 @@ export const outboundJobId = (messageId: string, round = 0) => `out-${messageId}
 export interface Queues {
   inbound: Queue<InboundJob>;
   updates: Queue<UpdateJob>;
-  maintenance: Queue<MaintenanceJob>;
   outbound: Record<ChannelName, Queue<OutboundJob>>;
   enqueueInbound(messageId: string): Promise<void>;
   enqueueUpdate(updateId: string): Promise<void>;
@@ -70,16 +67,14 @@ export function createQueues(opts: {
   };
   const inbound = make<InboundJob>(QUEUE.inbound);
   const updates = make<UpdateJob>(QUEUE.updates);
-  const maintenance = make<MaintenanceJob>(QUEUE.maintenance);
   const outbound = Object.fromEntries(CHANNELS.map((c) => [c, make<OutboundJob>(QUEUE.outbound(c))])) as Record<
     ChannelName,
     Queue<OutboundJob>
   >;
-  const all = (): Queue[] => [inbound, updates, maintenance, ...Object.values(outbound)];
+  const all = (): Queue[] => [inbound, updates, ...Object.values(outbound)];
   return {
     inbound,
     updates,
-    maintenance,
     outbound,
     async enqueueInbound(messageId) {
       await inbound.add('route', { messageId }, { jobId: inboundJobId(messageId) });

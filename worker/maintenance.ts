@@ -1,32 +1,40 @@
-import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../core/logger.js';
-import { QUEUE, type MaintenanceJob, type Queues } from '../core/queues.js';
 
 export type MaintenanceTasks = Record<string, () => Promise<unknown>>;
 
 /**
- * Scheduled housekeeping on its own queue: BullMQ job schedulers (one per
- * task, upserted at every start, so several worker processes agree on one
- * schedule) put a job named after the task; whichever worker takes it runs it.
+ * Housekeeping on plain timers in every worker process - not on BullMQ's job
+ * schedulers: the outbox sweep exists for the day Redis loses its data, and a
+ * schedule kept in Redis would be lost with it. Every task is idempotent
+ * (conditional updates, deterministic job ids), so several processes running
+ * the same pass is harmless. Runs of one task never overlap.
  */
-export async function startMaintenance(deps: {
-  queues: Queues;
-  connection: ConnectionOptions;
-  prefix: string;
-  logger: Logger;
-  tasks: MaintenanceTasks;
-  everyMs: Record<string, number>;
-}) {
-  for (const [name, every] of Object.entries(deps.everyMs)) {
-    await deps.queues.maintenance.upsertJobScheduler(name, { every }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+export function startMaintenance(deps: { logger: Logger; tasks: MaintenanceTasks; everyMs: Record<string, number> }) {
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<unknown>>();
+  let stopped = false;
+  for (const [name, task] of Object.entries(deps.tasks)) {
+    let busy = false;
+    const tick = () => {
+      if (busy || stopped) return;
+      busy = true;
+      const run = task()
+        .catch((err: unknown) => deps.logger.error({ task: name, err: { message: (err as Error).message } }, 'maintenance task failed'))
+        .finally(() => {
+          busy = false;
+          running.delete(run);
+        });
+      running.add(run);
+    };
+    const t = setInterval(tick, deps.everyMs[name] ?? 60_000);
+    t.unref();
+    timers.push(t);
   }
-  return new Worker<MaintenanceJob>(
-    QUEUE.maintenance,
-    async (job) => {
-      const task = deps.tasks[job.name];
-      if (!task) throw new Error(`unknown maintenance task ${job.name}`);
-      return task();
+  return {
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      await Promise.all(running);
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },
-  );
+  };
 }

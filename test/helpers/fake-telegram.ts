@@ -17,6 +17,8 @@ export async function startFakeTelegram(token: string) {
   let messageId = 1000;
   let tooManyLeft = 0;
   let retryAfterS = 1;
+  let everyOther = false;
+  let sendCalls = 0;
 
   const server = createServer(async (req, res) => {
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
@@ -27,8 +29,8 @@ export async function startFakeTelegram(token: string) {
     if (!m || m[1] !== token) return send(404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = m[2]!;
     const payload = await readJson(req);
-    if (method === 'sendMessage' && tooManyLeft > 0) {
-      tooManyLeft--;
+    if (method === 'sendMessage' && (tooManyLeft > 0 || (everyOther && sendCalls++ % 2 === 0))) {
+      if (tooManyLeft > 0) tooManyLeft--;
       return send(429, {
         ok: false,
         error_code: 429,
@@ -62,6 +64,11 @@ export async function startFakeTelegram(token: string) {
     calls,
     sent: (chatId?: number) =>
       calls.filter((c) => c.method === 'sendMessage' && (chatId === undefined || Number(c.payload.chat_id) === chatId)),
+    /** Half of all sendMessage calls (every other one) get 429 with retry_after. */
+    tooManyRequestsHalf(on: boolean, retryAfter = 1) {
+      everyOther = on;
+      retryAfterS = retryAfter;
+    },
     /** The next n sendMessage calls get 429 with retry_after. */
     tooManyRequests(n: number, retryAfter = 1) {
       tooManyLeft = n;

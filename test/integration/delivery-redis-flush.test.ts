@@ -1,0 +1,62 @@
+import { eq } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../../db/schema/index.js';
+import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { twoTeams } from '../helpers/fixtures.js';
+import { until } from '../helpers/http.js';
+import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
+import { seedTelegramOutbox } from '../helpers/outbox-seed.js';
+
+// This file flushes Redis, so it uses its own logical database (7) that no other test touches.
+const REDIS_URL = 'redis://127.0.0.1:6379/7';
+const TOKEN = '123456:TEST-token-abcdefghijklmnopqrstu';
+let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
+let iso: Isolated;
+let stack: Awaited<ReturnType<typeof runningStack>>;
+
+beforeAll(async () => {
+  fake = await startFakeTelegram(TOKEN);
+  iso = await isolated({
+    REDIS_URL,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_BOT_USERNAME: 'lijntje_test_bot',
+    TELEGRAM_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    TELEGRAM_PER_SECOND: '200',
+    OUTBOX_SWEEP_INTERVAL_MS: '500',
+    WORKER_LOCK_MS: '3000',
+  });
+  stack = await runningStack(iso);
+});
+afterAll(async () => {
+  await stack?.close();
+  await iso?.destroy();
+  await fake?.close();
+});
+
+describe('Redis loses everything in the middle of a burst', () => {
+  it('the sweeper puts every waiting message back; each is delivered exactly once', async () => {
+    const db = iso.ctx.database.db;
+    const org = await twoTeams(db);
+    const { messages: out } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 500, perChat: 2 });
+    for (const m of out) await iso.ctx.queues.enqueueOutbound(m.id, 'telegram');
+
+    await until(async () => fake.sent().length >= 300, 30_000);
+    const flusher = new Redis(REDIS_URL);
+    await flusher.flushdb();
+    flusher.disconnect();
+    const atFlush = fake.sent().length;
+    expect(atFlush).toBeLessThan(out.length); // the flush really hit mid-burst
+
+    await until(async () => {
+      const rows = await db.select({ status: messages.status }).from(messages).where(eq(messages.direction, 'out'));
+      return rows.every((r) => r.status === 'sent');
+    }, 60_000);
+
+    const counts = new Map<string, number>();
+    for (const c of fake.sent()) counts.set(String(c.payload.text), (counts.get(String(c.payload.text)) ?? 0) + 1);
+    expect(counts.size).toBe(out.length);
+    expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+  }, 120000);
+});

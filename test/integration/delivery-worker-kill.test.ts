@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../../db/schema/index.js';
+import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { twoTeams } from '../helpers/fixtures.js';
+import { until } from '../helpers/http.js';
+import { isolated, type Isolated } from '../helpers/isolated.js';
+import { seedTelegramOutbox } from '../helpers/outbox-seed.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TOKEN = '123456:TEST-token-abcdefghijklmnopqrstu';
+let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
+let iso: Isolated;
+const children: ChildProcess[] = [];
+
+function workerProcess(env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/worker.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: 'ignore',
+  });
+  children.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  fake = await startFakeTelegram(TOKEN);
+  iso = await isolated();
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await iso?.destroy();
+  await fake?.close();
+});
+
+describe('a worker process is killed (SIGKILL) during a burst of 1,000 outbound messages', () => {
+  it('nothing is sent twice; everything else arrives; what was mid-send is flagged for a person', async () => {
+    const db = iso.ctx.database.db;
+    const org = await twoTeams(db);
+    const { messages: out } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 500, perChat: 2 });
+    const env = {
+      APP_ENV: 'test',
+      DATABASE_URL: iso.env.databaseUrl,
+      REDIS_URL: iso.env.redisUrl,
+      QUEUE_PREFIX: iso.env.queuePrefix,
+      LOG_LEVEL: 'silent',
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_BOT_USERNAME: 'lijntje_test_bot',
+      TELEGRAM_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      TELEGRAM_PER_SECOND: '100',
+      OUTBOX_SWEEP_INTERVAL_MS: '500',
+      OUTBOX_STALE_SENDING_MS: '4000',
+      WORKER_LOCK_MS: '2000',
+    };
+    const victim = workerProcess(env);
+    const survivor = workerProcess(env);
+    for (const m of out) await iso.ctx.queues.enqueueOutbound(m.id, 'telegram');
+
+    await until(async () => fake.sent().length >= 300, 60_000);
+    victim.kill('SIGKILL');
+    const atKill = fake.sent().length;
+    expect(atKill).toBeLessThan(out.length);
+
+    const ids = out.map((m) => m.id);
+    await until(async () => {
+      const rows = await db.select({ status: messages.status }).from(messages).where(inArray(messages.id, ids));
+      return rows.every((r) => r.status === 'sent' || r.status === 'failed');
+    }, 90_000);
+
+    const counts = new Map<string, number>();
+    for (const c of fake.sent()) counts.set(String(c.payload.text), (counts.get(String(c.payload.text)) ?? 0) + 1);
+    // Never twice.
+    expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
+
+    const sent = await db.select({ body: messages.body }).from(messages).where(and(inArray(messages.id, ids), eq(messages.status, 'sent')));
+    const flagged = await db
+      .select({ body: messages.body, lastError: messages.lastError })
+      .from(messages)
+      .where(and(inArray(messages.id, ids), eq(messages.status, 'failed')));
+    // Every 'sent' row arrived exactly once.
+    for (const r of sent) expect(counts.get(r.body), r.body).toBe(1);
+    // Only what the killed process had in flight (at most its concurrency of 5) waits for a person.
+    expect(flagged.length).toBeLessThanOrEqual(5);
+    expect(flagged.every((f) => f.lastError === 'interrupted')).toBe(true);
+    expect(sent.length + flagged.length).toBe(out.length);
+    console.info(
+      `worker kill: killed after ${atKill} sends; ${sent.length} sent exactly once, ${flagged.length} flagged 'interrupted' ` +
+        `(of which ${flagged.filter((f) => counts.has(f.body)).length} had in fact arrived), 0 duplicates`,
+    );
+
+    const code = await new Promise<number | null>((resolve) => {
+      survivor.once('exit', resolve);
+      survivor.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+  }, 150000);
+});
