@@ -1,3 +1,5 @@
+import { instantAt, isoWeekday, localParts, nextDay, type LocalDate } from './local-time.js';
+
 /**
  * Office hours of a team, always in Europe/Amsterdam (the youngster and the
  * coach live there, whatever the server's clock zone). Hours per ISO weekday
@@ -6,27 +8,14 @@
 export type WeekdayKey = '1' | '2' | '3' | '4' | '5' | '6' | '7';
 export type OfficeHours = Partial<Record<WeekdayKey, [string, string][]>>;
 
-const ZONE = 'Europe/Amsterdam';
-const parts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: ZONE,
-  weekday: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-const WEEKDAYS: Record<string, WeekdayKey> = { Mon: '1', Tue: '2', Wed: '3', Thu: '4', Fri: '5', Sat: '6', Sun: '7' };
-
 interface LocalTime {
   weekday: WeekdayKey;
   minutes: number; // since local midnight
 }
 
 export function localTime(at: Date): LocalTime {
-  const p = Object.fromEntries(parts.formatToParts(at).map((x) => [x.type, x.value]));
-  return { weekday: WEEKDAYS[p.weekday!]!, minutes: Number(p.hour) * 60 + Number(p.minute) };
+  const p = localParts(at);
+  return { weekday: String(p.weekday) as WeekdayKey, minutes: p.minutes };
 }
 
 function toMinutes(hhmm: string): number {
@@ -59,6 +48,33 @@ export function nextOpening(hours: OfficeHours, at: Date): Opening | null {
     }
   }
   return null;
+}
+
+/**
+ * How many minutes of [from, to) fall inside office hours - the clock that
+ * escalation runs on, so a message sent on Friday evening has not "waited"
+ * over the weekend. Walks the local calendar days of the interval and
+ * intersects each day's slots, each slot turned into real instants: on the
+ * days the clocks change a slot is as long as it really is.
+ */
+export function officeMinutesBetween(hours: OfficeHours, from: Date, to: Date): number {
+  if (to.getTime() <= from.getTime()) return 0;
+  const start = localParts(from);
+  const end = localParts(to);
+  const last = dayNumber(end);
+  let total = 0;
+  for (let day: LocalDate = start; dayNumber(day) <= last; day = nextDay(day)) {
+    for (const [open, close] of hours[String(isoWeekday(day)) as WeekdayKey] ?? []) {
+      const a = Math.max(instantAt(day, toMinutes(open)).getTime(), from.getTime());
+      const b = Math.min(instantAt(day, toMinutes(close)).getTime(), to.getTime());
+      if (b > a) total += b - a;
+    }
+  }
+  return total / 60_000;
+}
+
+function dayNumber(d: LocalDate): number {
+  return Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
 }
 
 /** Parses and checks an office-hours object from configuration or a form; throws on nonsense. */

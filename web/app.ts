@@ -20,10 +20,13 @@ import { liveStreamsPlugin } from './plugins/live-streams.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { securityPlugin } from './plugins/security.js';
 import { viewsPlugin } from './plugins/views.js';
+import { accountRoutes } from './routes/account.js';
+import { adminQueuesRoutes } from './routes/admin-queues.js';
 import { adminWhatsAppRoutes } from './routes/admin-whatsapp.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
+import { metricsRoutes } from './routes/metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,7 +46,7 @@ export interface AppChannels {
 }
 
 export interface AppDeps {
-  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl' | 'telegram' | 'whatsapp'>;
+  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl' | 'telegram' | 'whatsapp' | 'metricsToken'>;
   database: Database;
   redis: Redis;
   queues: Queues;
@@ -109,6 +112,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.channels?.telegramWebhook) await app.register(telegramWebhookRoutes, deps.channels.telegramWebhook);
   await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies });
   await app.register(adminWhatsAppRoutes, { pairing: deps.channels?.pairing ?? null });
+  await app.register(adminQueuesRoutes, { queues: deps.queues });
+  await app.register(metricsRoutes, { database: deps.database, queues: deps.queues, token: deps.env.metricsToken });
+  await app.register(accountRoutes, { database: deps.database });
   await app.register(inboxRoutes, { database: deps.database, replies, retry, liveBus: deps.liveBus });
 
   return app;

@@ -12,7 +12,7 @@ import { cards, channelContacts, conversations, messages, staffUsers, teamMunici
  * the message routed and tells the inbox. Idempotent: a message that is already
  * routed (a retried or duplicated job) changes nothing.
  */
-export function createRoutingProcessor(deps: { database: Database; liveBus: LiveBus }) {
+export function createRoutingProcessor(deps: { database: Database; liveBus: LiveBus; now?: () => Date }) {
   const { db } = deps.database;
 
   return async function routeMessage(job: Job<InboundJob>): Promise<{ routed: boolean }> {
@@ -42,7 +42,12 @@ export function createRoutingProcessor(deps: { database: Database; liveBus: Live
 
       const cardCasemanagerId = msg.contactId ? await cardCasemanagerFor(tx, msg.contactId) : null;
       const team = await servingTeam(tx, conv.municipalityId);
-      const decision = decideRoute({ currentAssigneeId: conv.assignedTo, cardCasemanagerId, team });
+      const decision = decideRoute({
+        currentAssigneeId: conv.assignedTo,
+        cardCasemanagerId,
+        team,
+        now: deps.now?.() ?? new Date(),
+      });
       const changed = decision.assigneeId !== conv.assignedTo;
       if (changed) {
         await tx.update(conversations).set({ assignedTo: decision.assigneeId }).where(eq(conversations.id, conv.id));
@@ -73,7 +78,7 @@ async function cardCasemanagerFor(tx: Tx, contactId: string): Promise<string | n
   return rows[0]?.casemanagerId ?? null;
 }
 
-/** Members of the team that serves this municipality, with their current open load. */
+/** Members of the team that serves this municipality, with their absence and current open load. */
 async function servingTeam(tx: Tx, municipalityId: string): Promise<RoutingCandidate[]> {
   const [serving] = await tx
     .select({ teamId: teamMunicipalities.teamId })
@@ -86,6 +91,8 @@ async function servingTeam(tx: Tx, municipalityId: string): Promise<RoutingCandi
       id: staffUsers.id,
       role: staffUsers.role,
       active: staffUsers.active,
+      absentUntil: staffUsers.absentUntil,
+      absenceDelegateId: staffUsers.absenceDelegateId,
       openConversations: sql<number>`(select count(*)::int from ${conversations} c
         where c.assigned_to = ${staffUsers.id} and c.status <> 'closed')`,
     })
@@ -95,6 +102,8 @@ async function servingTeam(tx: Tx, municipalityId: string): Promise<RoutingCandi
     id: m.id,
     role: m.role,
     available: m.active,
+    absentUntil: m.absentUntil,
+    delegateId: m.absenceDelegateId,
     openConversations: m.openConversations,
   }));
 }

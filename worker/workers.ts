@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { QUEUE, type InboundJob, type OutboundJob, type Queues, type UpdateJob } from '../core/queues.js';
 import type { Database } from '../db/client.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
+import { createEscalationCheck } from './escalation.js';
 import { startMaintenance, type MaintenanceTasks } from './maintenance.js';
 import { createPacer } from './pacer.js';
 import { createRoutingProcessor } from './routing-processor.js';
@@ -15,24 +16,27 @@ import { createUpdateProcessor, type UpdateHandlers } from './update-processor.j
 export type Senders = Partial<Record<ChannelName, ChannelSender>>;
 
 /**
- * Platform limits per channel. Telegram: ~30 msg/s per bot (we stay a little
- * under); WhatsApp: one at a time, the sender paces well under 1 msg/s; the web
- * chat has no platform to protect.
+ * Platform limits per channel. Telegram: ~30 msg/s per bot (default 25, under
+ * it) and ~1 msg/s per chat; WhatsApp: one at a time, the sender paces well
+ * under 1 msg/s; the web chat has no platform to protect.
  */
-const DELIVERY: Record<
-  ChannelName,
-  { concurrency: number; limiter?: { max: number; duration: number }; perContactMs?: number }
-> = {
-  web: { concurrency: 10 },
-  telegram: { concurrency: 5, limiter: { max: 25, duration: 1000 }, perContactMs: 1000 },
-  whatsapp: { concurrency: 1 },
-};
+function deliveryOptions(
+  channel: ChannelName,
+  telegramPerSecond: number,
+): { concurrency: number; limiter?: { max: number; duration: number }; perContactMs?: number } {
+  if (channel === 'telegram') return { concurrency: 5, limiter: { max: telegramPerSecond, duration: 1000 }, perContactMs: 1000 };
+  if (channel === 'whatsapp') return { concurrency: 1 };
+  return { concurrency: 10 };
+}
 
 export interface WorkerDeps {
   database: Database;
   queues: Queues;
   redis: Redis;
   outbox: { sweepIntervalMs: number; staleSendingMs: number };
+  /** BullMQ job lock: a job of a killed worker is picked up again after about this long. */
+  workerLockMs: number;
+  telegramPerSecond: number;
   liveBus: LiveBus;
   senders: Senders;
   updateHandlers: UpdateHandlers;
@@ -46,6 +50,7 @@ export interface WorkerDeps {
 /** Starts the BullMQ workers; `close()` waits for jobs in flight (graceful shutdown). */
 export function startWorkers(deps: WorkerDeps) {
   const all: Worker[] = [];
+  const lockOptions = { lockDuration: deps.workerLockMs, stalledInterval: deps.workerLockMs };
 
   function watch<T extends Worker>(w: T): T {
     // The worker runtime's one error sink. Ids only: job data never holds personal data.
@@ -61,14 +66,14 @@ export function startWorkers(deps: WorkerDeps) {
   }
 
   function addDelivery(channel: ChannelName, sender: ChannelSender) {
-    const { perContactMs, ...options } = DELIVERY[channel];
+    const { perContactMs, ...options } = deliveryOptions(channel, deps.telegramPerSecond);
     const pacer = perContactMs ? createPacer(deps.redis, deps.prefix, perContactMs) : undefined;
     let worker: Worker<OutboundJob> | undefined;
     worker = watch(
       new Worker<OutboundJob>(
         QUEUE.outbound(channel),
         createDeliveryProcessor({ ...deps, sender, pacer, getWorker: () => worker }),
-        { connection: deps.connection, prefix: deps.prefix, ...options },
+        { connection: deps.connection, prefix: deps.prefix, ...lockOptions, ...options },
       ),
     );
     return worker;
@@ -79,6 +84,7 @@ export function startWorkers(deps: WorkerDeps) {
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: 10,
+      ...lockOptions,
     }),
   );
   // Updates of one contact are serialised by the contact row lock; a few run in parallel overall.
@@ -87,6 +93,7 @@ export function startWorkers(deps: WorkerDeps) {
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: 5,
+      ...lockOptions,
     }),
   );
   for (const [channel, sender] of Object.entries(deps.senders) as [ChannelName, ChannelSender][]) addDelivery(channel, sender);
@@ -98,21 +105,15 @@ export function startWorkers(deps: WorkerDeps) {
     graceMs: Math.min(10_000, deps.outbox.sweepIntervalMs),
     staleSendingMs: deps.outbox.staleSendingMs,
   });
-  const tasks: MaintenanceTasks = { 'outbox-sweep': sweep, ...deps.extraTasks?.tasks };
   const maintenance = startMaintenance({
-    queues: deps.queues,
-    connection: deps.connection,
-    prefix: deps.prefix,
     logger: deps.logger,
-    tasks,
-    everyMs: { 'outbox-sweep': deps.outbox.sweepIntervalMs, ...deps.extraTasks?.everyMs },
-  })
-    .then((w) => watch(w))
-    .catch((err: unknown) => {
-      // Without Redis at start the schedules cannot be set; the next start sets them.
-      deps.logger.error({ err: { message: (err as Error).message } }, 'maintenance schedules not set');
-      return undefined;
-    });
+    tasks: {
+      'outbox-sweep': sweep,
+      escalation: createEscalationCheck({ database: deps.database, liveBus: deps.liveBus }),
+      ...deps.extraTasks?.tasks,
+    },
+    everyMs: { 'outbox-sweep': deps.outbox.sweepIntervalMs, escalation: 60_000, ...deps.extraTasks?.everyMs },
+  });
 
   return {
     routing,
@@ -124,7 +125,7 @@ export function startWorkers(deps: WorkerDeps) {
       return all.find((w) => w.name === QUEUE.outbound(channel)) as Worker<OutboundJob> | undefined;
     },
     async close() {
-      await maintenance;
+      await maintenance.stop();
       await Promise.all(all.map((w) => w.close()));
     },
   };

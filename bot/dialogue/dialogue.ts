@@ -4,6 +4,7 @@ import { t, type Language, type TextKey } from '../../templates/texts/index.js';
 import { mentionsCrisis } from './crisis.js';
 import { matchKeyword, matchNumber, matchYesNo } from './keywords.js';
 import { normaliseWords } from './normalise.js';
+import { automaticNotices, type ReplyFn, type Say } from './notices.js';
 import type { DialogueState } from './states.js';
 
 /**
@@ -26,6 +27,10 @@ export interface DialogueContext {
   nextOpening: Opening | null;
   /** No "outside office hours" notice was sent recently. */
   officeNoticeDue: boolean;
+  /** The coach named to the youngster (coachFirstName) is away right now; null when not. */
+  coachAbsence: { until: Date; delegateFirstName: string | null } | null;
+  /** No "your coach is away" notice was sent recently. */
+  absenceNoticeDue: boolean;
   privacyUrl: string;
   overrides: Partial<Record<TextKey, string>>;
 }
@@ -53,6 +58,7 @@ export interface DialogueOutcome {
   releaseHeldText: boolean;
   optOut: boolean;
   officeNoticeSent: boolean;
+  absenceNoticeSent: boolean;
   events: DialogueEventType[];
 }
 
@@ -76,6 +82,7 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
     releaseHeldText: false,
     optOut: false,
     officeNoticeSent: false,
+    absenceNoticeSent: false,
     events: [],
   };
   // Opted out means silence: nothing is answered, nothing forwarded.
@@ -83,6 +90,8 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
 
   const say = (key: TextKey, vars: Record<string, string> = {}) => text(ctx, out.language, key, vars);
   const reply = (body: string, menu: MenuOption[] | null = null) => out.replies.push({ text: body, menu });
+  // "Michelle reads it" is only promised while Michelle is there; during her absence the team wording is used.
+  const coachHere = ctx.coachFirstName !== null && ctx.coachAbsence === null;
 
   if (event.type === 'start') {
     if (!ctx.linked) return askMunicipality(out, say, reply, ctx);
@@ -178,8 +187,8 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
   if (choice === CHOICE.chat) {
     out.state = 'chatting';
     out.forward = { text: say(ctx.coachFirstName ? 'bot.menu.chat.coach' : 'bot.menu.chat.team'), kind: 'choice' };
-    reply(say(ctx.coachFirstName ? 'bot.chat.ack.coach' : 'bot.chat.ack.team'));
-    officeNotice(ctx, out, say, reply);
+    reply(say(coachHere ? 'bot.chat.ack.coach' : 'bot.chat.ack.team'));
+    automaticNotices(ctx, out, say, reply);
     return out;
   }
 
@@ -188,8 +197,8 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
     out.state = 'chatting';
     out.events.push('visit.requested');
     out.forward = { text: say('bot.menu.visit'), kind: 'choice' };
-    reply(say(ctx.coachFirstName ? 'bot.visit.ack.coach' : 'bot.visit.ack.team'));
-    officeNotice(ctx, out, say, reply);
+    reply(say(coachHere ? 'bot.visit.ack.coach' : 'bot.visit.ack.team'));
+    automaticNotices(ctx, out, say, reply);
     return out;
   }
 
@@ -199,20 +208,17 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
     return out;
   }
 
-  // Free text: to the coach. A short acknowledgement the first time, and when it is after hours.
+  // Free text: to the coach. A short acknowledgement the first time, and the due notices (away, after hours).
   if (typed !== null) {
     out.forward = { text: typed, kind: 'text' };
     if (ctx.state === 'menu' || ctx.state === 'new') {
-      reply(say(ctx.coachFirstName ? 'bot.firstText.ack.coach' : 'bot.firstText.ack.team'));
+      reply(say(coachHere ? 'bot.firstText.ack.coach' : 'bot.firstText.ack.team'));
     }
     out.state = 'chatting';
-    officeNotice(ctx, out, say, reply);
+    automaticNotices(ctx, out, say, reply);
   }
   return out;
 }
-
-type Say = (key: TextKey, vars?: Record<string, string>) => string;
-type ReplyFn = (body: string, menu?: MenuOption[] | null) => void;
 
 function text(ctx: DialogueContext, lang: Language, key: TextKey, vars: Record<string, string>) {
   return t(
@@ -275,19 +281,6 @@ function pickMunicipality(ctx: DialogueContext, out: DialogueOutcome, say: Say, 
   reply([sayM('bot.greeting.team', { name: '' }), sayM('bot.voluntary'), sayM('bot.privacy')].join('\n\n'));
   reply(sayM('bot.menu.prompt'), mainMenu(withMunicipality, out.language));
   return out;
-}
-
-function officeNotice(ctx: DialogueContext, out: DialogueOutcome, say: Say, reply: ReplyFn) {
-  if (ctx.officeOpen || !ctx.officeNoticeDue) return;
-  reply(say(ctx.coachFirstName ? 'bot.offHours.coach' : 'bot.offHours.team', { when: when(ctx.nextOpening, say) }));
-  out.officeNoticeSent = true;
-}
-
-function when(opening: Opening | null, say: Say): string {
-  if (!opening) return say('bot.when.soon');
-  if (opening.daysAhead === 0) return say('bot.when.today', { time: opening.time });
-  if (opening.daysAhead === 1) return say('bot.when.tomorrow', { time: opening.time });
-  return say('bot.when.weekday', { weekday: say(`bot.weekday.${opening.weekday}` as TextKey), time: opening.time });
 }
 
 /** What a picked option reads as in the thread ("Afspraak maken"), so the coach sees the choice in words. */

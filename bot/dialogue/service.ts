@@ -54,7 +54,8 @@ export function createDialogueService(deps: {
           dialogueState: outcome.state,
           language: outcome.language,
           ...(outcome.municipalityId ? { municipalityId: outcome.municipalityId } : {}),
-          ...(outcome.officeNoticeSent ? { lastOfficeNoticeAt: now } : {}),
+          // Shared by both automatic notices (office hours, absence): see loadDialogueContext.
+          ...(outcome.officeNoticeSent || outcome.absenceNoticeSent ? { lastOfficeNoticeAt: now } : {}),
         })
         .where(eq(channelContacts.id, contact.id));
       const conv = await ensureConversation(tx, { id: contact.id, youngsterId: contact.youngsterId, municipalityId });

@@ -11,6 +11,8 @@ export interface InboxItem {
   assigneeName: string | null;
   status: 'open' | 'waiting' | 'closed';
   urgent: boolean;
+  /** The youngster waited too long (or it was urgent) and the team was alerted; null once staff replied. */
+  escalatedAt: Date | null;
   lastMessageAt: Date;
   lastDirection: 'in' | 'out' | null;
   lastPreview: string | null;
@@ -42,6 +44,7 @@ export async function listInbox(
       assigneeName: staffUsers.name,
       status: conversations.status,
       urgent: conversations.urgent,
+      escalatedAt: conversations.escalatedAt,
       lastMessageAt: conversations.lastMessageAt,
       lastDirection: sql<'in' | 'out' | null>`last_msg.direction`,
       lastPreview: sql<string | null>`last_msg.preview`,

@@ -58,6 +58,8 @@ export const en: Record<TextKey, string> = {
   'bot.optout.cancelled': 'Glad you are staying! What would you like?',
   'bot.offHours.coach': "You're writing outside office hours. {coach} will read your message {when}.",
   'bot.offHours.team': "You're writing outside office hours. A youth coach will read your message {when}.",
+  'bot.absent.delegate': '{coach} is away up to and including {until}. {delegate} will help you in the meantime.',
+  'bot.absent.colleague': '{coach} is away up to and including {until}. A colleague will help you in the meantime.',
   'bot.when.today': 'today from {time}',
   'bot.when.tomorrow': 'tomorrow from {time}',
   'bot.when.weekday': 'on {weekday} from {time}',

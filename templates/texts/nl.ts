@@ -61,6 +61,8 @@ export const nl = {
   'bot.optout.cancelled': 'Fijn dat je blijft! Wat wil je?',
   'bot.offHours.coach': 'Je schrijft buiten kantoortijd. {coach} leest je bericht {when}.',
   'bot.offHours.team': 'Je schrijft buiten kantoortijd. Een jongerencoach leest je bericht {when}.',
+  'bot.absent.delegate': '{coach} is er tot en met {until} niet. {delegate} helpt je in de tussentijd.',
+  'bot.absent.colleague': '{coach} is er tot en met {until} niet. Een collega helpt je in de tussentijd.',
   'bot.when.today': 'vandaag vanaf {time}',
   'bot.when.tomorrow': 'morgen vanaf {time}',
   'bot.when.weekday': '{weekday} vanaf {time}',

@@ -37,7 +37,7 @@ afterAll(async () => {
 const db = () => iso.ctx.database.db;
 
 function fill(url: string) {
-  return url.replace(':id', oostConversationId).replace('*', 'style.css');
+  return url.replace(':messageId', oostMessageId).replace(':id', oostConversationId).replace('*', 'style.css');
 }
 
 describe('every staff route', () => {

@@ -18,6 +18,8 @@ const base: DialogueContext = {
   officeOpen: true,
   nextOpening: null,
   officeNoticeDue: true,
+  coachAbsence: null,
+  absenceNoticeDue: true,
   privacyUrl: 'https://lijntje.test/privacy',
   overrides: {},
 };
@@ -126,6 +128,59 @@ describe('free text', () => {
     expect(decide({ ...closed, officeNoticeDue: false }, text('hallo?')).replies).toHaveLength(0);
     const tomorrow = decide(ctx({ state: 'chatting', officeOpen: false, nextOpening: { weekday: '2', time: '09:00', daysAhead: 1 }, language: 'en' }), text('hi'));
     expect(allText(tomorrow)).toContain('Michelle will read your message tomorrow from 09:00');
+  });
+});
+
+describe('while the coach is away', () => {
+  // Away until Saturday 28 November 00:00 (Amsterdam): the last day away is Friday.
+  const until = new Date('2026-11-27T23:00:00Z');
+  const away = (over: Partial<DialogueContext> = {}) =>
+    ctx({ state: 'chatting', coachAbsence: { until, delegateFirstName: 'Yusuf' }, ...over });
+
+  it('tells the youngster who helps in the meantime, once, and forwards the message as usual', () => {
+    const o = decide(away(), text('ben je er?'));
+    expect(o.forward).toEqual({ text: 'ben je er?', kind: 'text' });
+    expect(allText(o)).toBe('Michelle is er tot en met vrijdag 27 november niet. Yusuf helpt je in de tussentijd.');
+    expect(o.absenceNoticeSent).toBe(true);
+    const again = decide(away({ absenceNoticeDue: false }), text('hallo?'));
+    expect(again.replies).toHaveLength(0);
+    expect(again.absenceNoticeSent).toBe(false);
+  });
+
+  it('says "a colleague" without a delegate, and speaks English to an English contact', () => {
+    const none = decide(away({ coachAbsence: { until, delegateFirstName: null } }), text('hoi'));
+    expect(allText(none)).toBe('Michelle is er tot en met vrijdag 27 november niet. Een collega helpt je in de tussentijd.');
+    const en = decide(away({ language: 'en' }), text('hi'));
+    expect(allText(en)).toBe('Michelle is away up to and including Friday 27 November. Yusuf will help you in the meantime.');
+  });
+
+  it('names the last day away on the Amsterdam calendar when the absence ends during a day', () => {
+    const midday = decide(away({ coachAbsence: { until: new Date('2026-11-27T12:00:00Z'), delegateFirstName: 'Yusuf' } }), text('hoi'));
+    expect(allText(midday)).toContain('tot en met vrijdag 27 november');
+  });
+
+  it('does not promise the absent coach reads it, and names the delegate outside office hours', () => {
+    const o = decide(
+      away({ state: 'menu', officeOpen: false, nextOpening: { weekday: '1', time: '09:00', daysAhead: 3 } }),
+      text('ik zoek werk'),
+    );
+    expect(o.replies.map((r) => r.text)).toEqual([
+      'Dank je voor je bericht! Een jongerencoach leest het en antwoordt zo snel als het kan.',
+      'Michelle is er tot en met vrijdag 27 november niet. Yusuf helpt je in de tussentijd.',
+      'Je schrijft buiten kantoortijd. Yusuf leest je bericht maandag vanaf 09:00.',
+    ]);
+    expect(o.officeNoticeSent).toBe(true);
+    expect(o.absenceNoticeSent).toBe(true);
+  });
+
+  it('also after the menu choices, but not for crisis messages or when nobody is named', () => {
+    const chat = decide(away({ state: 'menu' }), { type: 'choice', choice: CHOICE.chat });
+    expect(allText(chat)).toContain('Yusuf helpt je in de tussentijd');
+    expect(allText(chat)).toContain('Een jongerencoach leest het');
+    const crisis = decide(away(), text('ik wil dood'));
+    expect(allText(crisis)).not.toContain('tussentijd');
+    expect(decide(away({ coachFirstName: null }), text('hoi')).replies).toHaveLength(0);
+    expect(decide(ctx({ state: 'chatting' }), text('hoi')).absenceNoticeSent).toBe(false);
   });
 });
 

@@ -68,7 +68,8 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
       if (!msg) throw new Error('insert returned no row');
       await tx
         .update(conversations)
-        .set({ lastMessageAt: sql`now()` })
+        // A person answered: the waiting is over, so is its escalation (the next unanswered message starts anew).
+        .set({ lastMessageAt: sql`now()`, escalatedAt: null })
         .where(eq(conversations.id, conversationId));
       return { messageId: msg.id, channel: lastInbound.channel, duplicate: false };
     });

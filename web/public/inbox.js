@@ -19,7 +19,7 @@
   }
 
   function renderRow(c) {
-    var li = el('li', 'st-row' + (c.lastDirection === 'in' ? ' st-unanswered' : '') + (c.urgent ? ' st-urgent' : ''));
+    var li = el('li', 'st-row' + (c.lastDirection === 'in' ? ' st-unanswered' : '') + (c.urgent ? ' st-urgent' : '') + (c.escalatedAt ? ' st-escalated' : ''));
     li.dataset.conversation = c.id;
     var a = el('a');
     a.href = '/inbox/c/' + c.id;
@@ -29,7 +29,9 @@
     preview.dir = 'auto';
     var time = el('time', 'st-row-time', fmt(c.lastMessageAt));
     time.dateTime = c.lastMessageAt;
-    a.append(name, el('span', 'st-row-meta', c.municipalityName + ' · ' + (c.assigneeName || 'niet toegewezen')), preview, time);
+    var meta = el('span', 'st-row-meta', c.municipalityName + ' · ' + (c.assigneeName || 'niet toegewezen'));
+    if (c.escalatedAt) meta.append(document.createTextNode(' · '), el('strong', 'st-row-escalated', 'wacht te lang'));
+    a.append(name, meta, preview, time);
     li.append(a);
     return li;
   }

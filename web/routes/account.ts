@@ -1,0 +1,86 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { InputError } from '../../core/errors.js';
+import { formatLocalInput, ZONE } from '../../core/local-time.js';
+import type { Database } from '../../db/client.js';
+import { getAbsence, listPossibleDelegates } from '../../db/queries/absence.js';
+import type { StaffPrincipal } from '../../db/queries/staff.js';
+import { createAbsence, type AbsenceForm } from '../domain/absence.js';
+import { requireStaff } from '../plugins/auth.js';
+
+export interface AccountDeps {
+  database: Database;
+}
+
+const moment = new Intl.DateTimeFormat('nl-NL', {
+  timeZone: ZONE,
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+function staffOf(req: FastifyRequest): StaffPrincipal {
+  if (!req.staff) throw new Error('requireStaff must run before this handler');
+  return req.staff;
+}
+
+/** A form body as whatever arrived: a JSON string or array is treated as an empty form. */
+function formOf(body: unknown): AbsenceForm {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as AbsenceForm) : {};
+}
+
+/** The staff member's own settings; for now only absence. Any role, own account only. */
+export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) => {
+  const { db } = deps.database;
+  const absence = createAbsence({ database: deps.database });
+  app.addHook('onRequest', requireStaff);
+
+  async function render(req: FastifyRequest, reply: FastifyReply, form: AbsenceForm, error: string | null) {
+    const staff = staffOf(req);
+    const now = new Date();
+    const current = await getAbsence(db, staff.id);
+    const away = current.absentUntil !== null && current.absentUntil.getTime() > now.getTime();
+    const colleagues = await listPossibleDelegates(db, staff);
+    // Suggest the end of tomorrow's working day; after a refused post, show what was typed.
+    const suggestion = formatLocalInput(new Date(now.getTime() + 24 * 3600_000));
+    const text = (v: unknown, fallback: string) => (typeof v === 'string' ? v.slice(0, 20) : fallback);
+    reply.header('cache-control', 'no-store');
+    return reply.view('staff/absence.eta', {
+      staff,
+      csrf: reply.generateCsrf(),
+      error,
+      current: away ? { until: moment.format(current.absentUntil!), delegateName: current.delegateName } : null,
+      colleagues: colleagues.map((c) => ({
+        id: c.id,
+        name: c.name,
+        away: c.absentUntil !== null && c.absentUntil.getTime() > now.getTime(),
+      })),
+      form: {
+        date: text(form.date, away ? formatLocalInput(current.absentUntil!).date : suggestion.date),
+        time: text(form.time, away ? formatLocalInput(current.absentUntil!).time : '17:00'),
+        delegateId: text(form.delegateId, away ? (current.delegateId ?? '') : ''),
+      },
+    });
+  }
+
+  app.get('/account/absence', async (req, reply) => render(req, reply, {}, null));
+
+  app.post('/account/absence', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const form = formOf(req.body);
+    try {
+      await absence.set(staffOf(req), form);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      reply.code(400);
+      return render(req, reply, form, err.message);
+    }
+    return reply.redirect('/account/absence', 303);
+  });
+
+  app.post('/account/absence/clear', { preHandler: app.csrfProtection }, async (req, reply) => {
+    await absence.clear(staffOf(req));
+    return reply.redirect('/account/absence', 303);
+  });
+};
