@@ -41,7 +41,8 @@ export const updateJobId = (updateId: string) => `upd-${updateId}`;
  * a re-enqueue after Redis lost its jobs gets a fresh id, while two enqueues of
  * the same round collapse into one job.
  */
-export const outboundJobId = (messageId: string, round = 0) => `out-${messageId}-r${round}`;
+export const outboundJobId = (messageId: string, round = 0, tag?: string) =>
+  `out-${messageId}-r${round}${tag ? `-${tag}` : ''}`;
 
 export interface Queues {
   inbound: Queue<InboundJob>;
@@ -49,7 +50,8 @@ export interface Queues {
   outbound: Record<ChannelName, Queue<OutboundJob>>;
   enqueueInbound(messageId: string): Promise<void>;
   enqueueUpdate(updateId: string): Promise<void>;
-  enqueueOutbound(messageId: string, channel: ChannelName, round?: number): Promise<void>;
+  /** `tag` makes a distinct job id for a deliberate second job (e.g. "after its predecessor"); `delayMs` paces it. */
+  enqueueOutbound(messageId: string, channel: ChannelName, round?: number, opts?: { delayMs?: number; tag?: string }): Promise<void>;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -82,8 +84,12 @@ export function createQueues(opts: {
     async enqueueUpdate(updateId) {
       await updates.add('update', { updateId }, { jobId: updateJobId(updateId) });
     },
-    async enqueueOutbound(messageId, channel, round = 0) {
-      await outbound[channel].add('deliver', { messageId }, { jobId: outboundJobId(messageId, round) });
+    async enqueueOutbound(messageId, channel, round = 0, opts = {}) {
+      await outbound[channel].add(
+        'deliver',
+        { messageId },
+        { jobId: outboundJobId(messageId, round, opts.tag), ...(opts.delayMs ? { delay: opts.delayMs } : {}) },
+      );
     },
     all,
     async close() {

@@ -8,10 +8,11 @@ import {
 } from '../core/channel.js';
 import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
-import type { OutboundJob } from '../core/queues.js';
+import type { OutboundJob, Queues } from '../core/queues.js';
 import type { Database } from '../db/client.js';
 import type { Pacer } from './pacer.js';
 import { recordEvent } from '../db/queries/events.js';
+import { enqueueHeads } from '../db/queries/outbox.js';
 import { channelContacts, conversations, messages, youngsters } from '../db/schema/index.js';
 
 /**
@@ -21,8 +22,6 @@ import { channelContacts, conversations, messages, youngsters } from '../db/sche
  * that confirms the opt-out itself). The row is claimed (queued -> sending)
  * before the platform call, so a duplicate job finds nothing to do.
  */
-const ORDER_WAIT_MS = 250;
-
 export function createDeliveryProcessor(deps: {
   database: Database;
   liveBus: LiveBus;
@@ -32,6 +31,8 @@ export function createDeliveryProcessor(deps: {
   getWorker: () => Worker | undefined;
   /** Per-contact pacing (Telegram: about one message a second per chat); none for the web chat. */
   pacer?: Pacer;
+  perContactMs?: number;
+  queues: Queues;
 }) {
   const { db } = deps.database;
   const { sender } = deps;
@@ -51,7 +52,15 @@ export function createDeliveryProcessor(deps: {
     return rows[0]?.waiting === true;
   }
 
-  /** Come back later without counting a failed attempt (order or pacing, not an error). */
+  /** The contact's next message, once this one is final; paced by the channel's per-contact interval. */
+  async function next(contactId: string | null, delayMs: number) {
+    if (!contactId) return;
+    await enqueueHeads(db, deps.queues, [contactId], { delayMs, tag: `after-${Date.now().toString(36)}` }).catch((err: unknown) =>
+      deps.logger.warn({ err: { message: (err as Error).message }, contactId }, 'next message not enqueued; the sweeper will'),
+    );
+  }
+
+  /** Come back later without counting a failed attempt (pacing, not an error). */
   async function later(job: Job<OutboundJob>, token: string | undefined, ms: number): Promise<never> {
     if (!token) throw new Error('delivery job without a lock token cannot be delayed');
     await job.moveToDelayed(Date.now() + ms, token);
@@ -67,7 +76,8 @@ export function createDeliveryProcessor(deps: {
       .limit(1);
     // Already sent, cancelled, failed, claimed by another worker, or erased: nothing to do.
     if (!row || row.status !== 'queued') return { sent: false };
-    if (await waitsForEarlier(messageId)) await later(job, token, ORDER_WAIT_MS);
+    // Not this one's turn: its predecessor enqueues it when done (see enqueueHeads).
+    if (await waitsForEarlier(messageId)) return { sent: false };
     if (row.contactId && deps.pacer) {
       const wait = await deps.pacer.reserve(row.contactId);
       if (wait > 0) await later(job, token, wait);
@@ -129,6 +139,7 @@ export function createDeliveryProcessor(deps: {
             : null;
     if (refusal || !target?.externalId || !claimed.contactId) {
       await setStatus(messageId, 'cancelled', refusal ?? 'no_contact');
+      await next(claimed.contactId, 0);
       await event('message.cancelled', { reason: refusal ?? 'no_contact' });
       await signal();
       return { sent: false };
@@ -151,6 +162,7 @@ export function createDeliveryProcessor(deps: {
       await event('message.sent', {});
       await signal();
       await sender.afterSent?.(envelope).catch((err: unknown) => deps.logger.warn({ err, messageId }, 'afterSent failed'));
+      await next(claimed.contactId, deps.perContactMs ?? 0);
       return { sent: true };
     } catch (err) {
       if (err instanceof RateLimitedError) {
@@ -163,6 +175,7 @@ export function createDeliveryProcessor(deps: {
       const code = permanent ? err.code : err instanceof Error ? err.name : 'unknown';
       if (permanent || lastAttempt) {
         await setStatus(messageId, 'failed', code);
+        await next(claimed.contactId, deps.perContactMs ?? 0);
         await event('message.failed', { code });
         await signal();
         if (permanent) throw new UnrecoverableError(err.message);

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { Queues } from '../core/queues.js';
 import type { Database } from '../db/client.js';
 import { recordEvent } from '../db/queries/events.js';
+import { enqueueHeads } from '../db/queries/outbox.js';
 import { conversations, messages } from '../db/schema/index.js';
 
 /**
@@ -47,14 +48,30 @@ export function createOutboxSweeper(deps: {
       .limit(batch);
     for (const m of inbound) await deps.queues.enqueueInbound(m.id);
 
-    const outbound = await db
-      .select({ id: messages.id, channel: messages.channel, attempts: messages.attempts })
+    // Contacts with a message waiting; only each one's head goes on the queue (the rest follow it).
+    const waiting = await db
+      .selectDistinct({ contactId: messages.contactId })
       .from(messages)
       .where(and(eq(messages.direction, 'out'), eq(messages.status, 'queued'), lt(messages.createdAt, graceCutoff)))
-      .orderBy(messages.seq)
       .limit(batch);
-    // Same round as the row's last enqueue: if that job still exists, this adds nothing.
-    for (const m of outbound) await deps.queues.enqueueOutbound(m.id, m.channel, m.attempts);
+    const contactIds = waiting.flatMap((w) => (w.contactId ? [w.contactId] : []));
+    // Same job id as the head's own: if that job still exists, this adds nothing.
+    const outbound = await enqueueHeads(db, deps.queues, contactIds);
+    // A head that has waited longer than a send can take lost its job for good (its job id is
+    // spent, e.g. completed while its predecessor was still going): a fresh id, once per period.
+    const stuck = await db
+      .selectDistinct({ contactId: messages.contactId })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.direction, 'out'),
+          eq(messages.status, 'queued'),
+          lt(messages.createdAt, sql`now() - make_interval(secs => ${deps.staleSendingMs / 1000})`),
+        ),
+      )
+      .limit(batch);
+    const period = Math.floor(Date.now() / deps.staleSendingMs);
+    await enqueueHeads(db, deps.queues, stuck.flatMap((w) => (w.contactId ? [w.contactId] : [])), { tag: `sweep-${period}` });
 
     const interrupted = await db
       .update(messages)
@@ -66,14 +83,16 @@ export function createOutboxSweeper(deps: {
           lt(messages.sendingSince, sql`now() - make_interval(secs => ${deps.staleSendingMs / 1000})`),
         ),
       )
-      .returning({ id: messages.id, conversationId: messages.conversationId, channel: messages.channel });
+      .returning({ id: messages.id, conversationId: messages.conversationId, channel: messages.channel, contactId: messages.contactId });
+    // The next messages of those contacts may go; only the interrupted one waits for a person.
+    await enqueueHeads(db, deps.queues, interrupted.flatMap((m) => (m.contactId ? [m.contactId] : [])));
     for (const m of interrupted) {
       await recordEvent(db, { type: 'message.failed', conversationId: m.conversationId, data: { channel: m.channel, code: 'interrupted' } });
     }
-    if (inbound.length || outbound.length || interrupted.length) {
-      deps.logger.info({ inbound: inbound.length, outbound: outbound.length, interrupted: interrupted.length }, 'outbox sweep');
+    if (inbound.length || outbound || interrupted.length) {
+      deps.logger.info({ inbound: inbound.length, outbound, interrupted: interrupted.length }, 'outbox sweep');
     }
-    return { inbound: inbound.length, outbound: outbound.length, interrupted: interrupted.length };
+    return { inbound: inbound.length, outbound, interrupted: interrupted.length };
   };
 }
 

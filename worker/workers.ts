@@ -72,7 +72,7 @@ export function startWorkers(deps: WorkerDeps) {
     worker = watch(
       new Worker<OutboundJob>(
         QUEUE.outbound(channel),
-        createDeliveryProcessor({ ...deps, sender, pacer, getWorker: () => worker }),
+        createDeliveryProcessor({ ...deps, sender, pacer, perContactMs, getWorker: () => worker }),
         { connection: deps.connection, prefix: deps.prefix, ...lockOptions, ...options },
       ),
     );

@@ -7,6 +7,7 @@ import type { Queues } from '../../core/queues.js';
 import type { Database, Tx } from '../../db/client.js';
 import { findCardByToken } from '../../db/queries/cards.js';
 import { recordEvent } from '../../db/queries/events.js';
+import { enqueueHeads } from '../../db/queries/outbox.js';
 import { channelContacts, channelUpdates, messages } from '../../db/schema/index.js';
 import { ensureConversation, lockOrCreateContact, touchConversation, type ContactRow } from '../contact-store.js';
 import { loadDialogueContext } from './context.js';
@@ -37,11 +38,11 @@ export function createDialogueService(deps: {
     const plan = await db.transaction(async (tx) => {
       let contact = await lockOrCreateContact(tx, envelope.channel, envelope.externalContactId, envelope.externalAltId);
       if (envelope.externalMessageId && !(await firstTimeSeen(tx, contact, envelope.externalMessageId, now))) {
-        return { messageId: null, duplicate: true, route: [] as string[], send: [] as string[] };
+        return { messageId: null, duplicate: true, route: [] as string[], send: [] as string[], contactId: null as string | null };
       }
       if (envelope.event.type === 'start') contact = await linkCard(tx, contact, envelope.event.token);
       // Opted out: silence. Nothing is stored, nothing is sent.
-      if (contact.optedOutAt) return { messageId: null, duplicate: false, route: [], send: [] };
+      if (contact.optedOutAt) return { messageId: null, duplicate: false, route: [], send: [], contactId: null };
 
       const loaded = await loadDialogueContext(tx, contact, { privacyUrl, now });
       const event = incomingText !== null ? { type: 'text' as const, text: incomingText } : envelope.event;
@@ -129,11 +130,14 @@ export function createDialogueService(deps: {
       for (const type of outcome.events) {
         await recordEvent(tx, { type, municipalityId, subject: loaded.monitoringKey, conversationId: conv.id });
       }
-      return { messageId, duplicate: false, route, send };
+      return { messageId, duplicate: false, route, send, contactId: contact.id };
     });
 
     for (const id of plan.route) await enqueue(() => deps.queues.enqueueInbound(id), id);
-    for (const id of plan.send) await enqueue(() => deps.queues.enqueueOutbound(id, envelope.channel), id);
+    if (plan.send.length && plan.contactId) {
+      const contactId = plan.contactId;
+      await enqueue(() => enqueueHeads(db, deps.queues, [contactId]).then(() => undefined), plan.send[0]!);
+    }
     return { messageId: plan.messageId, duplicate: plan.duplicate };
   }
 

@@ -30,5 +30,5 @@ export async function seedTelegramOutbox(db: Db, opts: { municipalityId: string;
     );
   }
   const out = await db.insert(messages).values(rows).returning({ id: messages.id, body: messages.body });
-  return { messages: out, chatIds: contacts.map((c) => Number(c.externalId)) };
+  return { messages: out, chatIds: contacts.map((c) => Number(c.externalId)), contactIds: contacts.map((c) => c.id) };
 }

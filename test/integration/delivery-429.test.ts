@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
 import { startFakeTelegram } from '../helpers/fake-telegram.js';
 import { twoTeams } from '../helpers/fixtures.js';
@@ -33,9 +34,9 @@ describe('Telegram answers 429 to half of all calls', () => {
   it('delivers everything once, keeps the order per chat and about one message a second per chat', async () => {
     const db = iso.ctx.database.db;
     const org = await twoTeams(db);
-    const { messages: out, chatIds } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 6, perChat: 4 });
+    const { messages: out, chatIds, contactIds } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 6, perChat: 4 });
     fake.tooManyRequestsHalf(true, 1);
-    for (const m of out) await iso.ctx.queues.enqueueOutbound(m.id, 'telegram');
+    await enqueueHeads(db, iso.ctx.queues, contactIds);
 
     await until(async () => {
       const rows = await db.select({ status: messages.status }).from(messages).where(eq(messages.direction, 'out'));

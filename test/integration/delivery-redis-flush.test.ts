@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
 import { startFakeTelegram } from '../helpers/fake-telegram.js';
 import { twoTeams } from '../helpers/fixtures.js';
@@ -39,8 +40,8 @@ describe('Redis loses everything in the middle of a burst', () => {
   it('the sweeper puts every waiting message back; each is delivered exactly once', async () => {
     const db = iso.ctx.database.db;
     const org = await twoTeams(db);
-    const { messages: out } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 500, perChat: 2 });
-    for (const m of out) await iso.ctx.queues.enqueueOutbound(m.id, 'telegram');
+    const { messages: out, contactIds } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 500, perChat: 2 });
+    await enqueueHeads(db, iso.ctx.queues, contactIds);
 
     await until(async () => fake.sent().length >= 300, 30_000);
     const flusher = new Redis(REDIS_URL);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
 import { startFakeTelegram } from '../helpers/fake-telegram.js';
 import { twoTeams } from '../helpers/fixtures.js';
@@ -39,7 +40,7 @@ describe('a worker process is killed (SIGKILL) during a burst of 1,000 outbound 
   it('nothing is sent twice; everything else arrives; what was mid-send is flagged for a person', async () => {
     const db = iso.ctx.database.db;
     const org = await twoTeams(db);
-    const { messages: out } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 500, perChat: 2 });
+    const { messages: out, contactIds } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 500, perChat: 2 });
     const env = {
       APP_ENV: 'test',
       DATABASE_URL: iso.env.databaseUrl,
@@ -57,7 +58,7 @@ describe('a worker process is killed (SIGKILL) during a burst of 1,000 outbound 
     };
     const victim = workerProcess(env);
     const survivor = workerProcess(env);
-    for (const m of out) await iso.ctx.queues.enqueueOutbound(m.id, 'telegram');
+    await enqueueHeads(db, iso.ctx.queues, contactIds);
 
     await until(async () => fake.sent().length >= 300, 60_000);
     victim.kill('SIGKILL');

@@ -80,9 +80,11 @@ describe('Telegram through grammY and the webhook', () => {
     });
     expect(reply.statusCode).toBe(201);
     await until(async () => texts(chat).includes('Zeker! Welke richting denk je aan?'));
-    const [sent] = await db().select().from(messages).where(eq(messages.id, reply.json().message.id));
-    expect(sent!.status).toBe('sent');
-    expect(sent!.externalId).toMatch(/^\d+$/);
+    const sent = await until(async () => {
+      const [m] = await db().select().from(messages).where(eq(messages.id, reply.json().message.id));
+      return m?.status === 'sent' ? m : null;
+    });
+    expect(sent.externalId).toMatch(/^\d+$/);
   });
 
   it('ignores a re-sent update (same update_id) and rejects a wrong secret or a non-update', async () => {

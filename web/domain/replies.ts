@@ -4,6 +4,7 @@ import type { Logger } from '../../core/logger.js';
 import { normaliseMessageText } from '../../core/message-text.js';
 import type { Queues } from '../../core/queues.js';
 import type { Database } from '../../db/client.js';
+import { enqueueHeads } from '../../db/queries/outbox.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { channelContacts, conversations, messages } from '../../db/schema/index.js';
 
@@ -39,7 +40,7 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
             ),
           )
           .limit(1);
-        if (dup) return { messageId: dup.id, channel: dup.channel, duplicate: true };
+        if (dup) return { messageId: dup.id, contactId: '', duplicate: true };
       }
 
       const [lastInbound] = await tx
@@ -71,11 +72,11 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
         // A person answered: the waiting is over, so is its escalation (the next unanswered message starts anew).
         .set({ lastMessageAt: sql`now()`, escalatedAt: null })
         .where(eq(conversations.id, conversationId));
-      return { messageId: msg.id, channel: lastInbound.channel, duplicate: false };
+      return { messageId: msg.id, contactId: lastInbound.contactId, duplicate: false };
     });
-    if (!result.duplicate) {
+    if (!result.duplicate && result.contactId) {
       try {
-        await deps.queues.enqueueOutbound(result.messageId, result.channel);
+        await enqueueHeads(db, deps.queues, [result.contactId]);
       } catch (err) {
         deps.logger.warn({ err, messageId: result.messageId }, 'outbound enqueue failed; sweeper will retry');
       }

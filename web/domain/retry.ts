@@ -4,6 +4,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Queues } from '../../core/queues.js';
 import type { Database } from '../../db/client.js';
 import { recordEvent } from '../../db/queries/events.js';
+import { enqueueHeads } from '../../db/queries/outbox.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { channelContacts, conversations, messages } from '../../db/schema/index.js';
 
@@ -22,6 +23,7 @@ export function createRetry(deps: { database: Database; queues: Queues; logger: 
           status: messages.status,
           channel: messages.channel,
           attempts: messages.attempts,
+          contactId: messages.contactId,
           municipalityId: conversations.municipalityId,
           optedOutAt: channelContacts.optedOutAt,
         })
@@ -47,7 +49,7 @@ export function createRetry(deps: { database: Database; queues: Queues; logger: 
       });
       return m;
     });
-    await deps.queues.enqueueOutbound(row.id, row.channel, row.attempts);
+    if (row.contactId) await enqueueHeads(db, deps.queues, [row.contactId]);
   };
 }
 export type Retry = ReturnType<typeof createRetry>;
