@@ -15,7 +15,8 @@ export interface Database {
 
 export function createDatabase(url: string, opts: { max?: number } = {}): Database {
   const sql = postgres(url, {
-    max: opts.max ?? 10,
+    // Web requests and ~50 worker job slots share this pool.
+    max: opts.max ?? 20,
     onnotice: () => {},
     // Keep the connection's time zone fixed: office hours are computed in Europe/Amsterdam explicitly.
     connection: { TimeZone: 'UTC', application_name: 'lijntje' },

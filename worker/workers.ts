@@ -16,15 +16,19 @@ import { createUpdateProcessor, type UpdateHandlers } from './update-processor.j
 export type Senders = Partial<Record<ChannelName, ChannelSender>>;
 
 /**
- * Platform limits per channel. Telegram: ~30 msg/s per bot (default 25, under
- * it) and ~1 msg/s per chat; WhatsApp: one at a time, the sender paces well
+ * Platform limits per channel. Telegram: ~30 msg/s per bot (default 29, spread
+ * evenly) and ~1 msg/s per chat; WhatsApp: one at a time, the sender paces well
  * under 1 msg/s; the web chat has no platform to protect.
  */
 function deliveryOptions(
   channel: ChannelName,
   telegramPerSecond: number,
 ): { concurrency: number; limiter?: { max: number; duration: number }; perContactMs?: number } {
-  if (channel === 'telegram') return { concurrency: 5, limiter: { max: telegramPerSecond, duration: 1000 }, perContactMs: 1000 };
+  // One job per 1000/rate ms rather than `rate` per second: BullMQ's limiter is a fixed window, and a
+  // burst at the end of one window plus one at the start of the next breaks Telegram's sliding second.
+  if (channel === 'telegram') {
+    return { concurrency: 5, limiter: { max: 1, duration: Math.ceil(1000 / telegramPerSecond) }, perContactMs: 1000 };
+  }
   if (channel === 'whatsapp') return { concurrency: 1 };
   return { concurrency: 10 };
 }
@@ -83,16 +87,16 @@ export function startWorkers(deps: WorkerDeps) {
     new Worker<InboundJob>(QUEUE.inbound, createRoutingProcessor(deps), {
       connection: deps.connection,
       prefix: deps.prefix,
-      concurrency: 10,
+      concurrency: 20,
       ...lockOptions,
     }),
   );
-  // Updates of one contact are serialised by the contact row lock; a few run in parallel overall.
+  // Updates of one contact are serialised by the contact row lock; many contacts run in parallel.
   const updates = watch(
     new Worker<UpdateJob>(QUEUE.updates, createUpdateProcessor({ database: deps.database, handlers: deps.updateHandlers }), {
       connection: deps.connection,
       prefix: deps.prefix,
-      concurrency: 5,
+      concurrency: 20,
       ...lockOptions,
     }),
   );

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * Where the CPU went during a scenario, so a reader can tell a slow path from
+ * a busy machine: this process (app + workers + load generator + fake Bot
+ * API, one event loop), PostgreSQL and Redis together, and everything else
+ * (another test run, a build). Machine-wide figures come from /proc (Linux);
+ * elsewhere only this process is measured. Shares are of one core.
+ */
+export interface CpuShares {
+  self: number;
+  dataStores: number | null;
+  other: number | null;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on every Linux Node supports
+
+function machineBusyMs(): number | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
+    return (user + nice + system + irq + softirq + steal) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time per PostgreSQL / Redis process; a process that appears later simply starts from zero. */
+function dataStoreMs(): Map<number, number> {
+  const out = new Map<number, number>();
+  if (os.platform() !== 'linux') return out;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm !== 'postgres' && comm !== 'redis-server') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * TICK_MS); // utime + stime
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+export function startCpuMeter() {
+  const t0 = performance.now();
+  const self0 = process.cpuUsage();
+  const busy0 = machineBusyMs();
+  const stores0 = dataStoreMs();
+  return (): CpuShares => {
+    const wall = performance.now() - t0;
+    const selfUsage = process.cpuUsage(self0);
+    const selfMs = (selfUsage.user + selfUsage.system) / 1000;
+    const busy1 = machineBusyMs();
+    let storesMs = 0;
+    for (const [pid, ms] of dataStoreMs()) storesMs += ms - (stores0.get(pid) ?? 0);
+    const busy = busy0 !== null && busy1 !== null ? busy1 - busy0 : null;
+    return {
+      self: selfMs / wall,
+      dataStores: busy === null ? null : storesMs / wall,
+      other: busy === null ? null : Math.max(0, busy - selfMs - storesMs) / wall,
+    };
+  };
+}
+
+export const formatCpu = (c: CpuShares) =>
+  c.dataStores === null || c.other === null
+    ? `this process ${c.self.toFixed(2)} cores`
+    : `this process ${c.self.toFixed(2)}, PostgreSQL+Redis ${c.dataStores.toFixed(2)}, other processes ${c.other.toFixed(2)} (cores)`;

@@ -1,0 +1,193 @@
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildChannels } from '../bin/channels.js';
+import { buildApp } from '../web/app.js';
+import { startFakeBotApi, type FakeBotApi } from './fake-bot-api.js';
+import { formatCpu, startCpuMeter, type CpuShares } from './cpu.js';
+import { runFloor, type FloorResult } from './floor.js';
+import { runInbound, startChats, type InboundResult, type Webhook } from './inbound.js';
+import { runOutbound, type OutboundResult } from './outbound.js';
+import { sleep } from './load.js';
+import { quiesce } from './pipeline.js';
+import { describeMachine, load1, ms, pct, printTable, rate, writeResults, type Row } from './report.js';
+import { BOT_TOKEN, WEBHOOK_SECRET, createWorld, redisUrl, seedOrg, type BenchWorld } from './setup.js';
+
+/**
+ * `npm run bench`: inbound latency/throughput against a raw floor, then
+ * outbound rate against a rate-enforcing fake Telegram. Loopback only; the
+ * database and Redis keys of the run are removed at the end, also on failure.
+ * Exit 0 whenever the figures were measured (a missed target is a result,
+ * not an error); non-zero only when the benchmark itself could not run.
+ */
+const INBOUND = { chats: 200, rate: 200, seconds: 10, graceS: 20, warmupChats: 20, warmupMessages: 40, warmupRate: 20 };
+const FLOOR = { graceS: 20 };
+const OUTBOUND = {
+  chats: 300,
+  perChat: 3,
+  allowedRate: 30,
+  firstChatId: 900_000,
+  timeoutS: 70,
+  // How a burst of replies is usually queued (greeting + menu, a coach's consecutive replies); `round` isolates the limiter.
+};
+/** Longest wait for the pipeline to come to rest between scenarios before its backlog is removed. */
+const SETTLE_S = { setup: 45, afterInbound: 15 };
+const TARGET = { floorShare: 0.5, p99Ms: 100, allowedShare: 0.95 };
+// Hard stop: a hung run must not sit on a CI machine (a normal run takes 2.5-3 min).
+const WATCHDOG_MS = 5 * 60_000;
+const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+
+const log = (msg: string) => console.error(`[bench] ${msg}`);
+
+async function main() {
+  let fake: FakeBotApi | undefined;
+  let world: BenchWorld | undefined;
+  let app: FastifyInstance | undefined;
+  let running: { stop(): Promise<void> } | undefined;
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    await app?.close().catch(() => {});
+    await running?.stop().catch(() => {});
+    await world?.destroy().catch((err: unknown) => log(`cleanup failed: ${(err as Error).message}`));
+    await fake?.close().catch(() => {});
+  };
+  const abort = (why: string, code: number) => {
+    aborting = true;
+    log(why);
+    void cleanup().finally(() => process.exit(code));
+  };
+  setTimeout(() => abort(`gave up after ${WATCHDOG_MS / 1000} s`, 2), WATCHDOG_MS).unref();
+  process.once('SIGINT', () => abort('interrupted', 130));
+  process.once('SIGTERM', () => abort('terminated', 143));
+
+  // What the machine does without us: one quiet second before anything starts.
+  const quiet = startCpuMeter();
+  await sleep(1000);
+  const background = quiet();
+  const busyBefore = (background.other ?? 0) + (background.dataStores ?? 0);
+  const backgroundNote = `before the run: ${busyBefore.toFixed(2)} of ${os.cpus().length} cores busy with other work; 1-min load average ${load1().toFixed(2)}`;
+  if (busyBefore > 0.25) log(`warning: the machine is busy (${backgroundNote}); figures will be lower than on an idle machine`);
+  const purged: string[] = [];
+  try {
+    fake = await startFakeBotApi(BOT_TOKEN, OUTBOUND.allowedRate);
+    world = await createWorld(fake.apiRoot);
+    const { ctx } = world;
+    log(`database ${world.dbName}, queue prefix ${world.prefix}`);
+    const org = await seedOrg(ctx, INBOUND.chats + INBOUND.warmupChats);
+
+    const channels = buildChannels(ctx);
+    app = await buildApp({ ...ctx, channels });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the app did not get a port');
+    const hook: Webhook = { baseUrl: `http://127.0.0.1:${address.port}`, secret: WEBHOOK_SECRET };
+    running = channels.startWorkers();
+
+    // Setup: every chat scans its card; a few warm-up chats exercise the whole path once (JIT, pools).
+    const chats = Array.from({ length: INBOUND.chats }, (_, i) => 700_000 + i);
+    const warmup = Array.from({ length: INBOUND.warmupChats }, (_, i) => 800_000 + i);
+    log(`starting ${chats.length + warmup.length} chats (/start <card>)`);
+    await startChats(ctx, hook, [...chats, ...warmup], org.cardTokens);
+    log('warm-up');
+    await runInbound(ctx, hook, { chats: warmup, total: INBOUND.warmupMessages, rate: INBOUND.warmupRate, graceS: 15 });
+    // The greetings and menus of all those /starts go out before anything is measured.
+    await settle(ctx, SETTLE_S.setup, 'setup (greetings)', purged);
+
+    log(`inbound: ${INBOUND.rate} msg/s for ${INBOUND.seconds} s over ${chats.length} chats`);
+    let meter = startCpuMeter();
+    const inbound = await runInbound(ctx, hook, { chats, total: INBOUND.rate * INBOUND.seconds, rate: INBOUND.rate, graceS: INBOUND.graceS });
+    const cpuInbound = meter();
+    // The bot's acknowledgements and any backlog, so the next scenarios start on an idle system.
+    await settle(ctx, SETTLE_S.afterInbound, 'after inbound', purged);
+
+    log('floor: INSERT + queue.add -> consumer, same rate and count');
+    meter = startCpuMeter();
+    const floor = await runFloor(ctx, { total: INBOUND.rate * INBOUND.seconds, rate: INBOUND.rate, graceS: FLOOR.graceS, redisUrl });
+    const cpuFloor = meter();
+
+    log(`outbound: ${OUTBOUND.chats * OUTBOUND.perChat} messages to ${OUTBOUND.chats} chats, fake allows ${OUTBOUND.allowedRate}/s`);
+    meter = startCpuMeter();
+    const outbound = await runOutbound(ctx, fake, { ...OUTBOUND, municipalityId: org.municipalityId, casemanagerId: org.casemanagerId });
+    const cpuOutbound = meter();
+
+    const machine = await describeMachine(ctx, backgroundNote);
+    const rows = tableRows(inbound, floor, outbound, { inbound: cpuInbound, floor: cpuFloor, outbound: cpuOutbound });
+    console.log('');
+    printTable(rows);
+    console.log('');
+    console.log(`machine: ${machine.cpu}, ${machine.memory}, Node ${machine.node}, Redis ${machine.redis}`);
+    console.log(`         ${machine.postgres}`);
+    console.log(`         ${machine.load}`);
+    for (const p of purged) console.log(`note: ${p}`);
+    await writeResults(RESULTS, rows, machine, [...notes(inbound, outbound), ...purged]);
+    log(`written ${RESULTS}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+async function settle(ctx: BenchWorld['ctx'], seconds: number, phase: string, notes: string[]) {
+  const t0 = Date.now();
+  const { purged } = await quiesce(ctx, seconds * 1000);
+  log(`${phase}: pipeline at rest after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (purged) {
+    const note = `${phase}: the pipeline was still busy ${seconds} s later; ${purged} waiting jobs were removed so the next scenario starts idle.`;
+    log(note);
+    notes.push(note);
+  }
+}
+
+function tableRows(inbound: InboundResult, floor: FloorResult, outbound: OutboundResult, cpu: Record<'inbound' | 'floor' | 'outbound', CpuShares>): Row[] {
+  const share = inbound.throughput / floor.throughput;
+  const allowedShare = outbound.rate / outbound.allowedRate;
+  const allDone = inbound.completed === inbound.sent && inbound.httpErrors === 0;
+  return [
+    { scenario: 'inbound', metric: 'offered rate', value: rate(inbound.offeredRate), target: '', pass: null },
+    { scenario: 'inbound', metric: 'completed / sent', value: `${inbound.completed} / ${inbound.sent} within ${inbound.graceS} s after the last send (${inbound.httpErrors} HTTP errors)`, target: 'all', pass: allDone },
+    { scenario: 'inbound', metric: 'throughput', value: rate(inbound.throughput), target: '', pass: null },
+    { scenario: 'inbound', metric: 'latency p50', value: ms(inbound.latency.p50), target: '', pass: null },
+    { scenario: 'inbound', metric: 'latency p99', value: ms(inbound.latency.p99), target: `< ${TARGET.p99Ms} ms`, pass: inbound.latency.p99 < TARGET.p99Ms },
+    { scenario: 'inbound', metric: 'latency max', value: ms(inbound.latency.max), target: '', pass: null },
+    { scenario: 'inbound', metric: 'webhook answer p50 / p99', value: `${ms(inbound.http.p50)} / ${ms(inbound.http.p99)}`, target: '', pass: null },
+    { scenario: 'inbound', metric: 'CPU during the run', value: formatCpu(cpu.inbound), target: '', pass: null },
+    { scenario: 'floor', metric: 'completed / sent', value: `${floor.completed} / ${floor.sent}`, target: '', pass: null },
+    { scenario: 'floor', metric: 'throughput', value: rate(floor.throughput), target: '', pass: null },
+    { scenario: 'floor', metric: 'latency p50 / p99 / max', value: `${ms(floor.latency.p50)} / ${ms(floor.latency.p99)} / ${ms(floor.latency.max)}`, target: '', pass: null },
+    { scenario: 'floor', metric: 'CPU during the run', value: formatCpu(cpu.floor), target: '', pass: null },
+    { scenario: 'inbound vs floor', metric: 'throughput share', value: pct(share), target: `>= ${pct(TARGET.floorShare)}`, pass: share >= TARGET.floorShare },
+    { scenario: 'inbound vs floor', metric: 'p50 (ours / floor)', value: `${ms(inbound.latency.p50)} / ${ms(floor.latency.p50)}`, target: '', pass: null },
+    { scenario: 'inbound vs floor', metric: 'p99 (ours / floor)', value: `${ms(inbound.latency.p99)} / ${ms(floor.latency.p99)}`, target: '', pass: null },
+    { scenario: 'outbound', metric: 'sent / messages', value: `${outbound.sent} / ${outbound.messages} (${outbound.chats} chats)${outbound.finished ? '' : `, cut off at ${OUTBOUND.timeoutS} s`}`, target: 'all', pass: outbound.sent === outbound.messages },
+    { scenario: 'outbound', metric: 'enqueue', value: 'each chat\'s first message; the worker follows with the next', target: '', pass: null },
+    { scenario: 'outbound', metric: 'duration', value: `${outbound.seconds.toFixed(1)} s`, target: '', pass: null },
+    { scenario: 'outbound', metric: 'achieved rate', value: rate(outbound.rate), target: '', pass: null },
+    { scenario: 'outbound', metric: `share of allowed ${outbound.allowedRate} msg/s`, value: pct(allowedShare), target: `>= ${pct(TARGET.allowedShare)}`, pass: allowedShare >= TARGET.allowedShare },
+    { scenario: 'outbound', metric: '429 answers', value: String(outbound.tooMany), target: '0', pass: outbound.tooMany === 0 },
+    { scenario: 'outbound', metric: 'CPU during the run', value: formatCpu(cpu.outbound), target: '', pass: null },
+    { scenario: 'outbound', metric: 'chats out of order', value: String(outbound.orderViolations), target: '0', pass: outbound.orderViolations === 0 },
+  ];
+}
+
+function notes(inbound: InboundResult, outbound: OutboundResult): string[] {
+  return [
+    `Inbound latency: from just before the webhook POST is sent to the arrival of that message's inbox signal (Redis pub/sub, \`liveBus.onInbox\`), over all messages sent ("not completed" = no signal within ${inbound.graceS} s after the last send); ${inbound.sent} texts, open loop at ${inbound.offeredRate} msg/s, round robin over ${INBOUND.chats} Telegram chats (one youngster each, cards scanned with /start beforehand; each chat's first text also gets the bot's acknowledgement, sent during the run). Load generator lag p99: ${ms(inbound.generatorLagP99)}.`,
+    'Throughput: completed messages divided by the time from the first send to the last completion; at a fixed offered rate it shows whether the path keeps up, not its capacity.',
+    'Floor: per message one INSERT into a scratch table plus one BullMQ `queue.add` (deterministic job id, same job options as the app), latency from the start of the INSERT until a trivial BullMQ worker (concurrency 10) has the job; same count and offered rate.',
+    `Outbound: ${outbound.messages} outbox rows (${OUTBOUND.perChat} per chat over ${outbound.chats} chats, written chat by chat in order, enqueued as the app does (\`enqueueHeads\`: each chat's first message, the worker enqueues the next)); rate = sent / (last accepted send - first enqueue). The fake Bot API accepts at most ${outbound.allowedRate} sendMessage calls per sliding second and answers 429 (retry_after 1) beyond that; it answers instantly.`,
+  ];
+}
+
+// Set on interrupt/watchdog: the scenario code then fails on closed connections, and abort() owns the exit.
+let aborting = false;
+main().then(
+  () => {
+    if (!aborting) process.exit(0);
+  },
+  (err: unknown) => {
+    if (aborting) return;
+    log(`could not run: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);
