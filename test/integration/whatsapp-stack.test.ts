@@ -89,10 +89,13 @@ describe('WhatsApp through the whole stack (fake Baileys socket)', () => {
     await until(async () => sock.sent.some((s) => s.text === 'Top! Wat voor werk lijkt je leuk?'), 10_000);
     // Replies go to the contact's JID (the one that first wrote), never a guessed phone number.
     expect(sock.sent.find((s) => s.text === 'Top! Wat voor werk lijkt je leuk?')!.jid).toBe(lid);
-    const [row] = await db().select().from(messages).where(eq(messages.id, reply.json().message.id));
-    expect(row!.externalId).toMatch(/^OUT\d+$/);
+    const row = await until(async () => {
+      const [m] = await db().select().from(messages).where(eq(messages.id, reply.json().message.id));
+      return m?.status === 'sent' ? m : null;
+    });
+    expect(row.externalId).toMatch(/^OUT\d+$/);
     // Baileys can ask for a sent message again (retry receipts): it gets exactly what was sent.
-    const again = await sock.opts.getMessage({ id: row!.externalId!, remoteJid: lid, fromMe: true });
+    const again = await sock.opts.getMessage({ id: row.externalId!, remoteJid: lid, fromMe: true });
     expect(again).toEqual({ conversation: 'Top! Wat voor werk lijkt je leuk?' });
   });
 
