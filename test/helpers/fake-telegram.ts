@@ -136,3 +136,17 @@ export const tg = {
     };
   },
 };
+
+export const TEST_BOT_TOKEN = '123456:TEST-token-abcdefghijklmnopqrstu';
+export const TEST_WEBHOOK_SECRET = 'webhook-secret-0123456789';
+
+/** Config that points the app's Telegram channel at a fake Bot API. */
+export function telegramEnv(apiRoot: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
+    TELEGRAM_BOT_USERNAME: 'lijntje_test_bot',
+    TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    TELEGRAM_API_ROOT: apiRoot,
+    ...extra,
+  };
+}

@@ -74,3 +74,13 @@ export async function until<T>(fn: () => Promise<T | undefined | null | false>, 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A staff member's JSON post (CSRF header included), as the inbox page's own script sends it. */
+export function staffPost(app: FastifyInstance, session: { cookie: string; csrf: string }, url: string, body: unknown) {
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: session.cookie, 'content-type': 'application/json', 'x-csrf-token': session.csrf },
+    payload: JSON.stringify(body),
+  });
+}

@@ -2,24 +2,20 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { startFakeTelegram, telegramEnv, TEST_BOT_TOKEN } from '../helpers/fake-telegram.js';
 import { twoTeams } from '../helpers/fixtures.js';
 import { until } from '../helpers/http.js';
 import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
 import { seedTelegramOutbox } from '../helpers/outbox-seed.js';
 
-const TOKEN = '123456:TEST-token-abcdefghijklmnopqrstu';
 let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 let iso: Isolated;
 let stack: Awaited<ReturnType<typeof runningStack>>;
 
 beforeAll(async () => {
-  fake = await startFakeTelegram(TOKEN);
+  fake = await startFakeTelegram(TEST_BOT_TOKEN);
   iso = await isolated({
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_BOT_USERNAME: 'lijntje_test_bot',
-    TELEGRAM_WEBHOOK_SECRET: 'webhook-secret-0123456789',
-    TELEGRAM_API_ROOT: fake.apiRoot,
+    ...telegramEnv(fake.apiRoot),
     TELEGRAM_PER_SECOND: '100',
   });
   stack = await runningStack(iso);

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { startFakeTelegram, telegramEnv, TEST_BOT_TOKEN } from '../helpers/fake-telegram.js';
 import { twoTeams } from '../helpers/fixtures.js';
 import { until } from '../helpers/http.js';
 import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
@@ -11,19 +11,15 @@ import { seedTelegramOutbox } from '../helpers/outbox-seed.js';
 
 // This file flushes Redis, so it uses its own logical database (7) that no other test touches.
 const REDIS_URL = 'redis://127.0.0.1:6379/7';
-const TOKEN = '123456:TEST-token-abcdefghijklmnopqrstu';
 let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 let iso: Isolated;
 let stack: Awaited<ReturnType<typeof runningStack>>;
 
 beforeAll(async () => {
-  fake = await startFakeTelegram(TOKEN);
+  fake = await startFakeTelegram(TEST_BOT_TOKEN);
   iso = await isolated({
     REDIS_URL,
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_BOT_USERNAME: 'lijntje_test_bot',
-    TELEGRAM_WEBHOOK_SECRET: 'webhook-secret-0123456789',
-    TELEGRAM_API_ROOT: fake.apiRoot,
+    ...telegramEnv(fake.apiRoot),
     TELEGRAM_PER_SECOND: '200',
     OUTBOX_SWEEP_INTERVAL_MS: '500',
     WORKER_LOCK_MS: '3000',

@@ -4,14 +4,13 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { startFakeTelegram, telegramEnv, TEST_BOT_TOKEN } from '../helpers/fake-telegram.js';
 import { twoTeams } from '../helpers/fixtures.js';
 import { until } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
 import { seedTelegramOutbox } from '../helpers/outbox-seed.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TOKEN = '123456:TEST-token-abcdefghijklmnopqrstu';
 let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 let iso: Isolated;
 const children: ChildProcess[] = [];
@@ -27,7 +26,7 @@ function workerProcess(env: Record<string, string>): ChildProcess {
 }
 
 beforeAll(async () => {
-  fake = await startFakeTelegram(TOKEN);
+  fake = await startFakeTelegram(TEST_BOT_TOKEN);
   iso = await isolated();
 });
 afterAll(async () => {
@@ -47,10 +46,7 @@ describe('a worker process is killed (SIGKILL) during a burst of 1,000 outbound 
       REDIS_URL: iso.env.redisUrl,
       QUEUE_PREFIX: iso.env.queuePrefix,
       LOG_LEVEL: 'silent',
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_BOT_USERNAME: 'lijntje_test_bot',
-      TELEGRAM_WEBHOOK_SECRET: 'webhook-secret-0123456789',
-      TELEGRAM_API_ROOT: fake.apiRoot,
+      ...telegramEnv(fake.apiRoot),
       TELEGRAM_PER_SECOND: '100',
       OUTBOX_SWEEP_INTERVAL_MS: '500',
       OUTBOX_STALE_SENDING_MS: '4000',

@@ -1,27 +1,21 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelContacts, channelUpdates, conversations, messages } from '../../db/schema/index.js';
-import { startFakeTelegram, tg } from '../helpers/fake-telegram.js';
+import { startFakeTelegram, telegramEnv, tg, TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from '../helpers/fake-telegram.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { registerTelegramWebhook } from '../../bin/channels.js';
-import { login, until } from '../helpers/http.js';
+import { login, staffPost, until } from '../helpers/http.js';
 import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
 
-const TOKEN = '123456:TEST-token-abcdefghijklmnopqrstu';
-const SECRET = 'webhook-secret-0123456789';
+const SECRET = TEST_WEBHOOK_SECRET;
 let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 let iso: Isolated;
 let stack: Awaited<ReturnType<typeof runningStack>>;
 let org: Awaited<ReturnType<typeof twoTeams>>;
 
 beforeAll(async () => {
-  fake = await startFakeTelegram(TOKEN);
-  iso = await isolated({
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_BOT_USERNAME: 'lijntje_test_bot',
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-  });
+  fake = await startFakeTelegram(TEST_BOT_TOKEN);
+  iso = await isolated(telegramEnv(fake.apiRoot));
   stack = await runningStack(iso);
   org = await twoTeams(iso.ctx.database.db);
 });
@@ -72,12 +66,7 @@ describe('Telegram through grammY and the webhook', () => {
     expect(conv!.assignedTo).toBe(org.michelle.id);
 
     const michelle = await login(stack.app, 'michelle@oost.test');
-    const reply = await stack.app.inject({
-      method: 'POST',
-      url: `/inbox/c/${conv!.id}/replies`,
-      headers: { cookie: michelle.cookie, 'content-type': 'application/json', 'x-csrf-token': michelle.csrf },
-      payload: JSON.stringify({ text: 'Zeker! Welke richting denk je aan?' }),
-    });
+    const reply = await staffPost(stack.app, michelle, `/inbox/c/${conv!.id}/replies`, { text: 'Zeker! Welke richting denk je aan?' });
     expect(reply.statusCode).toBe(201);
     await until(async () => texts(chat).includes('Zeker! Welke richting denk je aan?'));
     const sent = await until(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelContacts, conversations, messages } from '../../db/schema/index.js';
 import { fakeWhatsApp } from '../helpers/fake-whatsapp.js';
 import { createStaff, createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
-import { login, until } from '../helpers/http.js';
+import { login, staffPost, until } from '../helpers/http.js';
 import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
 
 const wa = fakeWhatsApp();
@@ -79,12 +79,7 @@ describe('WhatsApp through the whole stack (fake Baileys socket)', () => {
     expect(conv!.assignedTo).toBe(org.michelle.id);
 
     const michelle = await login(stack.app, 'michelle@oost.test');
-    const reply = await stack.app.inject({
-      method: 'POST',
-      url: `/inbox/c/${conv!.id}/replies`,
-      headers: { cookie: michelle.cookie, 'content-type': 'application/json', 'x-csrf-token': michelle.csrf },
-      payload: JSON.stringify({ text: 'Top! Wat voor werk lijkt je leuk?' }),
-    });
+    const reply = await staffPost(stack.app, michelle, `/inbox/c/${conv!.id}/replies`, { text: 'Top! Wat voor werk lijkt je leuk?' });
     expect(reply.statusCode).toBe(201);
     await until(async () => sock.sent.some((s) => s.text === 'Top! Wat voor werk lijkt je leuk?'), 10_000);
     // Replies go to the contact's JID (the one that first wrote), never a guessed phone number.

@@ -40,7 +40,7 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
             ),
           )
           .limit(1);
-        if (dup) return { messageId: dup.id, contactId: '', duplicate: true };
+        if (dup) return { messageId: dup.id, contactId: null as string | null, duplicate: true };
       }
 
       const [lastInbound] = await tx
@@ -72,7 +72,7 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
         // A person answered: the waiting is over, so is its escalation (the next unanswered message starts anew).
         .set({ lastMessageAt: sql`now()`, escalatedAt: null })
         .where(eq(conversations.id, conversationId));
-      return { messageId: msg.id, contactId: lastInbound.contactId, duplicate: false };
+      return { messageId: msg.id, contactId: lastInbound.contactId as string | null, duplicate: false };
     });
     if (!result.duplicate && result.contactId) {
       try {
