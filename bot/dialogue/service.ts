@@ -61,6 +61,7 @@ export function createDialogueService(deps: {
         .where(eq(channelContacts.id, contact.id));
       const conv = await ensureConversation(tx, { id: contact.id, youngsterId: contact.youngsterId, municipalityId });
       const route: string[] = [];
+      const thread = { conversationId: conv.id, contactId: contact.id, channel: envelope.channel };
 
       let messageId: string | null = null;
       // A start that arrived as a written message (WhatsApp's prefilled first text) is their first
@@ -75,9 +76,7 @@ export function createDialogueService(deps: {
         const [row] = await tx
           .insert(messages)
           .values({
-            conversationId: conv.id,
-            contactId: contact.id,
-            channel: envelope.channel,
+            ...thread,
             direction: 'in',
             kind: event.type === 'choice' ? 'choice' : 'text',
             body,
@@ -106,25 +105,25 @@ export function createDialogueService(deps: {
         await recordEvent(tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
       }
 
-      const send: string[] = [];
-      for (const [i, r] of outcome.replies.entries()) {
-        const [row] = await tx
-          .insert(messages)
-          .values({
-            conversationId: conv.id,
-            contactId: contact.id,
-            channel: envelope.channel,
-            direction: 'out',
-            kind: 'bot',
-            body: r.text,
-            menu: r.menu,
-            status: 'queued',
-            // The goodbye after an opt-out is the one message that still goes out.
-            isOptOutAck: outcome.optOut && i === outcome.replies.length - 1,
-          })
-          .returning({ id: messages.id });
-        send.push(row!.id);
-      }
+      // All of the bot's replies in one statement; their order is their seq (identity, in VALUES order).
+      const replies = outcome.replies.length
+        ? await tx
+            .insert(messages)
+            .values(
+              outcome.replies.map((r, i) => ({
+                ...thread,
+                direction: 'out' as const,
+                kind: 'bot' as const,
+                body: r.text,
+                menu: r.menu,
+                status: 'queued' as const,
+                // The goodbye after an opt-out is the one message that still goes out.
+                isOptOutAck: outcome.optOut && i === outcome.replies.length - 1,
+              })),
+            )
+            .returning({ id: messages.id })
+        : [];
+      const send = replies.map((r) => r.id);
 
       if (outcome.optOut) await optOut(tx, contact, send);
       for (const type of outcome.events) {

@@ -20,7 +20,7 @@ import { municipalities, staffUsers } from './organisation.js';
  * wrote without a card, off their `channel_contacts` row) with ON DELETE CASCADE,
  * so erasing a person is one DELETE. Nothing outside this file may hold a
  * youngster's name, address, message text or messenger id.
- * Never a BSN: the municipality removes it before the list reaches us.
+ * No BSN, ever: the municipality removes it before the list reaches us.
  */
 
 export const youngsters = pgTable(

@@ -2,34 +2,25 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
-import { startFakeTelegram, telegramEnv, TEST_BOT_TOKEN } from '../helpers/fake-telegram.js';
-import { twoTeams } from '../helpers/fixtures.js';
 import { until } from '../helpers/http.js';
-import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { seedTelegramOutbox } from '../helpers/outbox-seed.js';
 
-let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
-let iso: Isolated;
-let stack: Awaited<ReturnType<typeof runningStack>>;
+let t: TestStack;
+let fake: NonNullable<TestStack['fake']>;
+let iso: TestStack['iso'];
 
 beforeAll(async () => {
-  fake = await startFakeTelegram(TEST_BOT_TOKEN);
-  iso = await isolated({
-    ...telegramEnv(fake.apiRoot),
-    TELEGRAM_PER_SECOND: '100',
-  });
-  stack = await runningStack(iso);
+  t = await startTestStack({ telegram: true, env: { TELEGRAM_PER_SECOND: '100' } });
+  fake = t.fake!;
+  iso = t.iso;
 });
-afterAll(async () => {
-  await stack?.close();
-  await iso?.destroy();
-  await fake?.close();
-});
+afterAll(async () => t?.close());
 
 describe('Telegram answers 429 to half of all calls', () => {
   it('delivers everything once, keeps the order per chat and about one message a second per chat', async () => {
     const db = iso.ctx.database.db;
-    const org = await twoTeams(db);
+    const { org } = t;
     const { messages: out, chatIds, contactIds } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 6, perChat: 4 });
     fake.tooManyRequestsHalf(true, 1);
     await enqueueHeads(db, iso.ctx.queues, contactIds);

@@ -3,39 +3,27 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
-import { startFakeTelegram, telegramEnv, TEST_BOT_TOKEN } from '../helpers/fake-telegram.js';
-import { twoTeams } from '../helpers/fixtures.js';
 import { until } from '../helpers/http.js';
-import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { seedTelegramOutbox } from '../helpers/outbox-seed.js';
 
 // This file flushes Redis, so it uses its own logical database (7) that no other test touches.
 const REDIS_URL = 'redis://127.0.0.1:6379/7';
-let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
-let iso: Isolated;
-let stack: Awaited<ReturnType<typeof runningStack>>;
+let t: TestStack;
+let fake: NonNullable<TestStack['fake']>;
+let iso: TestStack['iso'];
 
 beforeAll(async () => {
-  fake = await startFakeTelegram(TEST_BOT_TOKEN);
-  iso = await isolated({
-    REDIS_URL,
-    ...telegramEnv(fake.apiRoot),
-    TELEGRAM_PER_SECOND: '200',
-    OUTBOX_SWEEP_INTERVAL_MS: '500',
-    WORKER_LOCK_MS: '3000',
-  });
-  stack = await runningStack(iso);
+  t = await startTestStack({ telegram: true, env: { REDIS_URL, TELEGRAM_PER_SECOND: '200', OUTBOX_SWEEP_INTERVAL_MS: '500', WORKER_LOCK_MS: '3000' } });
+  fake = t.fake!;
+  iso = t.iso;
 });
-afterAll(async () => {
-  await stack?.close();
-  await iso?.destroy();
-  await fake?.close();
-});
+afterAll(async () => t?.close());
 
 describe('Redis loses everything in the middle of a burst', () => {
   it('the sweeper puts every waiting message back; each is delivered exactly once', async () => {
     const db = iso.ctx.database.db;
-    const org = await twoTeams(db);
+    const { org } = t;
     const { messages: out, contactIds } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 500, perChat: 2 });
     await enqueueHeads(db, iso.ctx.queues, contactIds);
 

@@ -1,24 +1,21 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelContacts, conversations, events, messages } from '../../db/schema/index.js';
-import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
+import { createYoungsterWithCard } from '../helpers/fixtures.js';
 import { login, openChat, postChat, until } from '../helpers/http.js';
-import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { openSse } from '../helpers/sse.js';
 
-let iso: Isolated;
-let stack: Awaited<ReturnType<typeof runningStack>>;
-let org: Awaited<ReturnType<typeof twoTeams>>;
+let t: TestStack;
+let iso: TestStack['iso'];
+let stack: TestStack['stack'];
+let org: TestStack['org'];
 
 beforeAll(async () => {
-  iso = await isolated();
-  stack = await runningStack(iso);
-  org = await twoTeams(iso.ctx.database.db);
+  t = await startTestStack();
+  ({ iso, stack, org } = t);
 });
-afterAll(async () => {
-  await stack?.close();
-  await iso?.destroy();
-});
+afterAll(async () => t?.close());
 
 const db = () => iso.ctx.database.db;
 

@@ -1,23 +1,21 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversations, events, messages, staffUsers } from '../../db/schema/index.js';
-import { createStaff, createTeam, createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
+import { createStaff, createTeam, createYoungsterWithCard } from '../helpers/fixtures.js';
 import { openChat, postChat, until } from '../helpers/http.js';
-import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
 
-let iso: Isolated;
-let stack: Awaited<ReturnType<typeof runningStack>>;
-let org: Awaited<ReturnType<typeof twoTeams>>;
+let t: TestStack;
+let iso: TestStack['iso'];
+let stack: TestStack['stack'];
+let org: TestStack['org'];
 
 beforeAll(async () => {
-  iso = await isolated();
-  stack = await runningStack(iso);
-  org = await twoTeams(iso.ctx.database.db);
+  t = await startTestStack();
+  ({ iso, stack, org } = t);
 });
-afterAll(async () => {
-  await stack?.close();
-  await iso?.destroy();
-});
+afterAll(async () => t?.close());
+
 const db = () => iso.ctx.database.db;
 
 /** A youngster writes through their card; resolves when the routing worker has handled it. */
