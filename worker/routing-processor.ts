@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { InboundJob } from '../core/queues.js';
 import type { LiveBus } from '../core/live-bus.js';
 import { decideRoute, type RoutingCandidate } from '../core/routing.js';
@@ -93,17 +93,25 @@ async function servingTeam(tx: Tx, municipalityId: string): Promise<RoutingCandi
       active: staffUsers.active,
       absentUntil: staffUsers.absentUntil,
       absenceDelegateId: staffUsers.absenceDelegateId,
-      openConversations: sql<number>`(select count(*)::int from ${conversations} c
-        where c.assigned_to = ${staffUsers.id} and c.status <> 'closed')`,
     })
     .from(staffUsers)
     .where(and(eq(staffUsers.teamId, serving.teamId), inArray(staffUsers.role, ['casemanager', 'coordinator'])));
+  // Open load per member, counted in one grouped query (a correlated subquery here once compared
+  // conversations.id with itself and counted nothing, turning "least loaded" into a coin flip).
+  const loads = members.length
+    ? await tx
+        .select({ staffId: conversations.assignedTo, open: sql<number>`count(*)::int` })
+        .from(conversations)
+        .where(and(inArray(conversations.assignedTo, members.map((m) => m.id)), ne(conversations.status, 'closed')))
+        .groupBy(conversations.assignedTo)
+    : [];
+  const loadOf = new Map(loads.map((l) => [l.staffId, l.open]));
   return members.map((m) => ({
     id: m.id,
     role: m.role,
     available: m.active,
     absentUntil: m.absentUntil,
     delegateId: m.absenceDelegateId,
-    openConversations: m.openConversations,
+    openConversations: loadOf.get(m.id) ?? 0,
   }));
 }

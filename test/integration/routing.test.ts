@@ -50,8 +50,10 @@ describe('routing over the real worker, each decision recorded with its reason',
   it('a deactivated card coach: the least-loaded available casemanager of the serving team', async () => {
     const team = await createTeam(db(), 'Team Noord', ['Echt-Susteren']);
     const gone = await createStaff(db(), team.teamId, { email: 'gone@noord.test', firstName: 'Weg', active: false });
-    const busy = await createStaff(db(), team.teamId, { email: 'busy@noord.test', firstName: 'Druk' });
-    const free = await createStaff(db(), team.teamId, { email: 'free@noord.test', firstName: 'Vrij' });
+    const a = await createStaff(db(), team.teamId, { email: 'a@noord.test', firstName: 'Anna' });
+    const b = await createStaff(db(), team.teamId, { email: 'b@noord.test', firstName: 'Bas' });
+    // "busy" is the one an id tie-break would choose, so a load count that counts nothing fails here every time.
+    const [busy, free] = a.id.localeCompare(b.id) < 0 ? [a, b] : [b, a];
     const municipality = team.municipalities['Echt-Susteren']!;
     // Give "busy" an open conversation so "free" has the lighter load.
     const other = await createYoungsterWithCard(db(), municipality, busy.id);
