@@ -1,6 +1,7 @@
+import { defaultJobOptions } from '../core/queues.js';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Queue, Worker, type JobsOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Context } from '../bin/context.js';
 import { createRedis } from '../core/redis.js';
 import { openLoop, summarise, waitFor, type LatencySummary } from './load.js';
@@ -21,13 +22,6 @@ export interface FloorResult {
   generatorLagP99: number;
 }
 
-// The same job options as core/queues.ts, so the floor pays for the same bookkeeping (kept completed jobs).
-const JOB_OPTIONS: JobsOptions = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
 
 export async function runFloor(ctx: Context, opts: { total: number; rate: number; graceS: number; redisUrl: string }): Promise<FloorResult> {
   const { total, rate, redisUrl } = opts;
@@ -45,7 +39,7 @@ export async function runFloor(ctx: Context, opts: { total: number; rate: number
   const conversationId = randomUUID();
   const producer = createRedis(redisUrl, 'producer');
   const consumer = createRedis(redisUrl, 'worker');
-  const queue = new Queue<{ messageId: string; i: number }>('bench-floor', { connection: producer, prefix: ctx.env.queuePrefix, defaultJobOptions: JOB_OPTIONS });
+  const queue = new Queue<{ messageId: string; i: number }>('bench-floor', { connection: producer, prefix: ctx.env.queuePrefix, defaultJobOptions: defaultJobOptions });
   const startedAt = new Array<number>(total).fill(NaN);
   const latency = new Map<number, number>();
   let lastCompletion = 0;

@@ -1,6 +1,6 @@
 import { loadEnv, type Env } from '../core/env.js';
 import { ConfigError } from '../core/errors.js';
-import { createLogger, type Logger } from '../core/logger.js';
+import { createLogger } from '../core/logger.js';
 import { buildApp } from '../web/app.js';
 import { listen, shutdownOnSignals } from '../web/server.js';
 import { buildChannels, registerTelegramWebhook } from './channels.js';
@@ -15,7 +15,7 @@ export type Role = 'web' | 'worker';
  */
 export async function boot(
   roles: Role[],
-  opts: { envDefaults?: Record<string, string>; createDb?: boolean; afterStart?: (env: Env, logger: Logger) => Promise<void> } = {},
+  opts: { envDefaults?: Record<string, string>; createDb?: boolean } = {},
 ) {
   let env: Env;
   try {
@@ -54,6 +54,5 @@ export async function boot(
     for (const stop of stops) await stop();
     await ctx.close();
   });
-  await opts.afterStart?.(env, logger);
   return { env, logger, ctx };
 }

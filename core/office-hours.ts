@@ -76,21 +76,3 @@ export function officeMinutesBetween(hours: OfficeHours, from: Date, to: Date): 
 function dayNumber(d: LocalDate): number {
   return Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
 }
-
-/** Parses and checks an office-hours object from configuration or a form; throws on nonsense. */
-export function validateOfficeHours(value: unknown): OfficeHours {
-  if (typeof value !== 'object' || value === null) throw new Error('office hours must be an object');
-  const out: OfficeHours = {};
-  for (const [day, slots] of Object.entries(value)) {
-    if (!/^[1-7]$/.test(day)) throw new Error(`unknown weekday ${day}`);
-    if (!Array.isArray(slots)) throw new Error(`slots of day ${day} must be a list`);
-    out[day as WeekdayKey] = slots.map((s: unknown) => {
-      if (!Array.isArray(s) || s.length !== 2 || !s.every((t) => typeof t === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(t))) {
-        throw new Error(`bad slot on day ${day}`);
-      }
-      if (toMinutes(s[0]) >= toMinutes(s[1])) throw new Error(`slot on day ${day} ends before it starts`);
-      return [s[0], s[1]] as [string, string];
-    });
-  }
-  return out;
-}

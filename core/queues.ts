@@ -25,7 +25,7 @@ export interface OutboundJob {
 }
 
 
-const defaultJobOptions: JobsOptions = {
+export const defaultJobOptions: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   // Completed job ids are kept a while so a re-enqueue of the same id within that window is a no-op.

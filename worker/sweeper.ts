@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Logger } from '../core/logger.js';
 import type { Queues } from '../core/queues.js';
 import type { Database } from '../db/client.js';
@@ -94,13 +94,4 @@ export function createOutboxSweeper(deps: {
     }
     return { inbound: inbound.length, outbound, interrupted: interrupted.length };
   };
-}
-
-/** Ids of messages marked interrupted, for the inbox and tests. */
-export async function interruptedIds(database: Database, ids: string[]) {
-  const rows = await database.db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(inArray(messages.id, ids), eq(messages.lastError, 'interrupted')));
-  return rows.map((r) => r.id);
 }

@@ -93,18 +93,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 let updateId = 1;
 export const tg = {
   start(chatId: number, payload: string) {
-    const text = `/start ${payload}`;
-    return {
-      update_id: updateId++,
-      message: {
-        message_id: updateId * 10,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: chatId, type: 'private', first_name: 'Jongere' },
-        from: { id: chatId, is_bot: false, first_name: 'Jongere' },
-        text,
-        entities: [{ type: 'bot_command', offset: 0, length: 6 }],
-      },
-    };
+    const update = tg.text(chatId, `/start ${payload}`);
+    return { ...update, message: { ...update.message, entities: [{ type: 'bot_command', offset: 0, length: 6 }] } };
   },
   text(chatId: number, text: string) {
     return {

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Gauge, Registry } from 'prom-client';
+import { safeEqual } from '../../core/hash.js';
 import type { Queues } from '../../core/queues.js';
 import type { Database } from '../../db/client.js';
 
@@ -76,9 +76,7 @@ export const metricsRoutes: FastifyPluginAsync<{ database: Database; queues: Que
 
   function allowed(req: FastifyRequest): boolean {
     if (!deps.token) return req.ip === '127.0.0.1' || req.ip === '::1' || req.ip === '::ffff:127.0.0.1';
-    const given = Buffer.from(req.headers.authorization ?? '');
-    const expected = Buffer.from(`Bearer ${deps.token}`);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return safeEqual(req.headers.authorization, `Bearer ${deps.token}`);
   }
 
   app.get('/metrics', { config: { public: true }, logLevel: 'warn' }, async (req, reply) => {

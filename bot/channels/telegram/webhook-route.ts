@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { webhookCallback, type Bot } from 'grammy';
 import { InputError } from '../../../core/errors.js';
+import { safeEqual } from '../../../core/hash.js';
 import { looksLikeUpdate } from './ingest.js';
 
 /**
@@ -12,7 +13,8 @@ export const telegramWebhookRoutes: FastifyPluginAsync<{ ingestBot: Bot; secretT
   const handle = webhookCallback(opts.ingestBot, 'fastify', { secretToken: opts.secretToken, onTimeout: 'return' });
   app.post('/telegram/webhook', { config: { public: true }, bodyLimit: 1024 * 1024 }, async (req, reply) => {
     // Checked before the body: a caller without the secret learns nothing about what we accept.
-    if (req.headers['x-telegram-bot-api-secret-token'] !== opts.secretToken) {
+    const given = req.headers['x-telegram-bot-api-secret-token'];
+    if (!safeEqual(typeof given === 'string' ? given : undefined, opts.secretToken)) {
       return reply.code(401).send({ error: 'unauthorized' });
     }
     if (!looksLikeUpdate(req.body)) throw new InputError('Not a Telegram update', 'bad_update');
