@@ -4,13 +4,14 @@ import { performance } from 'node:perf_hooks';
 
 /**
  * Where the CPU went during a scenario, so a reader can tell a slow path from
- * a busy machine: this process (app + workers + load generator + fake Bot
- * API, one event loop), PostgreSQL and Redis together, and everything else
- * (another test run, a build). Machine-wide figures come from /proc (Linux);
+ * a busy machine: this process (web app + load generator + fake Bot API, one
+ * event loop), the app's worker process, PostgreSQL and Redis together, and
+ * everything else (another test run, a build). Machine-wide figures come from /proc (Linux);
  * elsewhere only this process is measured. Shares are of one core.
  */
 export interface CpuShares {
   self: number;
+  worker: number | null;
   dataStores: number | null;
   other: number | null;
 }
@@ -22,6 +23,16 @@ function machineBusyMs(): number | null {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
     return (user + nice + system + irq + softirq + steal) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+function processMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
   } catch {
     return null;
   }
@@ -46,8 +57,9 @@ function dataStoreMs(): Map<number, number> {
   return out;
 }
 
-export function startCpuMeter() {
+export function startCpuMeter(workerPid?: number) {
   const t0 = performance.now();
+  const worker0 = workerPid ? processMs(workerPid) : null;
   const self0 = process.cpuUsage();
   const busy0 = machineBusyMs();
   const stores0 = dataStoreMs();
@@ -59,10 +71,13 @@ export function startCpuMeter() {
     let storesMs = 0;
     for (const [pid, ms] of dataStoreMs()) storesMs += ms - (stores0.get(pid) ?? 0);
     const busy = busy0 !== null && busy1 !== null ? busy1 - busy0 : null;
+    const worker1 = workerPid ? processMs(workerPid) : null;
+    const workerMs = worker0 !== null && worker1 !== null ? worker1 - worker0 : null;
     return {
       self: selfMs / wall,
+      worker: workerMs === null ? null : workerMs / wall,
       dataStores: busy === null ? null : storesMs / wall,
-      other: busy === null ? null : Math.max(0, busy - selfMs - storesMs) / wall,
+      other: busy === null ? null : Math.max(0, busy - selfMs - (workerMs ?? 0) - storesMs) / wall,
     };
   };
 }
@@ -70,4 +85,4 @@ export function startCpuMeter() {
 export const formatCpu = (c: CpuShares) =>
   c.dataStores === null || c.other === null
     ? `this process ${c.self.toFixed(2)} cores`
-    : `this process ${c.self.toFixed(2)}, PostgreSQL+Redis ${c.dataStores.toFixed(2)}, other processes ${c.other.toFixed(2)} (cores)`;
+    : `this process ${c.self.toFixed(2)}${c.worker === null ? '' : `, worker process ${c.worker.toFixed(2)}`}, PostgreSQL+Redis ${c.dataStores.toFixed(2)}, other processes ${c.other.toFixed(2)} (cores)`;

@@ -1,3 +1,5 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { messages } from '../db/schema/index.js';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -61,3 +63,11 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
   }
   return check();
 }
+
+/**
+ * `messages.id = any($1)`: one array parameter. The scenarios poll for
+ * hundreds of ids in the same process as the app; an IN list of that many
+ * parameters costs milliseconds of query building per poll and would stall
+ * the event loop that also serves the app and the fake Bot API.
+ */
+export const idIn = (ids: string[]): SQL => sql`${messages.id} = any(${sql.param(ids)}::uuid[])`;

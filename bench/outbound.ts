@@ -4,7 +4,7 @@ import type { Context } from '../bin/context.js';
 import { enqueueHeads } from '../db/queries/outbox.js';
 import { channelContacts, conversations, messages } from '../db/schema/index.js';
 import type { FakeBotApi } from './fake-bot-api.js';
-import { waitFor } from './load.js';
+import { idIn, waitFor } from './load.js';
 
 /**
  * Scenario (b): how close the Telegram delivery worker gets to Telegram's
@@ -86,7 +86,7 @@ export async function runOutbound(
     const [row] = await db
       .select({ n: count() })
       .from(messages)
-      .where(and(inArray(messages.id, ids), inArray(messages.status, ['sent', 'failed', 'cancelled'])));
+      .where(and(idIn(ids), inArray(messages.status, ['sent', 'failed', 'cancelled'])));
     return (row?.n ?? 0) >= ids.length;
   };
   // Bounded, so a slow run still ends: the rate is then what was sent in that time.
@@ -95,7 +95,7 @@ export async function runOutbound(
   const [sentRow] = await db
     .select({ n: count() })
     .from(messages)
-    .where(and(inArray(messages.id, ids), eq(messages.status, 'sent')));
+    .where(and(idIn(ids), eq(messages.status, 'sent')));
   const sent = sentRow?.n ?? 0;
   const ours = new Set(chatIds);
   const accepted = fake.accepted.slice(before.accepted).filter((a) => ours.has(a.chatId));

@@ -10,6 +10,7 @@ import { runInbound, startChats, type InboundResult, type Webhook } from './inbo
 import { runOutbound, type OutboundResult } from './outbound.js';
 import { sleep } from './load.js';
 import { quiesce } from './pipeline.js';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 import { describeMachine, load1, ms, pct, printTable, rate, writeResults, type Row } from './report.js';
 import { BOT_TOKEN, WEBHOOK_SECRET, createWorld, redisUrl, seedOrg, type BenchWorld } from './setup.js';
 
@@ -43,13 +44,13 @@ async function main() {
   let fake: FakeBotApi | undefined;
   let world: BenchWorld | undefined;
   let app: FastifyInstance | undefined;
-  let running: { stop(): Promise<void> } | undefined;
+  let worker: WorkerProcess | undefined;
   let cleaned = false;
   const cleanup = async () => {
     if (cleaned) return;
     cleaned = true;
     await app?.close().catch(() => {});
-    await running?.stop().catch(() => {});
+    await worker?.stop().catch(() => {});
     await world?.destroy().catch((err: unknown) => log(`cleanup failed: ${(err as Error).message}`));
     await fake?.close().catch(() => {});
   };
@@ -77,13 +78,14 @@ async function main() {
     log(`database ${world.dbName}, queue prefix ${world.prefix}`);
     const org = await seedOrg(ctx, INBOUND.chats + INBOUND.warmupChats);
 
+    // As deployed: this process is the web app (webhook + dialogue); routing and delivery run in a worker process.
+    worker = await startWorkerProcess(ctx, world.env);
     const channels = buildChannels(ctx);
     app = await buildApp({ ...ctx, channels });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the app did not get a port');
     const hook: Webhook = { baseUrl: `http://127.0.0.1:${address.port}`, secret: WEBHOOK_SECRET };
-    running = channels.startWorkers();
 
     // Setup: every chat scans its card; a few warm-up chats exercise the whole path once (JIT, pools).
     const chats = Array.from({ length: INBOUND.chats }, (_, i) => 700_000 + i);
@@ -96,19 +98,19 @@ async function main() {
     await settle(ctx, SETTLE_S.setup, 'setup (greetings)', purged);
 
     log(`inbound: ${INBOUND.rate} msg/s for ${INBOUND.seconds} s over ${chats.length} chats`);
-    let meter = startCpuMeter();
+    let meter = startCpuMeter(worker?.pid);
     const inbound = await runInbound(ctx, hook, { chats, total: INBOUND.rate * INBOUND.seconds, rate: INBOUND.rate, graceS: INBOUND.graceS });
     const cpuInbound = meter();
     // The bot's acknowledgements and any backlog, so the next scenarios start on an idle system.
     await settle(ctx, SETTLE_S.afterInbound, 'after inbound', purged);
 
     log('floor: INSERT + queue.add -> consumer, same rate and count');
-    meter = startCpuMeter();
+    meter = startCpuMeter(worker?.pid);
     const floor = await runFloor(ctx, { total: INBOUND.rate * INBOUND.seconds, rate: INBOUND.rate, graceS: FLOOR.graceS, redisUrl });
     const cpuFloor = meter();
 
     log(`outbound: ${OUTBOUND.chats * OUTBOUND.perChat} messages to ${OUTBOUND.chats} chats, fake allows ${OUTBOUND.allowedRate}/s`);
-    meter = startCpuMeter();
+    meter = startCpuMeter(worker?.pid);
     const outbound = await runOutbound(ctx, fake, { ...OUTBOUND, municipalityId: org.municipalityId, casemanagerId: org.casemanagerId });
     const cpuOutbound = meter();
 

@@ -37,6 +37,8 @@ async function admin<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
 
 export interface BenchWorld {
   ctx: Context;
+  /** The settings as environment variables, for the worker process (bin/worker.ts). */
+  env: Record<string, string>;
   dbName: string;
   prefix: string;
   destroy(): Promise<void>;
@@ -49,6 +51,7 @@ export async function createWorld(telegramApiRoot: string): Promise<BenchWorld> 
   await admin((sql) => sql.unsafe(`create database ${dbName}`));
 
   let ctx: Context | undefined;
+  let rawEnv: Record<string, string> = {};
   const destroy = async () => {
     if (ctx) {
       await removePrefixedKeys(ctx, prefix).catch(() => {});
@@ -58,7 +61,7 @@ export async function createWorld(telegramApiRoot: string): Promise<BenchWorld> 
   };
   try {
     // An explicit object, not process.env: a stray WHATSAPP_NUMBER or SECRET_KEY in the shell must not change the run.
-    const env = loadEnv({
+    rawEnv = {
       APP_ENV: 'test',
       DATABASE_URL: withDatabase(PG_BASE, dbName),
       REDIS_URL,
@@ -72,13 +75,14 @@ export async function createWorld(telegramApiRoot: string): Promise<BenchWorld> 
       TELEGRAM_MODE: 'webhook',
       TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
       TELEGRAM_API_ROOT: telegramApiRoot,
-    });
+    };
+    const env = loadEnv(rawEnv);
     ctx = await createContext(env, createLogger({ level: env.logLevel }));
   } catch (err) {
     await destroy().catch(() => {});
     throw err;
   }
-  return { ctx, dbName, prefix, destroy };
+  return { ctx, env: rawEnv, dbName, prefix, destroy };
 }
 
 /** Queues (BullMQ keys) and anything else the run left under its prefix; other prefixes are never touched. */

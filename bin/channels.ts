@@ -23,14 +23,23 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
   const senders: Senders = { web: createWebSender({ liveBus: ctx.liveBus }) };
   const updateHandlers: UpdateHandlers = {};
   let telegramIngest: Bot | null = null;
+  let telegramWebhookBot: Bot | null = null;
 
   if (env.telegram) {
     senders.telegram = createTelegramSender({ api: createTelegramBot(env.telegram).api });
     const processing = createTelegramBot(env.telegram);
     installTelegramDialogue(processing, dialogue);
     updateHandlers.telegram = (payload) => processing.handleUpdate(payload as Parameters<Bot['handleUpdate']>[0]);
-    telegramIngest = createTelegramBot(env.telegram);
-    installIngest(telegramIngest, ctx);
+    if (env.telegram.mode === 'webhook') {
+      // Webhook: handled in the request. Telegram keeps an update until we answer 200, so a
+      // failure answers 500 and Telegram delivers it again (de-duplicated on the message id).
+      telegramWebhookBot = processing;
+    } else {
+      // Polling: grammY moves past an update whose handler failed, so each one is stored
+      // first and handled from the updates queue, where a failure is retried.
+      telegramIngest = createTelegramBot(env.telegram);
+      installIngest(telegramIngest, ctx);
+    }
   }
   const pairing: PairingStore | null = env.whatsapp ? createPairingStore(ctx.redis, env.queuePrefix, env.whatsapp.session) : null;
 
@@ -38,7 +47,7 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
     dialogue,
     pairing,
     /** For the web app: the webhook route (webhook mode only). */
-    telegramWebhook: telegramIngest && env.telegram?.mode === 'webhook' ? { ingestBot: telegramIngest, secretToken: env.telegram.webhookSecret! } : null,
+    telegramWebhook: telegramWebhookBot && env.telegram?.webhookSecret ? { bot: telegramWebhookBot, secretToken: env.telegram.webhookSecret } : null,
 
     /** Starts the workers plus what belongs with them: Telegram polling, the WhatsApp socket. */
     startWorkers(): { workers: Workers; stop(): Promise<void> } {
@@ -53,7 +62,7 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
         prefix: env.queuePrefix,
       });
       const stops: (() => Promise<void>)[] = [];
-      if (telegramIngest && env.telegram?.mode === 'polling') {
+      if (telegramIngest) {
         stops.push(keepPolling(telegramIngest, ctx.logger));
       }
       if (env.whatsapp && pairing) {

@@ -41,7 +41,7 @@ declare module 'fastify' {
 /** The channel pieces the HTTP side needs; built by bin/channels.ts from config. */
 export interface AppChannels {
   dialogue: InboundHandler;
-  telegramWebhook: { ingestBot: Bot; secretToken: string } | null;
+  telegramWebhook: { bot: Bot; secretToken: string } | null;
   pairing: PairingStore | null;
 }
 

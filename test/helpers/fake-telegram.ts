@@ -19,6 +19,8 @@ export async function startFakeTelegram(token: string) {
   let retryAfterS = 1;
   let everyOther = false;
   let sendCalls = 0;
+  // Polling mode: updates waiting for getUpdates, confirmed by the next call's offset (as Telegram does).
+  let pending: { update_id: number }[] = [];
 
   const server = createServer(async (req, res) => {
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
@@ -40,6 +42,13 @@ export async function startFakeTelegram(token: string) {
     }
     calls.push({ method, payload, at: Date.now() });
     switch (method) {
+      case 'getUpdates': {
+        const offset = Number(payload.offset ?? 0);
+        pending = pending.filter((u) => u.update_id >= offset);
+        // A short long-poll: an empty answer after a moment, so a polling bot does not spin.
+        if (!pending.length) await new Promise((r) => setTimeout(r, 100));
+        return send(200, { ok: true, result: pending.slice(0, Number(payload.limit ?? 100)) });
+      }
       case 'sendMessage':
         return send(200, {
           ok: true,
@@ -64,6 +73,10 @@ export async function startFakeTelegram(token: string) {
     calls,
     sent: (chatId?: number) =>
       calls.filter((c) => c.method === 'sendMessage' && (chatId === undefined || Number(c.payload.chat_id) === chatId)),
+    /** Queues an update for a bot that polls (getUpdates). */
+    pushUpdate(update: { update_id: number }) {
+      pending.push(update);
+    },
     /** Half of all sendMessage calls (every other one) get 429 with retry_after. */
     tooManyRequestsHalf(on: boolean, retryAfter = 1) {
       everyOther = on;

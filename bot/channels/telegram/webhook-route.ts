@@ -6,11 +6,13 @@ import { looksLikeUpdate } from './ingest.js';
 
 /**
  * POST /telegram/webhook. grammY checks X-Telegram-Bot-Api-Secret-Token and
- * runs the ingest middleware (store + enqueue), so the answer is fast; the
- * dialogue runs later on the queue.
+ * runs the dialogue in the request: the message is stored (and its routing
+ * enqueued) before Telegram hears 200. Anything that fails - or takes longer
+ * than grammY's timeout - answers an error, and Telegram delivers the update
+ * again; the dialogue drops a message id it has already stored.
  */
-export const telegramWebhookRoutes: FastifyPluginAsync<{ ingestBot: Bot; secretToken: string }> = async (app, opts) => {
-  const handle = webhookCallback(opts.ingestBot, 'fastify', { secretToken: opts.secretToken, onTimeout: 'return' });
+export const telegramWebhookRoutes: FastifyPluginAsync<{ bot: Bot; secretToken: string }> = async (app, opts) => {
+  const handle = webhookCallback(opts.bot, 'fastify', { secretToken: opts.secretToken, onTimeout: 'throw' });
   app.post('/telegram/webhook', { config: { public: true }, bodyLimit: 1024 * 1024 }, async (req, reply) => {
     // Checked before the body: a caller without the secret learns nothing about what we accept.
     const given = req.headers['x-telegram-bot-api-secret-token'];
