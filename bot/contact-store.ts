@@ -10,42 +10,41 @@ import { channelContacts, conversations } from '../db/schema/index.js';
  */
 export type ContactRow = typeof channelContacts.$inferSelect;
 
-export async function findContact(db: DbOrTx, channel: ChannelName, externalId: string, altId?: string | null) {
+function contactMatch(channel: ChannelName, externalId: string, altId?: string | null) {
   const ids = [externalId, ...(altId ? [altId] : [])];
-  const rows = await db
-    .select()
-    .from(channelContacts)
-    .where(
-      and(
-        eq(channelContacts.channel, channel),
-        or(
-          ...ids.map((id) => eq(channelContacts.externalId, id)),
-          ...ids.map((id) => eq(channelContacts.externalAltId, id)),
-        ),
-      ),
-    )
-    .limit(1);
+  return and(
+    eq(channelContacts.channel, channel),
+    or(...ids.map((id) => eq(channelContacts.externalId, id)), ...ids.map((id) => eq(channelContacts.externalAltId, id))),
+  );
+}
+
+export async function findContact(db: DbOrTx, channel: ChannelName, externalId: string, altId?: string | null) {
+  const rows = await db.select().from(channelContacts).where(contactMatch(channel, externalId, altId)).limit(1);
   return rows[0] ?? null;
 }
 
-/** Finds (by either id form) or creates the contact, then locks its row for this transaction. */
+/**
+ * Finds (by either id form) or creates the contact and locks its row for this
+ * transaction. A known contact - nearly every message - costs one statement:
+ * the lookup takes the lock itself.
+ */
 export async function lockOrCreateContact(
   tx: Tx,
   channel: ChannelName,
   externalId: string,
   altId?: string | null,
 ): Promise<ContactRow> {
-  let found = await findContact(tx, channel, externalId, altId);
-  if (!found) {
+  const lockFound = async () =>
+    (await tx.select().from(channelContacts).where(contactMatch(channel, externalId, altId)).limit(1).for('update'))[0];
+  let locked = await lockFound();
+  if (!locked) {
     await tx
       .insert(channelContacts)
       .values({ channel, externalId, externalAltId: altId ?? null })
       .onConflictDoNothing();
-    found = await findContact(tx, channel, externalId, altId);
+    locked = await lockFound();
   }
-  if (!found) throw new Error('contact vanished during creation');
-  const [locked] = await tx.select().from(channelContacts).where(eq(channelContacts.id, found.id)).for('update');
-  if (!locked) throw new Error('contact vanished during lock');
+  if (!locked) throw new Error('contact vanished during creation');
   if (altId && !locked.externalAltId && locked.externalId !== altId) {
     await tx.update(channelContacts).set({ externalAltId: altId }).where(eq(channelContacts.id, locked.id));
   }

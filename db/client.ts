@@ -21,6 +21,34 @@ export function createDatabase(url: string, opts: { max?: number } = {}): Databa
     // Keep the connection's time zone fixed: office hours are computed in Europe/Amsterdam explicitly.
     connection: { TimeZone: 'UTC', application_name: 'lijntje' },
   });
-  const db = drizzle(sql, { schema });
+  const db = drizzle(preparing(sql), { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+/**
+ * drizzle runs every query through postgres.js's `unsafe(query, params)`, which
+ * does not prepare: PostgreSQL then parses and plans each statement anew. Our
+ * statements are a fixed set of shapes with parameters, so they are prepared
+ * (postgres.js caches them per connection by their text) - in transactions too,
+ * whose client `begin` hands out. Statements without parameters (migrations,
+ * multi-statement text) keep the simple protocol, which cannot prepare.
+ */
+function preparing(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (query: string, args: postgres.ParameterOrJSON<never>[] = [], opts: postgres.UnsafeQueryOptions = {}) =>
+          target.unsafe(query, args, args.length ? { ...opts, prepare: true } : opts);
+      }
+      if (prop === 'begin') {
+        return (...params: unknown[]) => {
+          const fn = params.pop() as (tx: postgres.TransactionSql) => unknown;
+          return (target.begin as (...a: unknown[]) => unknown)(...params, (tx: postgres.TransactionSql) =>
+            fn(preparing(tx as unknown as postgres.Sql) as unknown as postgres.TransactionSql),
+          );
+        };
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
 }

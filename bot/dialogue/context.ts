@@ -14,6 +14,8 @@ export interface LoadedContext {
   ctx: DialogueContext;
   municipalityId: string | null;
   monitoringKey: string | null;
+  /** The contact's conversation if it exists already (not locked: touching it takes the row lock). */
+  conversation: { id: string; municipalityId: string | null } | null;
 }
 
 /** Gathers what the dialogue needs to know about this contact, in the handling transaction. */
@@ -29,11 +31,14 @@ export async function loadDialogueContext(tx: Tx, contact: ContactRow, opts: { p
     coach_absent_until: Date | string | null;
     delegate: string | null;
     delegate_absent_until: Date | string | null;
+    conversation_id: string | null;
+    conversation_municipality_id: string | null;
   }>(sql`
     select y.first_name as youngster_first_name, y.monitoring_key,
            m.id as municipality_id, m.name as municipality_name, m.text_overrides, t.office_hours,
            coach.first_name as coach, coach.absent_until as coach_absent_until,
-           delegate.first_name as delegate, delegate.absent_until as delegate_absent_until
+           delegate.first_name as delegate, delegate.absent_until as delegate_absent_until,
+           conv.id as conversation_id, conv.municipality_id as conversation_municipality_id
     from channel_contacts c
     left join youngsters y on y.id = c.youngster_id
     left join municipalities m on m.id = coalesce(y.municipality_id, c.municipality_id)
@@ -65,6 +70,7 @@ export async function loadDialogueContext(tx: Tx, contact: ContactRow, opts: { p
   return {
     municipalityId: row?.municipality_id ?? null,
     monitoringKey: row?.monitoring_key ?? null,
+    conversation: row?.conversation_id ? { id: row.conversation_id, municipalityId: row.conversation_municipality_id } : null,
     ctx: {
       state: asDialogueState(contact.dialogueState),
       language,

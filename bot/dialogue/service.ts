@@ -37,64 +37,107 @@ export function createDialogueService(deps: {
 
     const plan = await db.transaction(async (tx) => {
       let contact = await lockOrCreateContact(tx, envelope.channel, envelope.externalContactId, envelope.externalAltId);
-      if (envelope.externalMessageId && !(await firstTimeSeen(tx, contact, envelope.externalMessageId, now))) {
+      const isStart = envelope.event.type === 'start';
+      // Statements that do not depend on each other are sent together: postgres.js pipelines them on the
+      // transaction's connection and PostgreSQL runs them in the order given. (A start links the card
+      // first, which changes the context, so it takes the sequential way.)
+      const [seen, early] = await Promise.all([
+        envelope.externalMessageId ? firstTimeSeen(tx, contact, envelope.externalMessageId, now) : true,
+        isStart || contact.optedOutAt ? null : loadDialogueContext(tx, contact, { privacyUrl, now }),
+      ]);
+      if (!seen) {
         return { messageId: null, duplicate: true, route: [] as string[], send: [] as string[], contactId: null as string | null };
       }
       if (envelope.event.type === 'start') contact = await linkCard(tx, contact, envelope.event.token);
       // Opted out: silence. Nothing is stored, nothing is sent.
       if (contact.optedOutAt) return { messageId: null, duplicate: false, route: [], send: [], contactId: null };
 
-      const loaded = await loadDialogueContext(tx, contact, { privacyUrl, now });
+      const loaded = early ?? (await loadDialogueContext(tx, contact, { privacyUrl, now }));
       const event = incomingText !== null ? { type: 'text' as const, text: incomingText } : envelope.event;
       const outcome = decide(loaded.ctx, event);
       const municipalityId = outcome.municipalityId ?? loaded.municipalityId;
 
-      await tx
-        .update(channelContacts)
-        .set({
-          dialogueState: outcome.state,
-          language: outcome.language,
-          ...(outcome.municipalityId ? { municipalityId: outcome.municipalityId } : {}),
-          // Shared by both automatic notices (office hours, absence): see loadDialogueContext.
-          ...(outcome.officeNoticeSent || outcome.absenceNoticeSent ? { lastOfficeNoticeAt: now } : {}),
-        })
-        .where(eq(channelContacts.id, contact.id));
-      const conv = await ensureConversation(tx, { id: contact.id, youngsterId: contact.youngsterId, municipalityId });
+      const noticeSent = outcome.officeNoticeSent || outcome.absenceNoticeSent;
+      // Most messages change nothing about the contact; skipping the no-op update keeps the hot path short.
+      if (outcome.state !== contact.dialogueState || outcome.language !== contact.language || outcome.municipalityId || noticeSent) {
+        await tx
+          .update(channelContacts)
+          .set({
+            dialogueState: outcome.state,
+            language: outcome.language,
+            ...(outcome.municipalityId ? { municipalityId: outcome.municipalityId } : {}),
+            // Shared by both automatic notices (office hours, absence): see loadDialogueContext.
+            ...(noticeSent ? { lastOfficeNoticeAt: now } : {}),
+          })
+          .where(eq(channelContacts.id, contact.id));
+      }
+      // The existing conversation came with the context; only a new one, or one that just got its municipality, needs more.
+      const known = loaded.conversation;
+      const conv =
+        known && (known.municipalityId !== null || municipalityId === null)
+          ? known
+          : await ensureConversation(tx, { id: contact.id, youngsterId: contact.youngsterId, municipalityId });
       const route: string[] = [];
       const thread = { conversationId: conv.id, contactId: contact.id, channel: envelope.channel };
 
-      let messageId: string | null = null;
-      // A start that arrived as a written message (WhatsApp's prefilled first text) is their first
-      // message - it counts for "wrote first". The card code in it is a key, so it is masked.
+      // The youngster's message (if any), its event, the conversation's clock and the bot's replies go
+      // in one pipelined batch. Each statement is issued when its promise is made (`.execute()`), so the
+      // code order is the execution order: the replies' seq comes after the youngster's message.
       const startText = event.type === 'start' && event.text ? maskToken(event.text, event.token) : null;
-      if (event.type !== 'start' || startText) {
-        const body =
-          event.type === 'text' ? event.text : event.type === 'choice' ? describeChoice(loaded.ctx, event.choice) : startText!;
-        // Routed to the inbox when the dialogue forwards it; otherwise kept in the thread quietly.
-        // Without a municipality nobody can see it yet: it waits as 'received' until one is chosen.
-        const routeNow = outcome.forward !== null && conv.municipalityId !== null;
-        const [row] = await tx
-          .insert(messages)
-          .values({
-            ...thread,
-            direction: 'in',
-            kind: event.type === 'choice' ? 'choice' : 'text',
-            body,
-            status: routeNow || conv.municipalityId === null ? 'received' : 'routed',
-            externalId: envelope.externalMessageId,
-          })
-          .returning({ id: messages.id });
-        messageId = row!.id;
-        if (routeNow) route.push(messageId);
-        await recordEvent(tx, {
-          type: 'message.received',
-          municipalityId,
-          subject: loaded.monitoringKey,
-          conversationId: conv.id,
-          data: { channel: envelope.channel, kind: event.type === 'choice' ? 'choice' : 'text' },
-        });
-      }
-      await touchConversation(tx, conv.id, { inbound: messageId !== null, urgent: outcome.urgent });
+      const stored = event.type !== 'start' || startText !== null;
+      // Routed to the inbox when the dialogue forwards it; otherwise kept in the thread quietly.
+      // Without a municipality nobody can see it yet: it waits as 'received' until one is chosen.
+      const routeNow = stored && outcome.forward !== null && conv.municipalityId !== null;
+      const kind = event.type === 'choice' ? ('choice' as const) : ('text' as const);
+      const [inserted, , , replies] = await Promise.all([
+        stored
+          ? tx
+              .insert(messages)
+              .values({
+                ...thread,
+                direction: 'in',
+                kind,
+                // A start that arrived as a written message (WhatsApp's prefilled first text) is their first
+                // message - it counts for "wrote first". The card code in it is a key, so it is masked.
+                body: event.type === 'text' ? event.text : event.type === 'choice' ? describeChoice(loaded.ctx, event.choice) : startText!,
+                status: routeNow || conv.municipalityId === null ? 'received' : 'routed',
+                externalId: envelope.externalMessageId,
+              })
+              .returning({ id: messages.id })
+              .execute()
+          : [],
+        stored
+          ? recordEvent(tx, {
+              type: 'message.received',
+              municipalityId,
+              subject: loaded.monitoringKey,
+              conversationId: conv.id,
+              data: { channel: envelope.channel, kind },
+            })
+          : null,
+        touchConversation(tx, conv.id, { inbound: stored, urgent: outcome.urgent }),
+        // All of the bot's replies in one statement; their order is their seq (identity, in VALUES order).
+        outcome.replies.length
+          ? tx
+              .insert(messages)
+              .values(
+                outcome.replies.map((r, i) => ({
+                  ...thread,
+                  direction: 'out' as const,
+                  kind: 'bot' as const,
+                  body: r.text,
+                  menu: r.menu,
+                  status: 'queued' as const,
+                  // The goodbye after an opt-out is the one message that still goes out.
+                  isOptOutAck: outcome.optOut && i === outcome.replies.length - 1,
+                })),
+              )
+              .returning({ id: messages.id })
+              .execute()
+          : [],
+      ]);
+      const messageId = inserted[0]?.id ?? null;
+      if (routeNow && messageId) route.push(messageId);
 
       if (outcome.releaseHeldText) {
         const held = await tx
@@ -105,24 +148,6 @@ export function createDialogueService(deps: {
         await recordEvent(tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
       }
 
-      // All of the bot's replies in one statement; their order is their seq (identity, in VALUES order).
-      const replies = outcome.replies.length
-        ? await tx
-            .insert(messages)
-            .values(
-              outcome.replies.map((r, i) => ({
-                ...thread,
-                direction: 'out' as const,
-                kind: 'bot' as const,
-                body: r.text,
-                menu: r.menu,
-                status: 'queued' as const,
-                // The goodbye after an opt-out is the one message that still goes out.
-                isOptOutAck: outcome.optOut && i === outcome.replies.length - 1,
-              })),
-            )
-            .returning({ id: messages.id })
-        : [];
       const send = replies.map((r) => r.id);
 
       if (outcome.optOut) await optOut(tx, contact, send);
