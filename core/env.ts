@@ -42,7 +42,7 @@ const schema = z
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
     OUTBOX_STALE_SENDING_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
-    TELEGRAM_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(29),
+    TELEGRAM_PER_SECOND: z.coerce.number().min(1).max(1000).default(29),
     METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   })
   .transform((e, ctx) => {

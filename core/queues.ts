@@ -50,7 +50,11 @@ export interface Queues {
   outbound: Record<ChannelName, Queue<OutboundJob>>;
   enqueueInbound(messageId: string): Promise<void>;
   enqueueUpdate(updateId: string): Promise<void>;
-  /** `tag` makes a distinct job id for a deliberate second job (e.g. "after its predecessor"); `delayMs` paces it. */
+  /**
+   * `tag` is for a deliberate second job of the same row and round (e.g. "after its predecessor"): it is used
+   * only when the plain job id is taken, so that the sweeper's re-enqueue under the plain id stays a no-op for
+   * a row that is merely waiting in a backlog. `delayMs` paces it.
+   */
   enqueueOutbound(messageId: string, channel: ChannelName, round?: number, opts?: { delayMs?: number; tag?: string }): Promise<void>;
   all(): Queue[];
   close(): Promise<void>;
@@ -85,11 +89,10 @@ export function createQueues(opts: {
       await updates.add('update', { updateId }, { jobId: updateJobId(updateId) });
     },
     async enqueueOutbound(messageId, channel, round = 0, opts = {}) {
-      await outbound[channel].add(
-        'deliver',
-        { messageId },
-        { jobId: outboundJobId(messageId, round, opts.tag), ...(opts.delayMs ? { delay: opts.delayMs } : {}) },
-      );
+      const queue = outbound[channel];
+      const plain = outboundJobId(messageId, round);
+      const jobId = opts.tag && (await queue.getJobState(plain)) !== 'unknown' ? outboundJobId(messageId, round, opts.tag) : plain;
+      await queue.add('deliver', { messageId }, { jobId, ...(opts.delayMs ? { delay: opts.delayMs } : {}) });
     },
     all,
     async close() {

@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger.js';
 import type { OutboundJob, Queues } from '../core/queues.js';
 import type { Database } from '../db/client.js';
 import type { Pacer } from './pacer.js';
+import type { SendSpacer } from './send-spacer.js';
 import { recordEvent } from '../db/queries/events.js';
 import { enqueueHeads } from '../db/queries/outbox.js';
 import { channelContacts, conversations, messages, youngsters } from '../db/schema/index.js';
@@ -20,7 +21,9 @@ import { channelContacts, conversations, messages, youngsters } from '../db/sche
  * may be sent: the row must still be queued, and its contact must not have
  * opted out - whatever Redis still carries (the one exception is the message
  * that confirms the opt-out itself). The row is claimed (queued -> sending)
- * before the platform call, so a duplicate job finds nothing to do.
+ * before the platform call, so a duplicate job finds nothing to do; the
+ * moment it is handed to the platform is recorded separately (sending_since),
+ * so after a crash the sweeper knows which rows never left.
  */
 export function createDeliveryProcessor(deps: {
   database: Database;
@@ -32,6 +35,8 @@ export function createDeliveryProcessor(deps: {
   /** Per-contact pacing (Telegram: about one message a second per chat); none for the web chat. */
   pacer?: Pacer;
   perContactMs?: number;
+  /** Bot-wide spacing of the platform calls themselves (Telegram's ~30 msg/s). */
+  spacer?: SendSpacer;
   queues: Queues;
 }) {
   const { db } = deps.database;
@@ -85,10 +90,11 @@ export function createDeliveryProcessor(deps: {
 
     const [claimed] = await db
       .update(messages)
-      .set({ status: 'sending', attempts: sql`${messages.attempts} + 1`, sendingSince: sql`now()` })
+      .set({ status: 'sending', attempts: sql`${messages.attempts} + 1`, claimedAt: sql`now()`, sendingSince: null })
       .where(and(eq(messages.id, messageId), eq(messages.direction, 'out'), inArray(messages.status, ['queued'])))
       .returning({
         id: messages.id,
+        attempts: messages.attempts,
         conversationId: messages.conversationId,
         contactId: messages.contactId,
         channel: messages.channel,
@@ -154,6 +160,15 @@ export function createDeliveryProcessor(deps: {
       language: target.language === 'en' ? 'en' : 'nl',
     };
     try {
+      if (deps.spacer) await deps.spacer.wait();
+      // The point of no return: a worker killed after this leaves the row in doubt (see the sweeper).
+      // Only for our own claim: if the sweeper gave a stalled claim back to the queue, another job owns it now.
+      const [handedOver] = await db
+        .update(messages)
+        .set({ sendingSince: sql`now()` })
+        .where(and(eq(messages.id, messageId), eq(messages.status, 'sending'), eq(messages.attempts, claimed.attempts)))
+        .returning({ id: messages.id });
+      if (!handedOver) return { sent: false };
       const result = await sender.send(envelope);
       await db
         .update(messages)
@@ -167,6 +182,7 @@ export function createDeliveryProcessor(deps: {
     } catch (err) {
       if (err instanceof RateLimitedError) {
         await setStatus(messageId, 'queued', 'rate_limited');
+        await deps.spacer?.pause(err.retryAfterMs);
         await deps.getWorker()?.rateLimit(err.retryAfterMs);
         throw Worker.RateLimitError();
       }

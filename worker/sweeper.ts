@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Logger } from '../core/logger.js';
 import type { Queues } from '../core/queues.js';
 import type { Database } from '../db/client.js';
@@ -13,10 +13,12 @@ import { conversations, messages } from '../db/schema/index.js';
  * - inbound 'received' messages of a conversation with a municipality -> routing;
  * - outbound 'queued' rows -> delivery (the job id carries the round, so a row
  *   whose earlier job already completed still gets a new one).
- * A row left in 'sending' by a worker that died mid-send is different: nobody
- * can tell whether the platform got it (Telegram has no idempotency key), and
- * sending it again might mean the youngster gets it twice. It is marked failed
- * with code 'interrupted' so a person sees it in the inbox and can retry.
+ * - outbound rows a dead worker claimed but never handed to the platform -> queued again.
+ * A row a worker had handed to the platform when it died (sending_since set) is
+ * different: nobody can tell whether the platform got it (Telegram has no
+ * idempotency key), and sending it again might mean the youngster gets it twice.
+ * It is marked failed with code 'interrupted' so a person sees it in the inbox
+ * and can retry. That window is one platform call long.
  */
 export function createOutboxSweeper(deps: {
   database: Database;
@@ -31,7 +33,7 @@ export function createOutboxSweeper(deps: {
   const { db } = deps.database;
   const batch = deps.batch ?? 5000;
 
-  return async function sweep(): Promise<{ inbound: number; outbound: number; interrupted: number }> {
+  return async function sweep(): Promise<{ inbound: number; outbound: number; reclaimed: number; interrupted: number }> {
     const graceCutoff = sql`now() - make_interval(secs => ${deps.graceMs / 1000})`;
     const inbound = await db
       .select({ id: messages.id })
@@ -73,6 +75,24 @@ export function createOutboxSweeper(deps: {
     const period = Math.floor(Date.now() / deps.staleSendingMs);
     await enqueueHeads(db, deps.queues, stuck.flatMap((w) => (w.contactId ? [w.contactId] : [])), { tag: `sweep-${period}` });
 
+    // Claimed by a worker that died before handing it to the platform: it certainly did not leave, so it goes
+    // again (a fresh job id: the dead worker's job is spent). The worker's hand-over checks its claim, so a
+    // merely slow worker cannot send it as well.
+    const stale = sql`now() - make_interval(secs => ${deps.staleSendingMs / 1000})`;
+    const reclaimed = await db
+      .update(messages)
+      .set({ status: 'queued', lastError: 'reclaimed' })
+      .where(
+        and(
+          eq(messages.direction, 'out'),
+          eq(messages.status, 'sending'),
+          isNull(messages.sendingSince),
+          lt(messages.claimedAt, stale),
+        ),
+      )
+      .returning({ contactId: messages.contactId });
+    await enqueueHeads(db, deps.queues, reclaimed.flatMap((m) => (m.contactId ? [m.contactId] : [])), { tag: `reclaim-${period}` });
+
     const interrupted = await db
       .update(messages)
       .set({ status: 'failed', lastError: 'interrupted' })
@@ -80,7 +100,7 @@ export function createOutboxSweeper(deps: {
         and(
           eq(messages.direction, 'out'),
           eq(messages.status, 'sending'),
-          lt(messages.sendingSince, sql`now() - make_interval(secs => ${deps.staleSendingMs / 1000})`),
+          lt(messages.sendingSince, stale),
         ),
       )
       .returning({ id: messages.id, conversationId: messages.conversationId, channel: messages.channel, contactId: messages.contactId });
@@ -89,9 +109,9 @@ export function createOutboxSweeper(deps: {
     for (const m of interrupted) {
       await recordEvent(db, { type: 'message.failed', conversationId: m.conversationId, data: { channel: m.channel, code: 'interrupted' } });
     }
-    if (inbound.length || outbound || interrupted.length) {
-      deps.logger.info({ inbound: inbound.length, outbound, interrupted: interrupted.length }, 'outbox sweep');
+    if (inbound.length || outbound || reclaimed.length || interrupted.length) {
+      deps.logger.info({ inbound: inbound.length, outbound, reclaimed: reclaimed.length, interrupted: interrupted.length }, 'outbox sweep');
     }
-    return { inbound: inbound.length, outbound, interrupted: interrupted.length };
+    return { inbound: inbound.length, outbound, reclaimed: reclaimed.length, interrupted: interrupted.length };
   };
 }

@@ -9,6 +9,7 @@ import { createDeliveryProcessor } from './delivery-processor.js';
 import { createEscalationCheck } from './escalation.js';
 import { startMaintenance, type MaintenanceTasks } from './maintenance.js';
 import { createPacer } from './pacer.js';
+import { createSendSpacer } from './send-spacer.js';
 import { createRoutingProcessor } from './routing-processor.js';
 import { createOutboxSweeper } from './sweeper.js';
 import { createUpdateProcessor, type UpdateHandlers } from './update-processor.js';
@@ -23,11 +24,17 @@ export type Senders = Partial<Record<ChannelName, ChannelSender>>;
 function deliveryOptions(
   channel: ChannelName,
   telegramPerSecond: number,
-): { concurrency: number; limiter?: { max: number; duration: number }; perContactMs?: number } {
-  // One job per 1000/rate ms rather than `rate` per second: BullMQ's limiter is a fixed window, and a
-  // burst at the end of one window plus one at the start of the next breaks Telegram's sliding second.
+): { concurrency: number; limiter?: { max: number; duration: number }; perContactMs?: number; perSecond?: number } {
+  // The bot-wide rate is kept by the send spacer at the platform call itself. BullMQ's limiter (a fixed
+  // window on job starts, which jobs that end up not sending also use) is only a loose backstop, and the
+  // hook that lets a 429's retry_after pause the worker (worker.rateLimit).
   if (channel === 'telegram') {
-    return { concurrency: 5, limiter: { max: 1, duration: Math.ceil(1000 / telegramPerSecond) }, perContactMs: 1000 };
+    return {
+      concurrency: 5,
+      limiter: { max: Math.ceil(telegramPerSecond * 2), duration: 1000 },
+      perContactMs: 1000,
+      perSecond: telegramPerSecond,
+    };
   }
   if (channel === 'whatsapp') return { concurrency: 1 };
   return { concurrency: 10 };
@@ -70,13 +77,14 @@ export function startWorkers(deps: WorkerDeps) {
   }
 
   function addDelivery(channel: ChannelName, sender: ChannelSender) {
-    const { perContactMs, ...options } = deliveryOptions(channel, deps.telegramPerSecond);
+    const { perContactMs, perSecond, ...options } = deliveryOptions(channel, deps.telegramPerSecond);
     const pacer = perContactMs ? createPacer(deps.redis, deps.prefix, perContactMs) : undefined;
+    const spacer = perSecond ? createSendSpacer(deps.redis, `${deps.prefix}:spacing:${channel}`, perSecond) : undefined;
     let worker: Worker<OutboundJob> | undefined;
     worker = watch(
       new Worker<OutboundJob>(
         QUEUE.outbound(channel),
-        createDeliveryProcessor({ ...deps, sender, pacer, perContactMs, getWorker: () => worker }),
+        createDeliveryProcessor({ ...deps, sender, pacer, perContactMs, spacer, getWorker: () => worker }),
         { connection: deps.connection, prefix: deps.prefix, ...lockOptions, ...options },
       ),
     );

@@ -23,6 +23,33 @@ import { municipalities, staffUsers } from './organisation.js';
  * No BSN, ever: the municipality removes it before the list reaches us.
  */
 
+/** domain.md, indicator 1: the support question categories. */
+export const SUPPORT_QUESTIONS = ['werk', 'opleiding', 'werk_en_opleiding', 'zorgtraject', 'dagbesteding', 'anders'] as const;
+export const supportQuestion = pgEnum('support_question', SUPPORT_QUESTIONS);
+
+/** domain.md, indicator 2: outflow per destination, exactly these categories. */
+export const OUTCOME_CATEGORIES = [
+  'opleiding',
+  'werk',
+  'werken_en_opleiding',
+  'dagbesteding',
+  'zorgtraject',
+  'eigen_onderneming',
+  'vrijwilligerswerk',
+  'uitkering',
+  'verhuizing',
+  'samenwonen',
+  'afzien_van_deelname',
+  'geen_reactie',
+  'geen_doelgroep_meer',
+  'anders',
+] as const;
+export const outcomeCategory = pgEnum('outcome_category', OUTCOME_CATEGORIES);
+
+/** domain.md: the six-step work process, as a youngster's status. */
+export const PROCESS_STEPS = ['list', 'contact', 'intake', 'trajectory', 'follow_up', 'monitoring'] as const;
+export const processStep = pgEnum('process_step', PROCESS_STEPS);
+
 export const youngsters = pgTable(
   'youngsters',
   {
@@ -43,6 +70,13 @@ export const youngsters = pgTable(
     newInflow: boolean('new_inflow').notNull().default(false),
     kvkRegistered: boolean('kvk_registered').notNull().default(false),
     knownToMunicipality: boolean('known_to_municipality').notNull().default(false),
+    /** ondersteuningsvraag, as monitoring counts it; null = not yet known. */
+    supportQuestion: supportQuestion('support_question'),
+    /** uitstroomrichting: set when the youngster leaves the caseload; null while active. */
+    outcome: outcomeCategory('outcome'),
+    outcomeOn: date('outcome_on'),
+    /** Where this youngster is in the six-step work process. */
+    processStep: processStep('process_step').notNull().default('list'),
     /**
      * Random key that anonymous monitoring events carry instead of this row's id.
      * Once the row is erased, nothing links the events back to a person.
@@ -196,7 +230,12 @@ export const messages = pgTable(
     clientRef: text('client_ref'),
     /** How often a delivery worker claimed the row (queued -> sending); also the outbound job id's round. */
     attempts: bigint('attempts', { mode: 'number' }).notNull().default(0),
-    /** When the current claim began: a 'sending' row whose claim is old lost its worker. */
+    /** When a delivery worker took the row (status 'sending'); it may still wait for its turn. */
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /**
+     * Set right before the platform call: from here on nobody can know whether
+     * the platform got it. A claimed row without it was never handed over.
+     */
     sendingSince: timestamp('sending_since', { withTimezone: true }),
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -233,4 +272,43 @@ export const channelUpdates = pgTable(
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('channel_updates_key_uq').on(t.channel, t.updateKey)],
+);
+
+/** Internal notes on a conversation: never sent to the youngster. A handover note goes with a transfer. */
+export const noteKind = pgEnum('note_kind', ['note', 'handover']);
+export const conversationNotes = pgTable(
+  'conversation_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    kind: noteKind('kind').notNull().default('note'),
+    /** For a handover: who took over. */
+    toStaffId: uuid('to_staff_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('conversation_notes_conversation_idx').on(t.conversationId, t.createdAt)],
+);
+
+/** Contact attempts (domain.md step 2) with the time they took: monitoring's "time invested per youngster". */
+export const CONTACT_ATTEMPT_KINDS = ['card_delivered', 'letter_sent', 'home_visit_not_home', 'home_visit_spoke', 'phone', 'chat'] as const;
+export const contactAttemptKind = pgEnum('contact_attempt_kind', CONTACT_ATTEMPT_KINDS);
+export const contactAttempts = pgTable(
+  'contact_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    youngsterId: uuid('youngster_id')
+      .notNull()
+      .references(() => youngsters.id, { onDelete: 'cascade' }),
+    staffId: uuid('staff_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    kind: contactAttemptKind('kind').notNull(),
+    occurredOn: date('occurred_on').notNull(),
+    minutes: bigint('minutes', { mode: 'number' }).notNull().default(0),
+    note: text('note'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('contact_attempts_youngster_idx').on(t.youngsterId, t.occurredOn)],
 );

@@ -79,8 +79,9 @@ describe('a worker process is killed (SIGKILL) during a burst of 1,000 outbound 
       .where(and(inArray(messages.id, ids), eq(messages.status, 'failed')));
     // Every 'sent' row arrived exactly once.
     for (const r of sent) expect(counts.get(r.body), r.body).toBe(1);
-    // Only what the killed process had in flight (at most its concurrency of 5) waits for a person.
-    expect(flagged.length).toBeLessThanOrEqual(5);
+    // Rows the killed process had claimed but not yet handed over were sent again by the survivor. Only a
+    // send that was on the wire when it died waits for a person: sends are spaced, so that is at most one or two.
+    expect(flagged.length).toBeLessThanOrEqual(2);
     expect(flagged.every((f) => f.lastError === 'interrupted')).toBe(true);
     expect(sent.length + flagged.length).toBe(out.length);
     console.info(
