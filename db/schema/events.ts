@@ -40,5 +40,17 @@ export const EVENT_TYPES = [
   'conversation.escalated',
   'message.retried',
   'message.requeued',
+  'conversation.assigned',
+  'conversation.status_changed',
+  'conversation.urgency_changed',
+  'note.added',
+  'contact_attempt.recorded',
+  'youngster.support_question_set',
+  'youngster.outcome_set',
+  'youngster.step_changed',
+  'staff.invited',
+  'staff.activated',
+  'staff.deactivated',
+  'staff.totp_enabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

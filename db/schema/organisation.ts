@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
  * Organisation: who serves whom. No youngster data here. Staff accounts are
@@ -57,7 +57,11 @@ export const teamMunicipalities = pgTable(
   (t) => [primaryKey({ columns: [t.teamId, t.municipalityId] })],
 );
 
-export const staffRole = pgEnum('staff_role', ['casemanager', 'coordinator', 'admin']);
+/**
+ * casemanager: their team's conversations; coordinator: the team lead (assigns, lists, cards, reports);
+ * admin: accounts, teams, municipalities, channels; privacy_officer: audit views, no message content.
+ */
+export const staffRole = pgEnum('staff_role', ['casemanager', 'coordinator', 'admin', 'privacy_officer']);
 export type StaffRole = (typeof staffRole.enumValues)[number];
 
 export const staffUsers = pgTable(
@@ -77,6 +81,16 @@ export const staffUsers = pgTable(
     /** Absence: until this moment (exclusive) the person is away; routing and the youngster's texts follow the delegate. */
     absentUntil: timestamp('absent_until', { withTimezone: true }),
     absenceDelegateId: uuid('absence_delegate_id').references((): AnyPgColumn => staffUsers.id, { onDelete: 'set null' }),
+    /** Invitation: sha256 of the one-time link's token; the link sets the first password. */
+    inviteTokenHash: text('invite_token_hash').unique(),
+    inviteExpiresAt: timestamp('invite_expires_at', { withTimezone: true }),
+    /** TOTP second factor: the secret sealed with SECRET_KEY (AES-GCM), set once confirmed with a first code. */
+    totpSecretSealed: text('totp_secret_sealed'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** The last accepted TOTP time step, so one code cannot be used twice. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** Language of the staff UI: 'nl' (default) or 'en'. */
+    uiLanguage: text('ui_language').notNull().default('nl'),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
