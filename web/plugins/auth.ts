@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { sha256 } from '../../core/hash.js';
 import type { Database } from '../../db/client.js';
 import { loadSessionPrincipal, type StaffPrincipal } from '../../db/queries/staff.js';
+import type { StaffRole } from '../../db/schema/index.js';
 
 export const SESSION_COOKIE = 'lj_sid';
 
@@ -35,3 +36,18 @@ export const requireStaff: onRequestAsyncHookHandler = async (req: FastifyReques
   }
   return reply.code(401).send({ error: 'unauthenticated', message: 'Log opnieuw in.' });
 };
+
+/**
+ * Guard for routes only some roles may use (after requireStaff). A signed-in
+ * user of another role gets 403; nothing about the object is revealed.
+ * Message content is for casemanagers and coordinators; admins manage
+ * accounts and settings; privacy officers see audit views.
+ */
+export function requireRole(...roles: StaffRole[]): onRequestAsyncHookHandler {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!req.staff) return requireStaff.call(req.server, req, reply);
+    if (!roles.includes(req.staff.role)) {
+      return reply.code(403).send({ error: 'forbidden', message: 'Je hebt hier geen toegang toe.' });
+    }
+  };
+}
