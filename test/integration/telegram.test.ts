@@ -105,6 +105,27 @@ describe('Telegram through grammY and the webhook', () => {
     expect((await db().select().from(channelUpdates)).length).toBe(before);
   });
 
+  it('answers an error when the message cannot be stored, so Telegram delivers it again - and then stores it once', async () => {
+    const chat = 7010;
+    const { token } = await createYoungsterWithCard(db(), org.oost.municipalities.Roermond!, org.yusuf.id);
+    await webhook(tg.start(chat, token));
+    await until(async () => fake.sent(chat).length >= 2);
+    const update = tg.text(chat, 'dit bericht overleeft een storing');
+    // The database refuses writes to the de-duplication table: nothing can be stored for this update.
+    await iso.ctx.database.sql.unsafe('alter table channel_updates rename to channel_updates_away');
+    try {
+      expect((await webhook(update)).status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await iso.ctx.database.sql.unsafe('alter table channel_updates_away rename to channel_updates');
+    }
+    const stored = () => db().select().from(messages).where(eq(messages.body, 'dit bericht overleeft een storing'));
+    expect(await stored()).toHaveLength(0);
+    // Telegram's re-delivery, twice for good measure: one message.
+    expect((await webhook(update)).status).toBe(200);
+    expect((await webhook(update)).status).toBe(200);
+    expect(await stored()).toHaveLength(1);
+  });
+
   it('honours 429 retry_after and still delivers everything, in order', async () => {
     const chat = 7003;
     const { token } = await createYoungsterWithCard(db(), org.oost.municipalities.Roermond!, org.michelle.id);
