@@ -44,6 +44,7 @@ const schema = z
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     TELEGRAM_PER_SECOND: z.coerce.number().min(1).max(1000).default(29),
     METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+    REQUIRE_ADMIN_TOTP: booleanString.default(false),
   })
   .transform((e, ctx) => {
     if (e.APP_ENV === 'production' && !e.SECRET_KEY) {
@@ -83,6 +84,8 @@ const schema = z
         : null,
       outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, staleSendingMs: e.OUTBOX_STALE_SENDING_MS },
       metricsToken: e.METRICS_TOKEN ?? null,
+      /** Admins must set up a TOTP second factor before they can use any other staff page. */
+      requireAdminTotp: e.REQUIRE_ADMIN_TOTP,
       workerLockMs: e.WORKER_LOCK_MS,
       telegramPerSecond: e.TELEGRAM_PER_SECOND,
       whatsapp: e.WHATSAPP_NUMBER ? { number: e.WHATSAPP_NUMBER, session: e.WHATSAPP_SESSION } : null,

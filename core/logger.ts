@@ -17,9 +17,15 @@ const REDACT = [
   '*.password',
 ];
 
-/** Card links are bearer keys to a youngster's chat: request logs show the route shape, never the token or query. */
+/**
+ * Card links are bearer keys to a youngster's chat, invitation links to a staff
+ * account: request logs show the route shape, never the token or query.
+ */
 export function scrubUrl(url: string): string {
-  return url.replace(/\/k\/[^/?#]+/, '/k/:token').replace(/\?.*$/, '');
+  return url
+    .replace(/\/k\/[^/?#]+/, '/k/:token')
+    .replace(/^\/invite\/[^/?#]+/, '/invite/:token')
+    .replace(/[?#].*$/, '');
 }
 
 interface LoggableRequest {

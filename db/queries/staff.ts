@@ -1,6 +1,6 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
-import { staffSessions, staffUsers, teamMunicipalities, teams, type StaffRole } from '../schema/index.js';
+import { events, municipalities, staffSessions, staffUsers, teamMunicipalities, teams, type StaffRole } from '../schema/index.js';
 
 export interface StaffPrincipal {
   id: string;
@@ -12,6 +12,8 @@ export interface StaffPrincipal {
   teamName: string;
   /** The only municipalities whose youngsters this person may ever see. */
   municipalityIds: string[];
+  /** Whether a TOTP second factor is set up (filled in by loadSessionPrincipal). */
+  totpEnabled?: boolean;
 }
 
 export async function findStaffByEmail(db: DbOrTx, email: string) {
@@ -50,6 +52,7 @@ export async function loadSessionPrincipal(db: DbOrTx, idHash: string): Promise<
       role: staffUsers.role,
       teamId: staffUsers.teamId,
       teamName: teams.name,
+      totpEnabledAt: staffUsers.totpEnabledAt,
     })
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffUserId))
@@ -58,7 +61,8 @@ export async function loadSessionPrincipal(db: DbOrTx, idHash: string): Promise<
     .limit(1);
   const row = rows[0];
   if (!row) return null;
-  return { ...row, municipalityIds: await teamMunicipalityIds(db, row.teamId) };
+  const { totpEnabledAt, ...rest } = row;
+  return { ...rest, totpEnabled: totpEnabledAt !== null, municipalityIds: await teamMunicipalityIds(db, row.teamId) };
 }
 
 export async function recordLoginFailure(db: DbOrTx, userId: string, lockAfter: number, lockMinutes: number) {
@@ -74,4 +78,186 @@ export async function recordLoginFailure(db: DbOrTx, userId: string, lockAfter: 
 
 export async function recordLoginSuccess(db: DbOrTx, userId: string) {
   await db.update(staffUsers).set({ failedLogins: 0, lockedUntil: null }).where(eq(staffUsers.id, userId));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function findStaffById(db: DbOrTx, id: string) {
+  if (!UUID.test(id)) return null;
+  const rows = await db.select().from(staffUsers).where(eq(staffUsers.id, id)).limit(1);
+  return rows[0] ?? null;
+}
+
+/** An account of the given team, or null (unknown ids and other teams' accounts look the same). */
+export async function findTeamAccount(db: DbOrTx, teamId: string, id: string) {
+  if (!UUID.test(id)) return null;
+  const rows = await db
+    .select()
+    .from(staffUsers)
+    .where(and(eq(staffUsers.id, id), eq(staffUsers.teamId, teamId)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export interface AccountRow {
+  id: string;
+  email: string;
+  name: string;
+  firstName: string;
+  role: StaffRole;
+  active: boolean;
+  hasPassword: boolean;
+  inviteExpiresAt: Date | null;
+  totpEnabled: boolean;
+  createdAt: Date;
+}
+
+export async function listTeamAccounts(db: DbOrTx, teamId: string): Promise<AccountRow[]> {
+  const rows = await db
+    .select({
+      id: staffUsers.id,
+      email: staffUsers.email,
+      name: staffUsers.name,
+      firstName: staffUsers.firstName,
+      role: staffUsers.role,
+      active: staffUsers.active,
+      passwordHash: staffUsers.passwordHash,
+      inviteExpiresAt: staffUsers.inviteExpiresAt,
+      totpEnabledAt: staffUsers.totpEnabledAt,
+      createdAt: staffUsers.createdAt,
+    })
+    .from(staffUsers)
+    .where(eq(staffUsers.teamId, teamId))
+    .orderBy(asc(staffUsers.name), asc(staffUsers.email));
+  return rows.map(({ passwordHash, totpEnabledAt, ...r }) => ({
+    ...r,
+    hasPassword: passwordHash !== null,
+    totpEnabled: totpEnabledAt !== null,
+  }));
+}
+
+/** Inserts an invited account (no password yet); null when the e-mail address is taken. */
+export async function insertInvitedStaff(
+  db: DbOrTx,
+  a: { teamId: string; email: string; name: string; firstName: string; role: StaffRole; inviteTokenHash: string; inviteExpiresAt: Date },
+) {
+  const rows = await db
+    .insert(staffUsers)
+    .values({ ...a, passwordHash: null, active: true })
+    .onConflictDoNothing({ target: staffUsers.email })
+    .returning({ id: staffUsers.id });
+  return rows[0] ?? null;
+}
+
+export async function setStaffActive(db: DbOrTx, id: string, active: boolean) {
+  await db.update(staffUsers).set({ active }).where(eq(staffUsers.id, id));
+}
+
+export async function deleteSessionsOf(db: DbOrTx, staffUserId: string) {
+  await db.delete(staffSessions).where(eq(staffSessions.staffUserId, staffUserId));
+}
+
+/** A new invitation: the old password stops working, the link sets a new one. */
+export async function resetInvite(db: DbOrTx, id: string, inviteTokenHash: string, inviteExpiresAt: Date) {
+  await db
+    .update(staffUsers)
+    .set({ inviteTokenHash, inviteExpiresAt, passwordHash: null, failedLogins: 0, lockedUntil: null })
+    .where(eq(staffUsers.id, id));
+}
+
+/** The active account behind a still valid invitation token hash. */
+export async function findByInviteHash(db: DbOrTx, inviteTokenHash: string) {
+  const rows = await db
+    .select()
+    .from(staffUsers)
+    .where(
+      and(eq(staffUsers.inviteTokenHash, inviteTokenHash), gt(staffUsers.inviteExpiresAt, sql`now()`), eq(staffUsers.active, true)),
+    )
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** Uses the invitation once (atomically): sets the password and clears the token. Null when it was no longer valid. */
+export async function acceptInvite(db: DbOrTx, inviteTokenHash: string, passwordHash: string) {
+  const rows = await db
+    .update(staffUsers)
+    .set({ passwordHash, inviteTokenHash: null, inviteExpiresAt: null, failedLogins: 0, lockedUntil: null })
+    .where(
+      and(eq(staffUsers.inviteTokenHash, inviteTokenHash), gt(staffUsers.inviteExpiresAt, sql`now()`), eq(staffUsers.active, true)),
+    )
+    .returning({ id: staffUsers.id, role: staffUsers.role, teamId: staffUsers.teamId });
+  return rows[0] ?? null;
+}
+
+export async function enableTotp(db: DbOrTx, id: string, sealedSecret: string, step: number) {
+  const rows = await db
+    .update(staffUsers)
+    .set({ totpSecretSealed: sealedSecret, totpEnabledAt: sql`now()`, totpLastStep: step })
+    .where(and(eq(staffUsers.id, id), isNull(staffUsers.totpEnabledAt)))
+    .returning({ id: staffUsers.id });
+  return rows.length === 1;
+}
+
+export async function disableTotp(db: DbOrTx, id: string) {
+  await db
+    .update(staffUsers)
+    .set({ totpSecretSealed: null, totpEnabledAt: null, totpLastStep: null })
+    .where(eq(staffUsers.id, id));
+}
+
+/** Accepts a TOTP time step once: false when this step (or a later one) was used before. */
+export async function claimTotpStep(db: DbOrTx, id: string, step: number) {
+  const rows = await db
+    .update(staffUsers)
+    .set({ totpLastStep: step })
+    .where(
+      and(
+        eq(staffUsers.id, id),
+        isNotNull(staffUsers.totpEnabledAt),
+        or(isNull(staffUsers.totpLastStep), lt(staffUsers.totpLastStep, step)),
+      ),
+    )
+    .returning({ id: staffUsers.id });
+  return rows.length === 1;
+}
+
+/** Audit: events per type per municipality since a moment, for the given municipalities only. */
+export async function auditCounts(db: DbOrTx, municipalityIds: string[], since: Date) {
+  if (municipalityIds.length === 0) return [];
+  return db
+    .select({
+      municipality: municipalities.name,
+      type: events.type,
+      count: sql<number>`count(*)::int`,
+    })
+    .from(events)
+    .innerJoin(municipalities, eq(municipalities.id, events.municipalityId))
+    .where(and(inArray(events.municipalityId, municipalityIds), gte(events.occurredAt, since)))
+    .groupBy(municipalities.name, events.type)
+    .orderBy(asc(municipalities.name), asc(events.type));
+}
+
+/**
+ * Audit: the latest actions by staff, in the team's municipalities or (for
+ * account events without a municipality) by staff of the team. Type, time,
+ * actor and municipality only - never the event's data, subjects or conversations.
+ */
+export async function auditStaffActions(db: DbOrTx, teamId: string, municipalityIds: string[], limit = 100) {
+  const scope =
+    municipalityIds.length > 0
+      ? or(inArray(events.municipalityId, municipalityIds), and(isNull(events.municipalityId), eq(staffUsers.teamId, teamId)))
+      : and(isNull(events.municipalityId), eq(staffUsers.teamId, teamId));
+  return db
+    .select({
+      type: events.type,
+      occurredAt: events.occurredAt,
+      actorName: staffUsers.name,
+      municipality: municipalities.name,
+    })
+    .from(events)
+    .leftJoin(staffUsers, eq(staffUsers.id, events.actorStaffId))
+    .leftJoin(municipalities, eq(municipalities.id, events.municipalityId))
+    .where(and(isNotNull(events.actorStaffId), scope))
+    .orderBy(desc(events.occurredAt), desc(events.id))
+    .limit(limit);
 }

@@ -57,6 +57,7 @@ const TEAMS: { name: string; municipalities: string[]; staff: DemoStaff[] }[] = 
       { email: 'yusuf@oost.demo', name: 'Yusuf Demir', firstName: 'Yusuf', role: 'casemanager' },
       { email: 'karin@oost.demo', name: 'Karin Hendriks', firstName: 'Karin', role: 'coordinator' },
       { email: 'admin@oost.demo', name: 'Beheer Oost', firstName: 'Beheer', role: 'admin' },
+      { email: 'privacy@oost.demo', name: 'Fenna Willems', firstName: 'Fenna', role: 'privacy_officer' },
     ],
   },
 ];

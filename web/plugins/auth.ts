@@ -14,14 +14,26 @@ declare module 'fastify' {
   }
 }
 
-/** Loads the staff session behind the cookie (server-side, so logout and deactivation take effect at once). */
-export const authPlugin = fp<{ database: Database }>(
+/** Pages an admin without a second factor may still use while REQUIRE_ADMIN_TOTP is on. */
+export const TOTP_SETUP_PATH = '/account/totp';
+const ALLOWED_WITHOUT_TOTP = new Set([TOTP_SETUP_PATH, '/logout']);
+
+/**
+ * Loads the staff session behind the cookie (server-side, so logout and
+ * deactivation take effect at once). With `requireAdminTotp`, a signed-in
+ * admin without TOTP is sent to the setup page from every other staff route.
+ */
+export const authPlugin = fp<{ database: Database; requireAdminTotp?: boolean }>(
   async (app, opts) => {
     app.decorateRequest('staff', null);
-    app.addHook('onRequest', async (req) => {
+    app.addHook('onRequest', async (req, reply) => {
       const sid = req.cookies[SESSION_COOKIE];
       if (typeof sid !== 'string' || sid.length < 32 || sid.length > 128) return;
       req.staff = await loadSessionPrincipal(opts.database.db, sha256(sid));
+      if (!opts.requireAdminTotp || req.staff?.role !== 'admin' || req.staff.totpEnabled) return;
+      const path = req.url.replace(/[?#].*$/, '');
+      if (ALLOWED_WITHOUT_TOTP.has(path) || path.startsWith('/assets/') || req.routeOptions.config?.public === true) return;
+      return reply.redirect(TOTP_SETUP_PATH, 303);
     });
   },
   { name: 'auth', dependencies: ['security'] },

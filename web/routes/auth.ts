@@ -1,20 +1,62 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { StaffRole } from '../../db/schema/index.js';
+import { homeOf, type Login, type LoginResult } from '../domain/login.js';
+import { cleanCode } from '../domain/totp.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
-import type { Login } from '../domain/login.js';
 
-/** Only same-site paths: an attacker's `next=https://evil` or `//evil` becomes the inbox. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/inbox';
+/** The signed, short-lived cookie between a correct password and a correct TOTP code. */
+export const PENDING_COOKIE = 'lj_2fa';
+const PENDING_MINUTES = 5;
+
+/** Only same-site paths: an attacker's `next=https://evil` or `//evil` becomes the start page. */
+function safeNext(next: unknown): string | null {
+  return typeof next === 'string' && next.length <= 2048 && /^\/(?![/\\])/.test(next) ? next : null;
 }
 
+/** Where to go after signing in: the requested page, unless it is the inbox a role cannot use. */
+function destination(role: StaffRole, next: unknown): string {
+  const wanted = safeNext(next);
+  const inboxRole = role === 'casemanager' || role === 'coordinator';
+  if (!wanted || (!inboxRole && (wanted === '/inbox' || wanted.startsWith('/inbox?') || wanted.startsWith('/inbox/')))) return homeOf(role);
+  return wanted;
+}
+
+const LOCKED = 'Te vaak een verkeerd wachtwoord of een verkeerde code. Je account is een kwartier geblokkeerd.';
+
 export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boolean }> = async (app, deps) => {
-  app.get('/', { config: { public: true } }, async (req, reply) => reply.redirect(req.staff ? '/inbox' : '/login', 303));
+  function signIn(reply: FastifyReply, result: Extract<LoginResult, { ok: true }>, next: unknown) {
+    reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      expires: result.expiresAt,
+    });
+    reply.clearCookie(PENDING_COOKIE, { path: '/login' });
+    return reply.redirect(destination(result.role, next), 303);
+  }
+
+  /** The user id of a pending second step, or null when absent, forged or expired. */
+  function pendingOf(req: FastifyRequest): string | null {
+    const raw = req.cookies[PENDING_COOKIE];
+    if (typeof raw !== 'string' || raw.length > 300) return null;
+    const unsigned = req.unsignCookie(raw);
+    if (!unsigned.valid || !unsigned.value) return null;
+    const [id, exp] = unsigned.value.split('.');
+    if (!id || !exp || !/^\d+$/.test(exp) || Number(exp) < Date.now()) return null;
+    return id;
+  }
+
+  app.get('/', { config: { public: true } }, async (req, reply) =>
+    reply.redirect(req.staff ? homeOf(req.staff.role) : '/login', 303),
+  );
 
   app.get<{ Querystring: { next?: string } }>('/login', { config: { public: true } }, async (req, reply) => {
-    if (req.staff) return reply.redirect(safeNext(req.query.next), 303);
+    if (req.staff) return reply.redirect(destination(req.staff.role, req.query.next), 303);
     return reply.view('staff/login.eta', {
       csrf: reply.generateCsrf(),
-      next: safeNext(req.query.next),
+      // The default; `destination` sends roles without an inbox to their own start page.
+      next: safeNext(req.query.next) ?? '/inbox',
       error: null,
       staff: null,
     });
@@ -40,26 +82,69 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
     },
     async (req, reply) => {
       const result = await deps.login.login(req.body.email ?? '', req.body.password ?? '');
-      if (!result.ok) {
-        const error =
-          result.reason === 'locked'
-            ? 'Te vaak een verkeerd wachtwoord. Je account is een kwartier geblokkeerd.'
-            : 'E-mailadres of wachtwoord klopt niet.';
-        return reply.code(401).view('staff/login.eta', {
-          csrf: reply.generateCsrf(),
-          next: safeNext(req.body.next),
-          error,
-          staff: null,
+      if (result.ok) return signIn(reply, result, req.body.next);
+      if (result.reason === 'second_factor') {
+        const expires = Date.now() + PENDING_MINUTES * 60_000;
+        reply.setCookie(PENDING_COOKIE, `${result.staffUserId}.${expires}`, {
+          path: '/login',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: deps.secureCookies,
+          signed: true,
+          maxAge: PENDING_MINUTES * 60,
         });
+        const next = safeNext(req.body.next);
+        return reply.redirect(next ? `/login/totp?next=${encodeURIComponent(next)}` : '/login/totp', 303);
       }
-      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: deps.secureCookies,
-        expires: result.expiresAt,
+      const error = result.reason === 'locked' ? LOCKED : 'E-mailadres of wachtwoord klopt niet.';
+      return reply.code(401).view('staff/login.eta', {
+        csrf: reply.generateCsrf(),
+        next: safeNext(req.body.next) ?? '',
+        error,
+        staff: null,
       });
-      return reply.redirect(safeNext(req.body.next), 303);
+    },
+  );
+
+  // Second step: only reachable with the signed cookie set after a correct password.
+  app.get<{ Querystring: { next?: string } }>('/login/totp', { config: { public: true } }, async (req, reply) => {
+    if (!pendingOf(req)) return reply.redirect('/login', 303);
+    reply.header('cache-control', 'no-store');
+    return reply.view('staff/login-totp.eta', { csrf: reply.generateCsrf(), next: safeNext(req.query.next) ?? '', error: null, staff: null });
+  });
+
+  app.post<{ Body: { code?: string; next?: string } }>(
+    '/login/totp',
+    {
+      config: { public: true },
+      preHandler: app.csrfProtection,
+      schema: {
+        body: {
+          type: 'object',
+          properties: {
+            code: { type: 'string', maxLength: 20 },
+            next: { type: 'string', maxLength: 2048 },
+            _csrf: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const staffUserId = pendingOf(req);
+      if (!staffUserId) return reply.redirect('/login', 303);
+      const code = cleanCode(req.body.code);
+      const result: LoginResult = code ? await deps.login.secondFactor(staffUserId, code) : { ok: false, reason: 'invalid' };
+      if (result.ok) return signIn(reply, result, req.body.next);
+      if (result.reason === 'locked') {
+        reply.clearCookie(PENDING_COOKIE, { path: '/login' });
+        return reply.code(401).view('staff/login.eta', { csrf: reply.generateCsrf(), next: '', error: LOCKED, staff: null });
+      }
+      return reply.code(401).view('staff/login-totp.eta', {
+        csrf: reply.generateCsrf(),
+        next: safeNext(req.body.next) ?? '',
+        error: code ? 'Die code klopt niet (of is al gebruikt). Wacht op de volgende code en probeer het opnieuw.' : 'Vul de 6 cijfers uit je app in.',
+        staff: null,
+      });
     },
   );
 
