@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { conversations, messages, municipalities, staffUsers, youngsters } from '../schema/index.js';
 
@@ -18,22 +18,80 @@ export interface InboxItem {
   lastPreview: string | null;
 }
 
+/** The inbox views a casemanager switches between all day. */
+export const INBOX_VIEWS = ['mine', 'unassigned', 'team', 'urgent', 'waiting', 'closed'] as const;
+export type InboxView = (typeof INBOX_VIEWS)[number];
+export type InboxCounts = Record<InboxView, number>;
+
+export const SEARCH_MIN_CHARS = 2;
+export const SEARCH_MAX_CHARS = 100;
+
 const PREVIEW_CHARS = 120;
 
 const youngsterName = sql<string | null>`nullif(concat_ws(' ', ${youngsters.firstName}, ${youngsters.namePrefix}, ${youngsters.lastName}), '')`;
 
+/** Which conversations a view holds (besides the scope). Everything but "closed" hides closed conversations. */
+function viewFilter(view: InboxView, staffId: string): SQL {
+  const notClosed = ne(conversations.status, 'closed');
+  switch (view) {
+    case 'mine':
+      return and(eq(conversations.assignedTo, staffId), notClosed)!;
+    case 'unassigned':
+      return and(isNull(conversations.assignedTo), notClosed)!;
+    case 'team':
+      return notClosed;
+    case 'urgent':
+      return and(eq(conversations.urgent, true), notClosed)!;
+    case 'waiting':
+      return eq(conversations.status, 'waiting');
+    case 'closed':
+      return eq(conversations.status, 'closed');
+  }
+}
+
+/** ILIKE pattern for a substring search: the user's %, _ and \ are matched literally. */
+export function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A search term as the inbox accepts it, or null when it is too short to search with. Over-long terms are cut. */
+export function normaliseSearch(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  // eslint-disable-next-line no-control-regex
+  const q = raw.replace(/[\u0000-\u001F\u007F]/g, '').trim().slice(0, SEARCH_MAX_CHARS);
+  return q.length >= SEARCH_MIN_CHARS ? q : null;
+}
+
+/** The youngster's name or a message of theirs or staff (not the bot's stock texts) matches. */
+function searchFilter(q: string): SQL {
+  const pattern = likePattern(q);
+  return sql`(${youngsters.firstName} ilike ${pattern} or ${youngsters.lastName} ilike ${pattern} or ${youngsterName} ilike ${pattern}
+    or exists (select 1 from ${messages} sm where sm.conversation_id = ${conversations.id} and sm.kind <> 'bot' and sm.body ilike ${pattern}))`;
+}
+
 /**
  * Every read of a conversation goes through a municipality scope: the caller
  * passes the ids their team serves, and rows outside it simply do not exist.
+ * `view` needs `staffId` for "mine"; `search` looks through every conversation in scope (closed ones too).
  */
 export async function listInbox(
   db: DbOrTx,
-  q: { municipalityIds: string[]; assignedTo?: string; conversationId?: string; limit?: number },
+  q: {
+    municipalityIds: string[];
+    assignedTo?: string;
+    conversationId?: string;
+    view?: InboxView;
+    staffId?: string;
+    search?: string | null;
+    limit?: number;
+  },
 ): Promise<InboxItem[]> {
   if (q.municipalityIds.length === 0) return [];
-  const filters = [inArray(conversations.municipalityId, q.municipalityIds)];
+  const filters: SQL[] = [inArray(conversations.municipalityId, q.municipalityIds)];
   if (q.assignedTo) filters.push(eq(conversations.assignedTo, q.assignedTo));
   if (q.conversationId) filters.push(eq(conversations.id, q.conversationId));
+  if (q.search) filters.push(searchFilter(q.search));
+  else if (q.view) filters.push(viewFilter(q.view, q.staffId ?? '00000000-0000-0000-0000-000000000000'));
   const rows = await db
     .select({
       id: conversations.id,
@@ -68,23 +126,57 @@ export async function listInbox(
       sql`true`,
     )
     .where(and(...filters))
-    .orderBy(desc(conversations.urgent), desc(conversations.lastMessageAt))
+    // Urgent ones stay on top (someone may be in danger); otherwise newest activity first.
+    .orderBy(desc(conversations.urgent), desc(conversations.lastMessageAt), desc(conversations.id))
     .limit(q.limit ?? 200);
   // The inner join on municipalities means municipalityId is never null here.
   return rows.map((r) => ({ ...r, municipalityId: r.municipalityId! }));
+}
+
+/** How many conversations each view holds, in one grouped scan of the scope. */
+export async function countInboxViews(db: DbOrTx, municipalityIds: string[], staffId: string): Promise<InboxCounts> {
+  const zero: InboxCounts = { mine: 0, unassigned: 0, team: 0, urgent: 0, waiting: 0, closed: 0 };
+  if (municipalityIds.length === 0) return zero;
+  const count = (view: InboxView) => sql<number>`(count(*) filter (where ${viewFilter(view, staffId)}))::int`;
+  const [row] = await db
+    .select({
+      mine: count('mine'),
+      unassigned: count('unassigned'),
+      team: count('team'),
+      urgent: count('urgent'),
+      waiting: count('waiting'),
+      closed: count('closed'),
+    })
+    .from(conversations)
+    .where(inArray(conversations.municipalityId, municipalityIds));
+  return row ?? zero;
 }
 
 export async function getConversationInScope(db: DbOrTx, id: string, municipalityIds: string[]) {
   const [item] = await listInbox(db, { municipalityIds, conversationId: id, limit: 1 });
   if (!item) return null;
   // Opted out on any of their channels means: contact has stopped, for all of them.
-  const [stopped] = await db.execute<{ opted_out_at: Date | null }>(sql`
-    select max(c.opted_out_at) as opted_out_at
+  // The language is that of the channel they last wrote from (their own choice on the card page).
+  const [extra] = await db.execute<{ opted_out_at: Date | null; first_name: string | null; language: string | null; youngster_id: string | null }>(sql`
+    select
+      (select max(c.opted_out_at) from channel_contacts c
+        where (conv.youngster_id is not null and c.youngster_id = conv.youngster_id) or c.id = conv.contact_id) as opted_out_at,
+      y.first_name,
+      y.id as youngster_id,
+      (select c.language from messages m join channel_contacts c on c.id = m.contact_id
+        where m.conversation_id = conv.id and m.direction = 'in' order by m.seq desc limit 1) as language
     from conversations conv
-    join channel_contacts c on (conv.youngster_id is not null and c.youngster_id = conv.youngster_id) or c.id = conv.contact_id
+    left join youngsters y on y.id = conv.youngster_id
     where conv.id = ${id}`);
-  return { ...item, optedOutAt: stopped?.opted_out_at ?? null };
+  return {
+    ...item,
+    optedOutAt: extra?.opted_out_at ?? null,
+    youngsterId: extra?.youngster_id ?? null,
+    youngsterFirstName: extra?.first_name ?? null,
+    language: extra?.language === 'en' ? ('en' as const) : ('nl' as const),
+  };
 }
+export type ConversationInScope = NonNullable<Awaited<ReturnType<typeof getConversationInScope>>>;
 
 /** What the inbox shows of one message (thread view and live pushes alike). */
 const threadColumns = {
@@ -123,4 +215,15 @@ export async function getMessageInScope(db: DbOrTx, messageId: string, municipal
     .where(and(eq(messages.id, messageId), inArray(conversations.municipalityId, municipalityIds)))
     .limit(1);
   return rows[0] ?? null;
+}
+
+/** Is this conversation inside the scope? (A cheap check before anything else is read or validated.) */
+export async function conversationInScope(db: DbOrTx, id: string, municipalityIds: string[]): Promise<boolean> {
+  if (municipalityIds.length === 0) return false;
+  const rows = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.id, id), inArray(conversations.municipalityId, municipalityIds)))
+    .limit(1);
+  return rows.length > 0;
 }

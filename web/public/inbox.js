@@ -2,6 +2,8 @@
 (function () {
   'use strict';
   var STATUS = { queued: 'in wachtrij', sending: 'wordt verstuurd', sent: 'verstuurd', failed: 'mislukt', cancelled: 'niet verstuurd' };
+  var CHANNEL = { web: 'web', telegram: 'Telegram', whatsapp: 'WhatsApp' };
+  var CONV_STATUS = { open: 'Open', waiting: 'Wacht op jongere', closed: 'Afgesloten' };
   var list = document.getElementById('conversation-list');
   var conv = document.getElementById('conversation');
   var thread = document.getElementById('thread');
@@ -30,17 +32,34 @@
     var time = el('time', 'st-row-time', fmt(c.lastMessageAt));
     time.dateTime = c.lastMessageAt;
     var meta = el('span', 'st-row-meta', c.municipalityName + ' · ' + (c.assigneeName || 'niet toegewezen'));
+    if (c.status !== 'open') meta.append(document.createTextNode(' · '), el('span', 'st-row-status', c.status === 'waiting' ? 'wacht op jongere' : 'afgesloten'));
     if (c.escalatedAt) meta.append(document.createTextNode(' · '), el('strong', 'st-row-escalated', 'wacht te lang'));
     a.append(name, meta, preview, time);
     li.append(a);
     return li;
   }
 
+  /** Does a conversation belong in the view on screen (the same rules as the server's views)? */
+  function belongs(c, view, me) {
+    var notClosed = c.status !== 'closed';
+    switch (view) {
+      case 'mine': return c.assignedTo === me && notClosed;
+      case 'unassigned': return !c.assignedTo && notClosed;
+      case 'team': return notClosed;
+      case 'urgent': return c.urgent && notClosed;
+      case 'waiting': return c.status === 'waiting';
+      case 'closed': return c.status === 'closed';
+      default: return false;
+    }
+  }
+
   function upsertRow(c) {
-    if (!list) return;
-    if (inbox && inbox.dataset.view === 'mine' && c.assignedTo !== inbox.dataset.me) return;
+    if (!list || !inbox) return;
     var old = list.querySelector('[data-conversation="' + c.id + '"]');
+    // Search results are a snapshot: existing rows are refreshed, nothing new drops in.
+    var fits = inbox.dataset.view === 'search' ? !!old : belongs(c, inbox.dataset.view, inbox.dataset.me);
     if (old) old.remove();
+    if (!fits) return;
     var row = renderRow(c);
     row.classList.add('st-new');
     list.prepend(row);
@@ -55,7 +74,7 @@
     var body = el('div', 'st-msg-body', m.body);
     body.dir = 'auto';
     var meta = el('div', 'st-msg-meta');
-    meta.append(el('span', 'st-badge', m.channel), document.createTextNode(' ' + (m.kind === 'bot' ? 'automatisch' : m.direction === 'out' ? (m.authorName || '') : m.kind === 'choice' ? 'koos' : '') + ' '));
+    meta.append(el('span', 'st-badge st-badge-' + m.channel, CHANNEL[m.channel] || m.channel), document.createTextNode(' ' + (m.kind === 'bot' ? 'automatisch (bot)' : m.direction === 'out' ? (m.authorName || '') : m.kind === 'choice' ? 'koos' : '') + ' '));
     var time = el('time', null, fmt(m.createdAt));
     time.dateTime = m.createdAt;
     meta.append(time);
@@ -114,14 +133,44 @@
     fresh.scrollIntoView({ block: 'end' });
   }
 
+  /** Someone else assigned or changed this conversation: show it in the header. */
+  function updateHead(c) {
+    if (!conv || c.id !== conv.dataset.conversation) return;
+    var who = document.getElementById('conv-assignee');
+    if (who) who.textContent = c.assigneeName || 'niet toegewezen';
+    var st = document.getElementById('conv-status');
+    if (st) st.textContent = CONV_STATUS[c.status] || c.status;
+  }
+
   var es = new EventSource('/inbox/events');
   es.addEventListener('inbox', function (ev) {
     var data;
     try { data = JSON.parse(ev.data); } catch (e) { return; }
-    if (data.conversation) upsertRow(data.conversation);
+    if (data.conversation) { upsertRow(data.conversation); updateHead(data.conversation); }
     if (data.message) upsertMessage(data.message);
     notify(data);
   });
+
+  // Canned replies: the server fills in name, coach and date; the result goes into the textarea as plain text.
+  var canned = document.getElementById('canned');
+  if (canned) {
+    var fillCanned = function (ev) {
+      if (ev) ev.preventDefault();
+      var id = canned.querySelector('[name=canned]').value;
+      if (!id) return;
+      var params = new URLSearchParams({ canned: id, datum: canned.querySelector('[name=datum]').value });
+      fetch(canned.dataset.endpoint + '?' + params.toString(), { credentials: 'same-origin', headers: { accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          var textarea = document.getElementById('reply-text');
+          if (!data || typeof data.text !== 'string' || !textarea) return;
+          textarea.value = data.text;
+          textarea.focus();
+        })
+        .catch(function () { canned.submit(); });
+    };
+    canned.addEventListener('submit', fillCanned);
+  }
 
   // Reply without reload; the form still works without JavaScript.
   var form = document.getElementById('reply');

@@ -1,13 +1,27 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../core/errors.js';
+import { loadYoungsterPanel } from '../domain/youngster-panel.js';
 import type { LiveBus } from '../../core/live-bus.js';
 import { MAX_MESSAGE_CHARS, MESSAGE_POST_BODY_LIMIT, messagePostSchema } from '../../core/message-text.js';
 import type { Database } from '../../db/client.js';
-import { getConversationInScope, getMessageInScope, listInbox, listThread } from '../../db/queries/conversations.js';
+import {
+  countInboxViews,
+  getConversationInScope,
+  getMessageInScope,
+  INBOX_VIEWS,
+  listInbox,
+  listThread,
+  normaliseSearch,
+  SEARCH_MAX_CHARS,
+  type ConversationInScope,
+  type InboxView,
+} from '../../db/queries/conversations.js';
+import { listAssignableColleagues, listNotes } from '../../db/queries/notes.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
+import { cannedReplies, fillCannedReply, pickDate } from '../domain/canned-replies.js';
 import type { Replies } from '../domain/replies.js';
 import type { Retry } from '../domain/retry.js';
-import { requireStaff } from '../plugins/auth.js';
+import { requireRole, requireStaff } from '../plugins/auth.js';
 
 export interface InboxDeps {
   database: Database;
@@ -32,33 +46,92 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
   const { db } = deps.database;
   // onRequest: an anonymous caller is turned away before the body is even parsed or validated.
   app.addHook('onRequest', requireStaff);
+  // Message content is for casemanagers and coordinators only (not admins, not privacy officers).
+  app.addHook('onRequest', requireRole('casemanager', 'coordinator'));
 
-  app.get<{ Querystring: { view?: string } }>('/inbox', async (req, reply) => {
+  app.get<{ Querystring: { view?: string; q?: string } }>('/inbox', async (req, reply) => {
     const staff = staffOf(req);
-    const view = req.query.view === 'team' ? 'team' : 'mine';
-    const items = await listInbox(db, {
-      municipalityIds: staff.municipalityIds,
-      assignedTo: view === 'mine' ? staff.id : undefined,
-    });
+    const view: InboxView = (INBOX_VIEWS as readonly string[]).includes(req.query.view ?? '') ? (req.query.view as InboxView) : 'mine';
+    const rawQ = typeof req.query.q === 'string' ? req.query.q.slice(0, SEARCH_MAX_CHARS) : '';
+    const search = normaliseSearch(rawQ);
+    const [items, counts] = await Promise.all([
+      listInbox(db, { municipalityIds: staff.municipalityIds, view, staffId: staff.id, search }),
+      countInboxViews(db, staff.municipalityIds, staff.id),
+    ]);
     reply.header('cache-control', 'no-store');
-    return reply.view('staff/inbox.eta', { staff, items, view, csrf: reply.generateCsrf() });
-  });
-
-  app.get<{ Params: { id: string } }>('/inbox/c/:id', { schema: { params: uuidParam } }, async (req, reply) => {
-    const staff = staffOf(req);
-    const conversation = await getConversationInScope(db, req.params.id, staff.municipalityIds);
-    if (!conversation) throw new NotFoundError('conversation');
-    const thread = await listThread(db, conversation.id);
-    reply.header('cache-control', 'no-store');
-    return reply.view('staff/conversation.eta', {
+    return reply.view('staff/inbox.eta', {
       staff,
-      conversation,
-      thread,
+      items,
+      view,
+      counts,
+      q: rawQ,
+      search,
+      searchTooShort: rawQ.trim().length > 0 && !search,
       csrf: reply.generateCsrf(),
-      maxChars: MAX_MESSAGE_CHARS,
-      error: null,
     });
   });
+
+  /** Canned replies are filled in here, on the server: the youngster's first name, the coach, a date. */
+  function cannedText(staff: StaffPrincipal, conversation: ConversationInScope, id: unknown, datum: unknown) {
+    if (typeof id !== 'string' || id.length > 40) return null;
+    return fillCannedReply(id, conversation.language, {
+      voornaam: conversation.youngsterFirstName,
+      coach: staff.firstName,
+      datum: pickDate(datum),
+    });
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { canned?: string; datum?: string } }>(
+    '/inbox/c/:id',
+    { schema: { params: uuidParam } },
+    async (req, reply) => {
+      const staff = staffOf(req);
+      const conversation = await getConversationInScope(db, req.params.id, staff.municipalityIds);
+      if (!conversation) throw new NotFoundError('conversation');
+      const [thread, notes, colleagues, counts, panel] = await Promise.all([
+        listThread(db, conversation.id),
+        listNotes(db, conversation.id),
+        listAssignableColleagues(db, staff.teamId),
+        countInboxViews(db, staff.municipalityIds, staff.id),
+        loadYoungsterPanel(db, conversation.id, staff.municipalityIds),
+      ]);
+      // One timeline: messages and internal notes in the order they happened.
+      const timeline = [
+        ...thread.map((m) => ({ type: 'message' as const, at: m.createdAt, m })),
+        ...notes.map((n) => ({ type: 'note' as const, at: n.createdAt, n })),
+      ].sort((a, b) => a.at.getTime() - b.at.getTime());
+      reply.header('cache-control', 'no-store');
+      return reply.view('staff/conversation.eta', {
+        staff,
+        conversation,
+        timeline,
+        colleagues,
+        counts,
+        panel,
+        canned: cannedReplies(conversation.language),
+        cannedId: req.query.canned ?? '',
+        datum: pickDate(req.query.datum),
+        draft: cannedText(staff, conversation, req.query.canned, req.query.datum) ?? '',
+        csrf: reply.generateCsrf(),
+        maxChars: MAX_MESSAGE_CHARS,
+        error: null,
+      });
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { canned?: string; datum?: string } }>(
+    '/inbox/c/:id/canned',
+    { schema: { params: uuidParam } },
+    async (req, reply) => {
+      const staff = staffOf(req);
+      const conversation = await getConversationInScope(db, req.params.id, staff.municipalityIds);
+      if (!conversation) throw new NotFoundError('conversation');
+      const text = cannedText(staff, conversation, req.query.canned, req.query.datum);
+      if (text === null) throw new NotFoundError('canned reply');
+      reply.header('cache-control', 'no-store');
+      return { text };
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: { text?: unknown; clientId?: string } }>(
     '/inbox/c/:id/replies',

@@ -1,0 +1,41 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { DbOrTx } from '../client.js';
+import { conversationNotes, staffUsers } from '../schema/index.js';
+
+const toStaff = alias(staffUsers, 'to_staff');
+
+/** Internal notes and handover notes of one conversation, oldest first. The caller has checked the scope. */
+export async function listNotes(db: DbOrTx, conversationId: string, limit = 500) {
+  return db
+    .select({
+      id: conversationNotes.id,
+      kind: conversationNotes.kind,
+      body: conversationNotes.body,
+      authorName: staffUsers.name,
+      toStaffName: toStaff.name,
+      createdAt: conversationNotes.createdAt,
+    })
+    .from(conversationNotes)
+    .leftJoin(staffUsers, eq(staffUsers.id, conversationNotes.authorId))
+    .leftJoin(toStaff, eq(toStaff.id, conversationNotes.toStaffId))
+    .where(eq(conversationNotes.conversationId, conversationId))
+    .orderBy(asc(conversationNotes.createdAt), asc(conversationNotes.id))
+    .limit(limit);
+}
+export type NoteRow = Awaited<ReturnType<typeof listNotes>>[number];
+
+/** Active colleagues in a team who work with conversations (the people one can hand a conversation to). */
+export async function listAssignableColleagues(db: DbOrTx, teamId: string) {
+  return db
+    .select({ id: staffUsers.id, name: staffUsers.name, firstName: staffUsers.firstName, role: staffUsers.role })
+    .from(staffUsers)
+    .where(
+      and(
+        eq(staffUsers.teamId, teamId),
+        eq(staffUsers.active, true),
+        inArray(staffUsers.role, ['casemanager', 'coordinator']),
+      ),
+    )
+    .orderBy(asc(staffUsers.name));
+}

@@ -1,0 +1,201 @@
+import { eq } from 'drizzle-orm';
+import { InputError, NotFoundError } from '../../core/errors.js';
+import type { LiveBus } from '../../core/live-bus.js';
+import { MAX_MESSAGE_CHARS } from '../../core/message-text.js';
+import type { Database, DbOrTx } from '../../db/client.js';
+import { recordEvent } from '../../db/queries/events.js';
+import type { StaffPrincipal } from '../../db/queries/staff.js';
+import { conversationNotes, conversations, staffUsers } from '../../db/schema/index.js';
+
+export const CONVERSATION_STATUSES = ['open', 'waiting', 'closed'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+export const MAX_NOTE_CHARS = MAX_MESSAGE_CHARS;
+
+// C0/C1 controls except tab and newline.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** A note as it is stored: trimmed, no control characters, not empty, not longer than a message. */
+export function normaliseNote(raw: unknown, what = 'De notitie'): string {
+  if (typeof raw !== 'string') throw new InputError(`${what} ontbreekt`, 'note_missing');
+  const text = raw.toWellFormed().normalize('NFC').replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+  if (text.length === 0) throw new InputError(`${what} is leeg`, 'note_empty');
+  if (text.length > MAX_NOTE_CHARS) throw new InputError(`${what} is langer dan ${MAX_NOTE_CHARS} tekens`, 'note_too_long', 413);
+  return text;
+}
+
+export interface ActionResult {
+  conversationId: string;
+  municipalityId: string;
+  changed: boolean;
+}
+
+/**
+ * What staff do with a conversation besides answering: internal notes, assign /
+ * transfer with a warm handover note, status and the urgent flag. Each action is
+ * one transaction that locks the conversation row, checks the scope (outside it:
+ * 404, nothing changes), records an anonymous event (ids and categories, never
+ * text) and then signals every open inbox.
+ */
+export function createConversationActions(deps: { database: Database; liveBus: LiveBus }) {
+  const { db } = deps.database;
+
+  async function locked(tx: DbOrTx, staff: StaffPrincipal, conversationId: string) {
+    const [conv] = await tx
+      .select({
+        id: conversations.id,
+        municipalityId: conversations.municipalityId,
+        assignedTo: conversations.assignedTo,
+        status: conversations.status,
+        urgent: conversations.urgent,
+      })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId))
+      .for('update')
+      .limit(1);
+    if (!conv?.municipalityId || !staff.municipalityIds.includes(conv.municipalityId)) throw new NotFoundError('conversation');
+    return { ...conv, municipalityId: conv.municipalityId };
+  }
+
+  async function signal(result: ActionResult) {
+    if (!result.changed) return;
+    // Best effort: a lost signal only delays other screens until their next reload.
+    await deps.liveBus
+      .publishInbox({ kind: 'conversation', conversationId: result.conversationId, municipalityId: result.municipalityId })
+      .catch(() => {});
+  }
+
+  async function addNote(staff: StaffPrincipal, conversationId: string, rawBody: unknown): Promise<ActionResult & { noteId: string }> {
+    const body = normaliseNote(rawBody);
+    const result = await db.transaction(async (tx) => {
+      const conv = await locked(tx, staff, conversationId);
+      const [note] = await tx
+        .insert(conversationNotes)
+        .values({ conversationId, authorId: staff.id, kind: 'note', body })
+        .returning({ id: conversationNotes.id });
+      await recordEvent(tx, {
+        type: 'note.added',
+        municipalityId: conv.municipalityId,
+        conversationId,
+        actorStaffId: staff.id,
+        data: { kind: 'note' },
+      });
+      return { conversationId, municipalityId: conv.municipalityId, changed: true, noteId: note!.id };
+    });
+    await signal(result);
+    return result;
+  }
+
+  /**
+   * Assign or transfer. A coordinator may give any conversation of the team to
+   * any active colleague; a casemanager may take an unassigned one or hand over
+   * their own. Moving it from one person to another needs a handover note.
+   */
+  async function assign(staff: StaffPrincipal, conversationId: string, toStaffId: string, rawNote: unknown): Promise<ActionResult> {
+    const hasNote = typeof rawNote === 'string' && rawNote.trim().length > 0;
+    const note = hasNote ? normaliseNote(rawNote, 'De overdrachtsnotitie') : null;
+    const result = await db.transaction(async (tx) => {
+      const conv = await locked(tx, staff, conversationId);
+      const [target] = await tx
+        .select({ id: staffUsers.id, teamId: staffUsers.teamId, role: staffUsers.role, active: staffUsers.active })
+        .from(staffUsers)
+        .where(eq(staffUsers.id, toStaffId))
+        .limit(1);
+      if (!target || target.teamId !== staff.teamId || !target.active || (target.role !== 'casemanager' && target.role !== 'coordinator')) {
+        throw new InputError('Je kunt een gesprek alleen overdragen aan een actieve collega van je eigen team.', 'invalid_assignee');
+      }
+      if (staff.role !== 'coordinator') {
+        const takesUnassigned = conv.assignedTo === null && target.id === staff.id;
+        const handsOverOwn = conv.assignedTo === staff.id;
+        if (!takesUnassigned && !handsOverOwn) {
+          throw new InputError(
+            conv.assignedTo === null
+              ? 'Je kunt een gesprek zonder eigenaar alleen zelf oppakken.'
+              : 'Alleen de eigenaar of een coördinator kan dit gesprek overdragen.',
+            'not_allowed',
+            403,
+          );
+        }
+      }
+      if (conv.assignedTo === target.id) return { conversationId, municipalityId: conv.municipalityId, changed: false };
+      const transfer = conv.assignedTo !== null;
+      if (transfer && !note) {
+        throw new InputError('Schrijf een korte overdrachtsnotitie voor je collega (warme overdracht).', 'handover_note_required');
+      }
+
+      await tx
+        .update(conversations)
+        .set({ assignedTo: target.id })
+        .where(eq(conversations.id, conversationId));
+      if (note) {
+        await tx.insert(conversationNotes).values({ conversationId, authorId: staff.id, kind: 'handover', toStaffId: target.id, body: note });
+      }
+      await recordEvent(tx, {
+        type: 'conversation.assigned',
+        municipalityId: conv.municipalityId,
+        conversationId,
+        actorStaffId: staff.id,
+        data: {
+          from: conv.assignedTo,
+          to: target.id,
+          reason: transfer ? 'transfer' : target.id === staff.id ? 'take' : 'assign',
+          handoverNote: note !== null,
+        },
+      });
+      if (note) {
+        await recordEvent(tx, {
+          type: 'note.added',
+          municipalityId: conv.municipalityId,
+          conversationId,
+          actorStaffId: staff.id,
+          data: { kind: 'handover' },
+        });
+      }
+      return { conversationId, municipalityId: conv.municipalityId, changed: true };
+    });
+    await signal(result);
+    return result;
+  }
+
+  async function setStatus(staff: StaffPrincipal, conversationId: string, status: ConversationStatus): Promise<ActionResult> {
+    if (!CONVERSATION_STATUSES.includes(status)) throw new InputError('Onbekende status', 'invalid_status');
+    const result = await db.transaction(async (tx) => {
+      const conv = await locked(tx, staff, conversationId);
+      if (conv.status === status) return { conversationId, municipalityId: conv.municipalityId, changed: false };
+      await tx.update(conversations).set({ status }).where(eq(conversations.id, conversationId));
+      await recordEvent(tx, {
+        type: 'conversation.status_changed',
+        municipalityId: conv.municipalityId,
+        conversationId,
+        actorStaffId: staff.id,
+        data: { from: conv.status, to: status },
+      });
+      return { conversationId, municipalityId: conv.municipalityId, changed: true };
+    });
+    await signal(result);
+    return result;
+  }
+
+  /** Sets the urgent flag; without a value it toggles. */
+  async function setUrgent(staff: StaffPrincipal, conversationId: string, urgent: boolean | null): Promise<ActionResult & { urgent: boolean }> {
+    const result = await db.transaction(async (tx) => {
+      const conv = await locked(tx, staff, conversationId);
+      const next = urgent ?? !conv.urgent;
+      if (conv.urgent === next) return { conversationId, municipalityId: conv.municipalityId, changed: false, urgent: next };
+      await tx.update(conversations).set({ urgent: next }).where(eq(conversations.id, conversationId));
+      await recordEvent(tx, {
+        type: 'conversation.urgency_changed',
+        municipalityId: conv.municipalityId,
+        conversationId,
+        actorStaffId: staff.id,
+        data: { urgent: next },
+      });
+      return { conversationId, municipalityId: conv.municipalityId, changed: true, urgent: next };
+    });
+    await signal(result);
+    return result;
+  }
+
+  return { addNote, assign, setStatus, setUrgent };
+}
+export type ConversationActions = ReturnType<typeof createConversationActions>;
