@@ -22,6 +22,8 @@ export const events = pgTable(
   (t) => [
     index('events_type_time_idx').on(t.type, t.occurredAt),
     index('events_conversation_idx').on(t.conversationId),
+    // The youngster panel lists one person's card and chat events.
+    index('events_subject_idx').on(t.subject, t.type),
   ],
 );
 

@@ -1,0 +1,57 @@
+import type { PanelLabels } from './nl.js';
+
+/** Staff-facing labels for the youngster panel (English); the type makes a missing key a compile error. */
+export const panelLabelsEn: PanelLabels = {
+  supportQuestion: {
+    werk: 'Work',
+    opleiding: 'Education',
+    werk_en_opleiding: 'Work and education',
+    zorgtraject: 'Care pathway',
+    dagbesteding: 'Day activities',
+    anders: 'Other',
+  },
+  supportQuestionUnknown: 'Not yet known',
+  outcome: {
+    opleiding: 'Education',
+    werk: 'Work',
+    werken_en_opleiding: 'Work and education',
+    dagbesteding: 'Day activities',
+    zorgtraject: 'Care pathway',
+    eigen_onderneming: 'Own business',
+    vrijwilligerswerk: 'Volunteering',
+    uitkering: 'Benefit',
+    verhuizing: 'Moved away',
+    samenwonen: 'Moved in with partner',
+    afzien_van_deelname: 'Declined to take part (JIB)',
+    geen_reactie: 'No response (to letter/card/home visit)',
+    geen_doelgroep_meer: 'No longer in the JIB target group',
+    anders: 'Other',
+  },
+  outcomeNone: 'No outflow yet (active)',
+  processStep: {
+    list: '1. Filter the list',
+    contact: '2. Make contact',
+    intake: '3. Intake',
+    trajectory: '4. Trajectory',
+    follow_up: '5. Follow-up',
+    monitoring: '6. Monitoring',
+  },
+  attemptKind: {
+    card_delivered: 'Card delivered',
+    letter_sent: 'Letter sent',
+    home_visit_not_home: 'Home visit - not at home',
+    home_visit_spoke: 'Home visit - spoke',
+    phone: 'Phone',
+    chat: 'Chat',
+  },
+  cardStatus: { active: 'Active', revoked: 'Revoked' },
+  channel: { web: 'web chat', telegram: 'Telegram', whatsapp: 'WhatsApp' },
+  event: {
+    'card.scanned': 'Card scanned',
+    'contact.linked': 'Linked through the card',
+    'message.received': 'First message',
+  },
+  yes: 'yes',
+  no: 'no',
+  unknown: 'unknown',
+};

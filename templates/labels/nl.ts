@@ -1,0 +1,66 @@
+/**
+ * Staff-facing labels for the youngster panel's categories (Dutch). The keys are
+ * the database enum values (db/schema/personal.ts); the domain layer checks at
+ * compile time that every value has a label. The outflow labels are exactly the
+ * uitstroomrichting categories of the regional monitoring (shared/domain.md).
+ */
+export const panelLabelsNl = {
+  supportQuestion: {
+    werk: 'Werk',
+    opleiding: 'Opleiding',
+    werk_en_opleiding: 'Werk en opleiding',
+    zorgtraject: 'Zorgtraject',
+    dagbesteding: 'Dagbesteding',
+    anders: 'Anders',
+  },
+  supportQuestionUnknown: 'Nog niet bekend',
+  outcome: {
+    opleiding: 'Opleiding',
+    werk: 'Werk',
+    werken_en_opleiding: 'Werken en opleiding',
+    dagbesteding: 'Dagbesteding',
+    zorgtraject: 'Zorgtraject',
+    eigen_onderneming: 'Eigen onderneming',
+    vrijwilligerswerk: 'Vrijwilligerswerk',
+    uitkering: 'Uitkering',
+    verhuizing: 'Verhuizing',
+    samenwonen: 'Samenwonen',
+    afzien_van_deelname: 'Afzien van deelname JIB',
+    geen_reactie: 'Geen reactie (op brief/kaart/huisbezoek)',
+    geen_doelgroep_meer: 'Geen doelgroep meer JIB',
+    anders: 'Anders',
+  },
+  outcomeNone: 'Nog geen uitstroom (actief)',
+  processStep: {
+    list: '1. Lijst filteren',
+    contact: '2. Contact maken',
+    intake: '3. Intake',
+    trajectory: '4. Traject',
+    follow_up: '5. Nazorg',
+    monitoring: '6. Monitoring',
+  },
+  attemptKind: {
+    card_delivered: 'Kaart bezorgd',
+    letter_sent: 'Brief verstuurd',
+    home_visit_not_home: 'Huisbezoek - niet thuis',
+    home_visit_spoke: 'Huisbezoek - gesproken',
+    phone: 'Telefoon',
+    chat: 'Chat',
+  },
+  cardStatus: { active: 'Actief', revoked: 'Ingetrokken' },
+  channel: { web: 'webchat', telegram: 'Telegram', whatsapp: 'WhatsApp' },
+  event: {
+    'card.scanned': 'Kaart gescand',
+    'contact.linked': 'Gekoppeld via de kaart',
+    'message.received': 'Eerste bericht',
+  },
+  yes: 'ja',
+  no: 'nee',
+  unknown: 'onbekend',
+} as const;
+
+export type PanelLabels = {
+  [K in keyof typeof panelLabelsNl]: (typeof panelLabelsNl)[K] extends string
+    ? string
+    : { [L in keyof (typeof panelLabelsNl)[K]]: string };
+};

@@ -1,0 +1,252 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { localParts } from '../../core/local-time.js';
+import type { DbOrTx } from '../../db/client.js';
+import {
+  CONTACT_ATTEMPT_KINDS,
+  OUTCOME_CATEGORIES,
+  PROCESS_STEPS,
+  SUPPORT_QUESTIONS,
+  cards,
+  contactAttempts,
+  conversations,
+  events,
+  municipalities,
+  staffUsers,
+  youngsters,
+} from '../../db/schema/index.js';
+import { panelLabelsEn } from '../../templates/labels/en.js';
+import { panelLabelsNl, type PanelLabels } from '../../templates/labels/nl.js';
+
+export type SupportQuestion = (typeof SUPPORT_QUESTIONS)[number];
+export type OutcomeCategory = (typeof OUTCOME_CATEGORIES)[number];
+export type ProcessStep = (typeof PROCESS_STEPS)[number];
+export type AttemptKind = (typeof CONTACT_ATTEMPT_KINDS)[number];
+export type PanelLanguage = 'nl' | 'en';
+
+// Compile-time proof that every enum value has a label (and no label is left over).
+type Exactly<L, V extends string> = [keyof L] extends [V] ? ([V] extends [keyof L] ? true : never) : never;
+const _labelsCoverEnums: [
+  Exactly<typeof panelLabelsNl.supportQuestion, SupportQuestion>,
+  Exactly<typeof panelLabelsNl.outcome, OutcomeCategory>,
+  Exactly<typeof panelLabelsNl.processStep, ProcessStep>,
+  Exactly<typeof panelLabelsNl.attemptKind, AttemptKind>,
+] = [true, true, true, true];
+void _labelsCoverEnums;
+
+export const PANEL_LABELS: Record<PanelLanguage, PanelLabels> = { nl: panelLabelsNl, en: panelLabelsEn };
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+/** The select options of the panel's forms, in the order the schema (and the monitoring) lists them. */
+export function panelOptions(lang: PanelLanguage = 'nl') {
+  const l = PANEL_LABELS[lang];
+  return {
+    supportQuestion: SUPPORT_QUESTIONS.map((v) => ({ value: v, label: l.supportQuestion[v] })),
+    outcome: OUTCOME_CATEGORIES.map((v) => ({ value: v, label: l.outcome[v] })),
+    processStep: PROCESS_STEPS.map((v) => ({ value: v, label: l.processStep[v] })),
+    attemptKind: CONTACT_ATTEMPT_KINDS.map((v) => ({ value: v, label: l.attemptKind[v] })),
+  } satisfies Record<string, Option[]>;
+}
+
+export type PanelEventType = 'card.scanned' | 'contact.linked' | 'message.received';
+
+export interface YoungsterPanel {
+  conversationId: string;
+  municipalityId: string;
+  municipalityName: string;
+  /** Null for someone who wrote without a card: no list data, nothing to record. */
+  youngster: null | {
+    name: string;
+    address: string | null;
+    birthDate: string | null;
+    /** In whole years, on today's date in Europe/Amsterdam. */
+    age: number | null;
+    listInflowDate: string | null;
+    newInflow: boolean;
+    kvkRegistered: boolean;
+    knownToMunicipality: boolean;
+    supportQuestion: SupportQuestion | null;
+    supportQuestionLabel: string;
+    outcome: OutcomeCategory | null;
+    outcomeLabel: string;
+    outcomeOn: string | null;
+    processStep: ProcessStep;
+    processStepLabel: string;
+  };
+  cards: { id: string; status: 'active' | 'revoked'; statusLabel: string; createdAt: Date; revokedAt: Date | null; casemanagerName: string | null }[];
+  /**
+   * What happened with the card(s) and the first contact, oldest first. The
+   * anonymous events carry the youngster's monitoring key, not a card id, so
+   * they belong to the youngster rather than to one card.
+   */
+  events: { type: PanelEventType; label: string; occurredAt: Date; channel: string | null; channelLabel: string | null }[];
+  /** Newest first. */
+  attempts: {
+    id: string;
+    kind: AttemptKind;
+    kindLabel: string;
+    occurredOn: string;
+    minutes: number;
+    note: string | null;
+    staffFirstName: string | null;
+  }[];
+  totalMinutes: number;
+  /** Today in Europe/Amsterdam ("2026-11-23"): the default of the date fields. */
+  today: string;
+  options: ReturnType<typeof panelOptions>;
+  labels: PanelLabels;
+}
+
+/** Today's calendar date in Europe/Amsterdam as "YYYY-MM-DD". */
+export function amsterdamToday(now: Date = new Date()): string {
+  const p = localParts(now);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** Whole years between a "YYYY-MM-DD" birth date and a "YYYY-MM-DD" day. */
+export function ageOn(birthDate: string | null, today: string): number | null {
+  if (!birthDate) return null;
+  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
+  const t = /^(\d{4})-(\d{2})-(\d{2})$/.exec(today);
+  if (!b || !t) return null;
+  let age = Number(t[1]) - Number(b[1]);
+  if (Number(t[2]) * 100 + Number(t[3]) < Number(b[2]) * 100 + Number(b[3])) age -= 1;
+  return age >= 0 ? age : null;
+}
+
+const MAX_SCAN_EVENTS = 50;
+
+/**
+ * Everything the panel next to a conversation shows, or null when the
+ * conversation is outside the viewer's municipalities (it does not exist for them).
+ */
+export async function loadYoungsterPanel(
+  db: DbOrTx,
+  conversationId: string,
+  municipalityIds: string[],
+  opts: { lang?: PanelLanguage; now?: Date } = {},
+): Promise<YoungsterPanel | null> {
+  if (municipalityIds.length === 0) return null;
+  const lang = opts.lang ?? 'nl';
+  const l = PANEL_LABELS[lang];
+  const today = amsterdamToday(opts.now);
+
+  const [conv] = await db
+    .select({
+      id: conversations.id,
+      municipalityId: conversations.municipalityId,
+      municipalityName: municipalities.name,
+      youngsterId: conversations.youngsterId,
+    })
+    .from(conversations)
+    .innerJoin(municipalities, eq(municipalities.id, conversations.municipalityId))
+    .where(and(eq(conversations.id, conversationId), inArray(conversations.municipalityId, municipalityIds)))
+    .limit(1);
+  if (!conv?.municipalityId) return null;
+
+  const base = {
+    conversationId: conv.id,
+    municipalityId: conv.municipalityId,
+    municipalityName: conv.municipalityName,
+    today,
+    options: panelOptions(lang),
+    labels: l,
+  };
+  const empty = { ...base, youngster: null, cards: [], events: [], attempts: [], totalMinutes: 0 };
+  if (!conv.youngsterId) return empty;
+
+  const [y] = await db.select().from(youngsters).where(eq(youngsters.id, conv.youngsterId)).limit(1);
+  if (!y) return empty;
+
+  const cardRows = await db
+    .select({
+      id: cards.id,
+      status: cards.status,
+      createdAt: cards.createdAt,
+      revokedAt: cards.revokedAt,
+      casemanagerName: staffUsers.name,
+    })
+    .from(cards)
+    .leftJoin(staffUsers, eq(staffUsers.id, cards.casemanagerId))
+    .where(eq(cards.youngsterId, y.id))
+    .orderBy(asc(cards.createdAt));
+
+  // Scans and links: the newest few. First message per channel: one row each.
+  const scanRows = await db
+    .select({ type: events.type, occurredAt: events.occurredAt, data: events.data })
+    .from(events)
+    .where(and(eq(events.subject, y.monitoringKey), inArray(events.type, ['card.scanned', 'contact.linked'])))
+    .orderBy(desc(events.occurredAt), desc(events.id))
+    .limit(MAX_SCAN_EVENTS);
+  const channelOf = sql<string | null>`${events.data}->>'channel'`;
+  const firstMessages = await db
+    .selectDistinctOn([channelOf], { type: events.type, occurredAt: events.occurredAt, data: events.data })
+    .from(events)
+    .where(and(eq(events.subject, y.monitoringKey), eq(events.type, 'message.received')))
+    .orderBy(channelOf, asc(events.occurredAt), asc(events.id));
+
+  const eventList = [...scanRows, ...firstMessages]
+    .map((e) => {
+      const channel = typeof e.data.channel === 'string' ? e.data.channel : null;
+      const type = e.type as PanelEventType;
+      return {
+        type,
+        label: l.event[type],
+        occurredAt: e.occurredAt,
+        channel,
+        channelLabel: channel ? (l.channel[channel as keyof PanelLabels['channel']] ?? channel) : null,
+      };
+    })
+    .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+
+  const attemptRows = await db
+    .select({
+      id: contactAttempts.id,
+      kind: contactAttempts.kind,
+      occurredOn: contactAttempts.occurredOn,
+      minutes: contactAttempts.minutes,
+      note: contactAttempts.note,
+      staffFirstName: staffUsers.firstName,
+    })
+    .from(contactAttempts)
+    .leftJoin(staffUsers, eq(staffUsers.id, contactAttempts.staffId))
+    .where(eq(contactAttempts.youngsterId, y.id))
+    .orderBy(desc(contactAttempts.occurredOn), desc(contactAttempts.createdAt));
+  const [total] = await db
+    .select({ minutes: sql<string | null>`sum(${contactAttempts.minutes})` })
+    .from(contactAttempts)
+    .where(eq(contactAttempts.youngsterId, y.id));
+
+  const name = [y.firstName, y.namePrefix, y.lastName].filter((p) => p && p.trim()).join(' ');
+  const streetLine = [y.street, y.houseNumber].filter(Boolean).join(' ');
+  const cityLine = [y.postcode, y.city].filter(Boolean).join(' ');
+  const address = [streetLine, cityLine].filter(Boolean).join(', ') || null;
+
+  return {
+    ...base,
+    youngster: {
+      name,
+      address,
+      birthDate: y.birthDate,
+      age: ageOn(y.birthDate, today),
+      listInflowDate: y.listInflowDate,
+      newInflow: y.newInflow,
+      kvkRegistered: y.kvkRegistered,
+      knownToMunicipality: y.knownToMunicipality,
+      supportQuestion: y.supportQuestion,
+      supportQuestionLabel: y.supportQuestion ? l.supportQuestion[y.supportQuestion] : l.supportQuestionUnknown,
+      outcome: y.outcome,
+      outcomeLabel: y.outcome ? l.outcome[y.outcome] : l.outcomeNone,
+      outcomeOn: y.outcomeOn,
+      processStep: y.processStep,
+      processStepLabel: l.processStep[y.processStep],
+    },
+    cards: cardRows.map((c) => ({ ...c, statusLabel: l.cardStatus[c.status] })),
+    events: eventList,
+    attempts: attemptRows.map((a) => ({ ...a, kindLabel: l.attemptKind[a.kind] })),
+    totalMinutes: Number(total?.minutes ?? 0),
+  };
+}

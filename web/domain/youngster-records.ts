@@ -1,0 +1,230 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { InputError, NotFoundError } from '../../core/errors.js';
+import type { LiveBus } from '../../core/live-bus.js';
+import type { Database, Tx } from '../../db/client.js';
+import { recordEvent } from '../../db/queries/events.js';
+import type { StaffPrincipal } from '../../db/queries/staff.js';
+import {
+  CONTACT_ATTEMPT_KINDS,
+  OUTCOME_CATEGORIES,
+  PROCESS_STEPS,
+  SUPPORT_QUESTIONS,
+  contactAttempts,
+  conversations,
+  youngsters,
+  type StaffRole,
+} from '../../db/schema/index.js';
+import { amsterdamToday, type AttemptKind, type OutcomeCategory, type ProcessStep, type SupportQuestion } from './youngster-panel.js';
+
+export const MAX_ATTEMPT_MINUTES = 600;
+export const MAX_NOTE_CHARS = 1000;
+/** Lijntje's records start with the Jongeren in Beeld approach; anything earlier is a typo. */
+export const EARLIEST_DATE = '2020-01-01';
+/** Casework: who may record attempts and the profile. */
+export const RECORDING_ROLES: readonly StaffRole[] = ['casemanager', 'coordinator'];
+
+/** What a form or a JSON client sends; everything is checked here, nothing is trusted. */
+export interface AttemptInput {
+  kind?: unknown;
+  occurredOn?: unknown;
+  minutes?: unknown;
+  note?: unknown;
+}
+export interface ProfileInput {
+  supportQuestion?: unknown;
+  outcome?: unknown;
+  outcomeOn?: unknown;
+  processStep?: unknown;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar day between 2020 and today (Amsterdam); empty means today. */
+function checkDate(value: unknown, today: string, what: string): string {
+  if (value === undefined || value === null || value === '') return today;
+  const m = typeof value === 'string' ? ISO_DATE.exec(value.trim()) : null;
+  if (!m) throw new InputError(`Vul bij ${what} een geldige datum in (dag-maand-jaar).`, 'date_invalid');
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() + 1 !== mo || check.getUTCDate() !== d) {
+    throw new InputError(`Vul bij ${what} een geldige datum in (dag-maand-jaar).`, 'date_invalid');
+  }
+  const iso = `${m[1]}-${m[2]}-${m[3]}`;
+  if (iso > today) throw new InputError(`De datum bij ${what} ligt in de toekomst. Kies vandaag of een dag ervoor.`, 'date_future');
+  if (iso < EARLIEST_DATE) throw new InputError(`De datum bij ${what} ligt voor 2020. Kies een latere datum.`, 'date_too_early');
+  return iso;
+}
+
+function oneOf<T extends string>(values: readonly T[], value: unknown, message: string, code: string): T {
+  if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
+  throw new InputError(message, code);
+}
+
+/** Empty (or null) clears a category; otherwise it must be one of the values. */
+function oneOfOrEmpty<T extends string>(values: readonly T[], value: unknown, message: string, code: string): T | null {
+  if (value === null || value === '') return null;
+  return oneOf(values, value, message, code);
+}
+
+function checkMinutes(value: unknown): number {
+  if (value === undefined || value === null || value === '') return 0;
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^\s*\d{1,4}\s*$/.test(value)) n = Number(value);
+  else n = Number.NaN;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_ATTEMPT_MINUTES) {
+    throw new InputError(`Vul bij minuten een heel getal in van 0 tot en met ${MAX_ATTEMPT_MINUTES}.`, 'minutes_invalid');
+  }
+  return n;
+}
+
+function checkNote(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new InputError('De notitie moet tekst zijn.', 'note_invalid');
+  const note = value.replace(/\r\n?/g, '\n').trim();
+  if (note === '') return null;
+  // PostgreSQL text cannot hold NUL; other control characters have no place in a note.
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(note)) {
+    throw new InputError('De notitie bevat tekens die niet kunnen. Typ haar opnieuw.', 'note_invalid');
+  }
+  if ([...note].length > MAX_NOTE_CHARS) {
+    throw new InputError(`De notitie is te lang: hoogstens ${MAX_NOTE_CHARS} tekens.`, 'note_too_long');
+  }
+  return note;
+}
+
+/** Checks the whole attempt before anything is stored. */
+export function validateAttempt(input: AttemptInput, today: string) {
+  return {
+    kind: oneOf<AttemptKind>(CONTACT_ATTEMPT_KINDS, input.kind, 'Kies wat voor contactpoging het was.', 'kind_invalid'),
+    occurredOn: checkDate(input.occurredOn, today, 'de contactpoging'),
+    minutes: checkMinutes(input.minutes),
+    note: checkNote(input.note),
+  };
+}
+
+interface ProfileChange {
+  supportQuestion?: SupportQuestion | null;
+  outcome?: OutcomeCategory | null;
+  outcomeOn?: string | null;
+  processStep?: ProcessStep;
+}
+
+/** Only the fields that were sent are changed; an empty value clears a category (not the step). */
+export function validateProfile(input: ProfileInput, today: string): ProfileChange {
+  const change: ProfileChange = {};
+  if (input.supportQuestion !== undefined) {
+    change.supportQuestion = oneOfOrEmpty<SupportQuestion>(
+      SUPPORT_QUESTIONS,
+      input.supportQuestion,
+      'Kies een ondersteuningsvraag uit de lijst.',
+      'support_question_invalid',
+    );
+  }
+  if (input.outcome !== undefined) {
+    change.outcome = oneOfOrEmpty<OutcomeCategory>(OUTCOME_CATEGORIES, input.outcome, 'Kies een uitstroomrichting uit de lijst.', 'outcome_invalid');
+    // An outflow always has a date (default today); clearing the outflow clears its date.
+    change.outcomeOn = change.outcome === null ? null : checkDate(input.outcomeOn, today, 'de uitstroom');
+  } else if (input.outcomeOn !== undefined && input.outcomeOn !== '') {
+    change.outcomeOn = checkDate(input.outcomeOn, today, 'de uitstroom');
+  }
+  if (input.processStep !== undefined) {
+    change.processStep = oneOf<ProcessStep>(PROCESS_STEPS, input.processStep, 'Kies een stap uit de lijst.', 'process_step_invalid');
+  }
+  if (Object.keys(change).length === 0) throw new InputError('Er is niets ingevuld om op te slaan.', 'nothing_to_save');
+  return change;
+}
+
+/**
+ * What a casemanager records about a youngster next to the conversation:
+ * contact attempts (with the time they took) and the monitoring profile
+ * (support question, outflow, step). Personal details go into the youngster's
+ * own rows; the anonymous event log gets only categories and numbers, keyed by
+ * the monitoring key, so the figures survive the person's erasure.
+ */
+export function createYoungsterRecords(deps: { database: Database; liveBus: LiveBus; now?: () => Date }) {
+  const { db } = deps.database;
+
+  /** The conversation's youngster, locked, if the conversation is in scope and has one; else 404. */
+  async function lockYoungster(tx: Tx, staff: StaffPrincipal, conversationId: string) {
+    if (staff.municipalityIds.length === 0) throw new NotFoundError('conversation');
+    const [row] = await tx
+      .select({
+        municipalityId: conversations.municipalityId,
+        youngsterId: youngsters.id,
+        monitoringKey: youngsters.monitoringKey,
+        outcome: youngsters.outcome,
+        processStep: youngsters.processStep,
+        supportQuestion: youngsters.supportQuestion,
+      })
+      .from(conversations)
+      .innerJoin(youngsters, eq(youngsters.id, conversations.youngsterId))
+      .where(and(eq(conversations.id, conversationId), inArray(conversations.municipalityId, staff.municipalityIds)))
+      .for('update', { of: youngsters })
+      .limit(1);
+    if (!row?.municipalityId) throw new NotFoundError('conversation');
+    // Role after scope, so someone of another team learns nothing either way (404), and
+    // admins and privacy officers of the own team get a plain refusal: this is casework.
+    if (!RECORDING_ROLES.includes(staff.role)) throw new InputError('Je hebt hier geen toegang toe.', 'forbidden', 403);
+    return { ...row, municipalityId: row.municipalityId };
+  }
+
+  async function signal(conversationId: string, municipalityId: string) {
+    // Best effort: the screen of a colleague catches up on its next reload anyway.
+    await deps.liveBus.publishInbox({ kind: 'conversation', conversationId, municipalityId }).catch(() => {});
+  }
+
+  async function recordAttempt(staff: StaffPrincipal, conversationId: string, input: AttemptInput) {
+    const today = amsterdamToday(deps.now?.());
+    const done = await db.transaction(async (tx) => {
+      // Scope first: outside it the conversation does not exist, whatever was sent.
+      const y = await lockYoungster(tx, staff, conversationId);
+      const attempt = validateAttempt(input, today);
+      const [row] = await tx
+        .insert(contactAttempts)
+        .values({ youngsterId: y.youngsterId, staffId: staff.id, ...attempt })
+        .returning({ id: contactAttempts.id });
+      await recordEvent(tx, {
+        type: 'contact_attempt.recorded',
+        municipalityId: y.municipalityId,
+        subject: y.monitoringKey,
+        conversationId,
+        actorStaffId: staff.id,
+        data: { kind: attempt.kind, minutes: attempt.minutes },
+      });
+      return { attemptId: row!.id, municipalityId: y.municipalityId };
+    });
+    await signal(conversationId, done.municipalityId);
+    return { attemptId: done.attemptId };
+  }
+
+  async function setProfile(staff: StaffPrincipal, conversationId: string, input: ProfileInput) {
+    const today = amsterdamToday(deps.now?.());
+    const municipalityId = await db.transaction(async (tx) => {
+      const y = await lockYoungster(tx, staff, conversationId);
+      const change = validateProfile(input, today);
+      if (change.outcome === undefined && change.outcomeOn !== undefined && y.outcome === null) {
+        throw new InputError('Kies eerst een uitstroomrichting, dan pas een datum.', 'outcome_missing');
+      }
+      await tx
+        .update(youngsters)
+        .set({ ...change, updatedAt: sql`now()` })
+        .where(eq(youngsters.id, y.youngsterId));
+      const base = { municipalityId: y.municipalityId, subject: y.monitoringKey, conversationId, actorStaffId: staff.id };
+      if (change.supportQuestion !== undefined && change.supportQuestion !== y.supportQuestion) {
+        await recordEvent(tx, { ...base, type: 'youngster.support_question_set', data: { category: change.supportQuestion } });
+      }
+      if (change.outcome !== undefined && change.outcome !== y.outcome) {
+        await recordEvent(tx, { ...base, type: 'youngster.outcome_set', data: { category: change.outcome } });
+      }
+      if (change.processStep !== undefined && change.processStep !== y.processStep) {
+        await recordEvent(tx, { ...base, type: 'youngster.step_changed', data: { step: change.processStep, from: y.processStep } });
+      }
+      return y.municipalityId;
+    });
+    await signal(conversationId, municipalityId);
+  }
+
+  return { recordAttempt, setProfile };
+}
+export type YoungsterRecords = ReturnType<typeof createYoungsterRecords>;
