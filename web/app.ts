@@ -13,6 +13,8 @@ import type { PairingStore } from '../bot/channels/whatsapp/pairing-store.js';
 import { webchatRoutes } from '../bot/webchat/routes.js';
 import type { InboundHandler } from '../core/channel.js';
 import { createLogin } from './domain/login.js';
+import { createTotp } from './domain/totp.js';
+import { createConversationActions } from './domain/conversation-actions.js';
 import { createReplies } from './domain/replies.js';
 import { createRetry } from './domain/retry.js';
 import { authPlugin } from './plugins/auth.js';
@@ -21,12 +23,18 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { securityPlugin } from './plugins/security.js';
 import { viewsPlugin } from './plugins/views.js';
 import { accountRoutes } from './routes/account.js';
+import { adminAccountsRoutes } from './routes/admin-accounts.js';
+import { auditRoutes } from './routes/audit.js';
+import { inviteRoutes } from './routes/invite.js';
+import { totpRoutes } from './routes/totp.js';
 import { adminQueuesRoutes } from './routes/admin-queues.js';
 import { adminWhatsAppRoutes } from './routes/admin-whatsapp.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { conversationActionRoutes } from './routes/conversation-actions.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { youngsterRoutes } from './routes/youngster.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,7 +54,7 @@ export interface AppChannels {
 }
 
 export interface AppDeps {
-  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl' | 'telegram' | 'whatsapp' | 'metricsToken'>;
+  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl' | 'telegram' | 'whatsapp' | 'metricsToken'> & Partial<Pick<Env, 'requireAdminTotp'>>;
   database: Database;
   redis: Redis;
   queues: Queues;
@@ -86,14 +94,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(viewsPlugin, { cache: deps.env.appEnv === 'production' });
   await app.register(fastifySSE, { heartbeatInterval: 25_000 });
   await app.register(liveStreamsPlugin);
-  await app.register(authPlugin, { database: deps.database });
+  const requireAdminTotp = deps.env.requireAdminTotp ?? false;
+  await app.register(authPlugin, { database: deps.database, requireAdminTotp });
   registerErrorHandler(app);
 
   // Domain
   const dialogue =
     deps.channels?.dialogue ??
     createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, publicUrl: deps.env.publicUrl });
-  const login = createLogin({ database: deps.database });
+  const totp = createTotp({ database: deps.database, secretKey: deps.env.secretKey });
+  const login = createLogin({ database: deps.database, totp });
   const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });
   const retry = createRetry({ database: deps.database, queues: deps.queues, logger: deps.logger });
 
@@ -115,7 +125,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminQueuesRoutes, { queues: deps.queues });
   await app.register(metricsRoutes, { database: deps.database, queues: deps.queues, token: deps.env.metricsToken });
   await app.register(accountRoutes, { database: deps.database });
+  await app.register(adminAccountsRoutes, { database: deps.database, publicUrl: deps.env.publicUrl });
+  await app.register(inviteRoutes, { database: deps.database, login, secureCookies: deps.env.secureCookies, requireAdminTotp });
+  await app.register(totpRoutes, { database: deps.database, totp, requireAdminTotp });
+  await app.register(auditRoutes, { database: deps.database });
   await app.register(inboxRoutes, { database: deps.database, replies, retry, liveBus: deps.liveBus });
+  await app.register(youngsterRoutes, { database: deps.database, liveBus: deps.liveBus });
+  await app.register(conversationActionRoutes, {
+    database: deps.database,
+    actions: createConversationActions({ database: deps.database, liveBus: deps.liveBus }),
+  });
 
   return app;
 }

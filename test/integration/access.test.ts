@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
-import { messages, staffSessions, staffUsers } from '../../db/schema/index.js';
+import { contactAttempts, conversationNotes, conversations, messages, staffSessions, staffUsers, youngsters } from '../../db/schema/index.js';
 import { buildApp } from '../../web/app.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat, postChat } from '../helpers/http.js';
@@ -14,6 +14,8 @@ let app: FastifyInstance;
 let org: Awaited<ReturnType<typeof twoTeams>>;
 let oostConversationId: string;
 let oostMessageId: string;
+let oostYoungsterId: string;
+let westColleague: string;
 
 /** Routes registered by libraries, not by us: static files only. */
 const LIBRARY_ROUTES = new Set(['GET /assets/*']);
@@ -22,7 +24,9 @@ beforeAll(async () => {
   iso = await isolated();
   app = await buildApp({ ...iso.ctx });
   org = await twoTeams(iso.ctx.database.db);
-  const { token } = await createYoungsterWithCard(iso.ctx.database.db, org.oost.municipalities.Roermond!, org.michelle.id);
+  const { token, youngster } = await createYoungsterWithCard(iso.ctx.database.db, org.oost.municipalities.Roermond!, org.michelle.id);
+  oostYoungsterId = youngster.id;
+  westColleague = org.bram.id;
   const chat = await openChat(app, token);
   const res = await postChat(app, token, chat.cookie, { text: 'vertrouwelijk bericht' });
   oostMessageId = res.json().message.id;
@@ -36,8 +40,10 @@ afterAll(async () => {
 
 const db = () => iso.ctx.database.db;
 
+/** Every path parameter filled with an object of Oost: its conversation, message, or a staff account. */
 function fill(url: string) {
-  return url.replace(':messageId', oostMessageId).replace(':id', oostConversationId).replace('*', 'style.css');
+  const id = url.startsWith('/admin/accounts') ? org.michelle.id : oostConversationId;
+  return url.replace(':messageId', oostMessageId).replace(':id', id).replace('*', 'style.css');
 }
 
 describe('every staff route', () => {
@@ -45,7 +51,21 @@ describe('every staff route', () => {
 
   it('the route table is collected (so the checks below are not vacuous)', () => {
     expect(staffRoutes().map((r) => `${r.method} ${r.url}`)).toEqual(
-      expect.arrayContaining(['GET /inbox', 'GET /inbox/c/:id', 'POST /inbox/c/:id/replies', 'GET /inbox/events']),
+      expect.arrayContaining([
+        'GET /inbox',
+        'GET /inbox/c/:id',
+        'POST /inbox/c/:id/replies',
+        'POST /inbox/c/:id/notes',
+        'POST /inbox/c/:id/assign',
+        'POST /inbox/c/:id/status',
+        'POST /inbox/c/:id/urgent',
+        'POST /inbox/c/:id/attempts',
+        'POST /inbox/c/:id/profile',
+        'GET /inbox/events',
+        'GET /admin/accounts',
+        'POST /admin/accounts/:id/deactivate',
+        'GET /audit',
+      ]),
     );
   });
 
@@ -71,38 +91,73 @@ describe('every staff route', () => {
     }
   });
 
-  it("denies every role of another team any object of Oost's municipalities", async () => {
-    const roles = ['casemanager', 'coordinator', 'admin'] as const;
-    for (const role of roles) {
+  it("denies every role of another team any object of Oost's (conversations, messages, accounts), and changes nothing", async () => {
+    // Which roles may use a route at all; everyone else is refused by role (403) or, where the
+    // route checks scope first, by scope (404). A role that may use it must get 404: out of scope.
+    const allowed = (url: string): readonly string[] =>
+      url.startsWith('/admin/accounts') ? ['admin'] : url.startsWith('/inbox') ? ['casemanager', 'coordinator'] : [];
+    // A body that would be accepted in scope, so a refusal is about scope, not about bad input.
+    const bodies: Record<string, unknown> = {
+      replies: { text: 'ingebroken' },
+      notes: { body: 'ingebroken' },
+      assign: { staffId: westColleague, note: 'ingebroken' },
+      status: { status: 'closed' },
+      urgent: { urgent: true },
+      attempts: { kind: 'phone', minutes: 5, note: 'ingebroken' },
+      profile: { outcome: 'werk', supportQuestion: 'werk' },
+    };
+    const snapshot = async () => ({
+      messages: (await db().select().from(messages)).length,
+      notes: (await db().select().from(conversationNotes)).length,
+      attempts: (await db().select().from(contactAttempts)).length,
+      conversation: (await db().select().from(conversations).where(eq(conversations.id, oostConversationId)))[0],
+      youngster: (await db().select().from(youngsters).where(eq(youngsters.id, oostYoungsterId)))[0],
+      michelle: (await db().select().from(staffUsers).where(eq(staffUsers.id, org.michelle.id)))[0],
+      sessions: (await db().select().from(staffSessions).where(eq(staffSessions.staffUserId, org.michelle.id))).length,
+    });
+    const { createStaff } = await import('../helpers/fixtures.js');
+    const idRoutes = staffRoutes().filter((r) => r.url.includes(':id'));
+    expect(idRoutes.length).toBeGreaterThanOrEqual(12);
+    for (const role of ['casemanager', 'coordinator', 'admin', 'privacy_officer'] as const) {
       const email = `${role}@west.test`;
       const existing = await db().select().from(staffUsers).where(eq(staffUsers.email, email));
-      if (!existing[0]) {
-        const { createStaff } = await import('../helpers/fixtures.js');
-        await createStaff(db(), org.west.teamId, { email, firstName: role, role });
-      }
+      if (!existing[0]) await createStaff(db(), org.west.teamId, { email, firstName: role, role });
       const west = await login(app, email);
       expect(west.status).toBe(303);
-      for (const route of staffRoutes().filter((r) => r.url.includes(':id'))) {
-        const before = (await db().select().from(messages)).length;
+      for (const route of idRoutes) {
+        const before = await snapshot();
         const res = await app.inject({
           method: route.method as 'GET',
           url: fill(route.url),
-          headers: {
-            cookie: west.cookie,
-            accept: 'application/json',
-            'content-type': 'application/json',
-            'x-csrf-token': west.csrf,
-          },
-          payload: route.method === 'GET' ? undefined : JSON.stringify({ text: 'ingebroken' }),
+          headers: { cookie: west.cookie, accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': west.csrf },
+          payload: route.method === 'GET' ? undefined : JSON.stringify(bodies[route.url.split('/').at(-1)!] ?? {}),
         });
-        expect(res.statusCode, `${role}: ${route.method} ${route.url}`).toBe(404);
-        expect(res.body).not.toContain('vertrouwelijk');
-        expect((await db().select().from(messages)).length).toBe(before);
+        const what = `${role}: ${route.method} ${route.url}`;
+        if (allowed(route.url).includes(role)) expect(res.statusCode, what).toBe(404);
+        else expect([403, 404], what).toContain(res.statusCode);
+        expect(res.body, what).not.toContain('vertrouwelijk');
+        expect(res.body, what).not.toContain('michelle@oost.test');
+        expect(await snapshot(), what).toEqual(before);
       }
-      const list = await app.inject({ method: 'GET', url: '/inbox?view=team', headers: { cookie: west.cookie, accept: 'text/html' } });
-      expect(list.statusCode).toBe(200);
-      expect(list.body).not.toContain('vertrouwelijk');
-      expect(list.body).not.toContain(oostConversationId);
+      // Lists and search within their own scope never show Oost's conversation.
+      // (A search page repeats its own query, so each search looks for the other identifying text.)
+      for (const [url, secret] of [
+        ['/inbox?view=team', 'vertrouwelijk'],
+        ['/inbox?view=unassigned', 'Houben'],
+        ['/inbox?q=vertrouwelijk', 'Houben'],
+        ['/inbox?q=Houben', 'vertrouwelijk'],
+      ] as const) {
+        const list = await app.inject({ method: 'GET', url, headers: { cookie: west.cookie, accept: 'text/html' } });
+        expect(list.statusCode, `${role}: ${url}`).toBe(['casemanager', 'coordinator'].includes(role) ? 200 : 403);
+        expect(list.body, `${role}: ${url}`).not.toContain(secret);
+        expect(list.body).not.toContain(oostConversationId);
+      }
+      for (const url of ['/admin/accounts', '/audit']) {
+        const page = await app.inject({ method: 'GET', url, headers: { cookie: west.cookie, accept: 'text/html' } });
+        expect(page.body, `${role}: ${url}`).not.toContain('michelle@oost.test');
+        expect(page.body, `${role}: ${url}`).not.toContain('Roermond');
+        expect(page.body).not.toContain('vertrouwelijk');
+      }
     }
   });
 
