@@ -16,7 +16,7 @@ export async function runDemo(roles: Role[]) {
     `Lijntje demo is running on ${env.publicUrl}`,
     '',
     `Staff logins (password for all: ${DEMO_PASSWORD}) at ${env.publicUrl}/login`,
-    ...summary.logins.map((l) => `  ${l.email.padEnd(22)} ${l.role.padEnd(12)} ${l.team}`),
+    ...summary.logins.map((l) => `  ${l.email.padEnd(22)} ${l.role.padEnd(16)} ${l.team}`),
     '',
     'Card links (what the QR code on each demo card opens):',
     ...summary.cards.map(
