@@ -1,6 +1,7 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { ChannelName } from '../core/channel.js';
 import type { DbOrTx, Tx } from '../db/client.js';
+import { selectList } from '../db/select-list.js';
 import { channelContacts, conversations } from '../db/schema/index.js';
 
 /**
@@ -9,6 +10,7 @@ import { channelContacts, conversations } from '../db/schema/index.js';
  * are handled one after the other (no double greeting, no two conversations).
  */
 export type ContactRow = typeof channelContacts.$inferSelect;
+const CONTACT = selectList(channelContacts);
 
 function contactMatch(channel: ChannelName, externalId: string, altId?: string | null) {
   const ids = [externalId, ...(altId ? [altId] : [])];
@@ -34,8 +36,15 @@ export async function lockOrCreateContact(
   externalId: string,
   altId?: string | null,
 ): Promise<ContactRow> {
-  const lockFound = async () =>
-    (await tx.select().from(channelContacts).where(contactMatch(channel, externalId, altId)).limit(1).for('update'))[0];
+  // Raw SQL with a column list built once: this runs for every message a youngster sends.
+  const ids = altId ? [externalId, altId] : [externalId];
+  const lockFound = async () => {
+    const rows = await tx.execute<Record<string, unknown>>(sql`
+      select ${CONTACT.columns} from channel_contacts
+      where channel = ${channel} and (external_id = any(${sql.param(ids)}::text[]) or external_alt_id = any(${sql.param(ids)}::text[]))
+      limit 1 for update`);
+    return rows[0] ? CONTACT.map(rows[0]) : undefined;
+  };
   let locked = await lockFound();
   if (!locked) {
     await tx
@@ -86,13 +95,12 @@ export async function ensureConversation(
   return created;
 }
 
+/** The conversation's clock (every message; raw SQL for the hot path): a youngster's message reopens it. */
 export async function touchConversation(tx: Tx, id: string, opts: { inbound: boolean; urgent: boolean }) {
-  await tx
-    .update(conversations)
-    .set({
-      lastMessageAt: sql`now()`,
-      ...(opts.inbound ? { lastInboundAt: sql`now()`, status: 'open' as const } : {}),
-      ...(opts.urgent ? { urgent: true } : {}),
-    })
-    .where(eq(conversations.id, id));
+  await tx.execute(sql`
+    update conversations set last_message_at = now(),
+      last_inbound_at = case when ${opts.inbound} then now() else last_inbound_at end,
+      status = case when ${opts.inbound} then 'open'::conversation_status else status end,
+      urgent = urgent or ${opts.urgent}
+    where id = ${id}`);
 }

@@ -83,7 +83,9 @@ export function createQueues(opts: {
     updates,
     outbound,
     async enqueueInbound(messageId) {
-      await inbound.add('route', { messageId }, { jobId: inboundJobId(messageId) });
+      // Routing is idempotent on the row's status, so a finished routing job need not be kept to
+      // de-duplicate a later enqueue - and every inbound message would otherwise leave one in Redis.
+      await inbound.add('route', { messageId }, { jobId: inboundJobId(messageId), removeOnComplete: true });
     },
     async enqueueUpdate(updateId) {
       await updates.add('update', { updateId }, { jobId: updateJobId(updateId) });
