@@ -14,6 +14,8 @@ export interface StaffPrincipal {
   municipalityIds: string[];
   /** Whether a TOTP second factor is set up (filled in by loadSessionPrincipal). */
   totpEnabled?: boolean;
+  /** The staff app's language for this person (filled in by loadSessionPrincipal). */
+  uiLanguage?: string;
 }
 
 export async function findStaffByEmail(db: DbOrTx, email: string) {
@@ -53,6 +55,7 @@ export async function loadSessionPrincipal(db: DbOrTx, idHash: string): Promise<
       teamId: staffUsers.teamId,
       teamName: teams.name,
       totpEnabledAt: staffUsers.totpEnabledAt,
+      uiLanguage: staffUsers.uiLanguage,
     })
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffUserId))
@@ -61,8 +64,12 @@ export async function loadSessionPrincipal(db: DbOrTx, idHash: string): Promise<
     .limit(1);
   const row = rows[0];
   if (!row) return null;
-  const { totpEnabledAt, ...rest } = row;
-  return { ...rest, totpEnabled: totpEnabledAt !== null, municipalityIds: await teamMunicipalityIds(db, row.teamId) };
+  const { totpEnabledAt, uiLanguage, ...rest } = row;
+  return {
+    ...rest,
+    totpEnabled: totpEnabledAt !== null,
+    uiLanguage: uiLanguage === 'en' ? 'en' : 'nl',
+    municipalityIds: await teamMunicipalityIds(db, row.teamId) };
 }
 
 export async function recordLoginFailure(db: DbOrTx, userId: string, lockAfter: number, lockMinutes: number) {
@@ -260,4 +267,24 @@ export async function auditStaffActions(db: DbOrTx, teamId: string, municipality
     .where(and(isNotNull(events.actorStaffId), scope))
     .orderBy(desc(events.occurredAt), desc(events.id))
     .limit(limit);
+}
+
+/** The staff app's language for one person ('nl' | 'en', checked by the caller). */
+export async function setUiLanguage(db: DbOrTx, staffUserId: string, lang: 'nl' | 'en') {
+  await db.update(staffUsers).set({ uiLanguage: lang }).where(eq(staffUsers.id, staffUserId));
+}
+
+/**
+ * Clears someone's TOTP second factor (lost phone) and ends their sessions, in
+ * the admin's own team only. Returns false when the account is not in that team.
+ */
+export async function resetTotp(db: DbOrTx, teamId: string, staffUserId: string): Promise<boolean> {
+  const rows = await db
+    .update(staffUsers)
+    .set({ totpSecretSealed: null, totpEnabledAt: null, totpLastStep: null })
+    .where(and(eq(staffUsers.id, staffUserId), eq(staffUsers.teamId, teamId)))
+    .returning({ id: staffUsers.id });
+  if (rows.length === 0) return false;
+  await db.delete(staffSessions).where(eq(staffSessions.staffUserId, staffUserId));
+  return true;
 }

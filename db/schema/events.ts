@@ -54,5 +54,6 @@ export const EVENT_TYPES = [
   'staff.activated',
   'staff.deactivated',
   'staff.totp_enabled',
+  'staff.totp_reset',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

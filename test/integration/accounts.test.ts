@@ -219,6 +219,7 @@ describe('who may manage accounts', () => {
         'POST /admin/accounts/:id/deactivate',
         'POST /admin/accounts/:id/invite',
         'POST /admin/accounts/:id/reactivate',
+        'POST /admin/accounts/:id/totp-reset',
       ].sort(),
     );
     expect(accountRoutes().every((r) => !r.public)).toBe(true);
@@ -252,7 +253,7 @@ describe('who may manage accounts', () => {
     expect(list.body).not.toContain(org.yusuf.id);
     const yusufSession = await login(app, 'yusuf@oost.test');
     const before = (await userByEmail('yusuf@oost.test'))!;
-    for (const action of ['deactivate', 'reactivate', 'invite']) {
+    for (const action of ['deactivate', 'reactivate', 'invite', 'totp-reset']) {
       const res = await post(west, `/admin/accounts/${org.yusuf.id}/${action}`);
       expect(res.statusCode, action).toBe(404);
       expect(res.body).not.toContain('/invite/');
@@ -348,6 +349,9 @@ describe('audit overview', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Roermond');
     expect(res.body).toContain('message.received');
+    // In words, in the user's language (the code stays only as a data attribute).
+    expect(res.body).toContain('Bericht ontvangen');
+    expect(res.body).not.toContain('<code>message.received</code>');
     expect(res.body).toContain('staff.deactivated');
     expect(res.body).toContain('Ada Test');
     for (const secret of ['herkenbaar-geheim-bericht-42', 'Zebediah', 'Quist', token, 'Weert']) expect(res.body).not.toContain(secret);
@@ -369,5 +373,68 @@ describe('audit overview', () => {
       expect(res.statusCode, email).toBe(403);
     }
     expect((await app.inject({ method: 'GET', url: '/audit', headers: { accept: 'application/json' } })).statusCode).toBe(401);
+  });
+});
+
+describe('resetting a lost second factor', () => {
+  const totpOn = { totpSecretSealed: 'sealed-secret-for-test', totpEnabledAt: new Date(), totpLastStep: 12345 };
+  const totpOf = async (id: string) => {
+    const u = (await db().select().from(staffUsers).where(eq(staffUsers.id, id)))[0]!;
+    return { totpSecretSealed: u.totpSecretSealed, totpEnabledAt: u.totpEnabledAt, totpLastStep: u.totpLastStep };
+  };
+
+  it('clears the factor, ends the sessions, records an anonymous event; the button shows only where TOTP is on', async () => {
+    const admin = await login(app, 'admin@oost.test');
+    const karin = await login(app, 'karin@oost.test');
+    await db().update(staffUsers).set(totpOn).where(eq(staffUsers.id, org.karin.id));
+    const list = await app.inject({ method: 'GET', url: '/admin/accounts', headers: { cookie: admin.cookie, accept: 'text/html' } });
+    expect(list.body).toContain(`/admin/accounts/${org.karin.id}/totp-reset`);
+    expect(list.body).not.toContain(`/admin/accounts/${org.michelle.id}/totp-reset`);
+    expect(list.body).toContain('Tweede stap resetten');
+
+    const res = await post(admin, `/admin/accounts/${org.karin.id}/totp-reset`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('is gereset');
+    expect(await totpOf(org.karin.id)).toEqual({ totpSecretSealed: null, totpEnabledAt: null, totpLastStep: null });
+    expect(await db().select().from(staffSessions).where(eq(staffSessions.staffUserId, org.karin.id))).toEqual([]);
+    const gone = await app.inject({ method: 'GET', url: '/account/absence', headers: { cookie: karin.cookie, accept: 'application/json' } });
+    expect(gone.statusCode).toBe(401);
+    const evs = await db().select().from(events).where(and(eq(events.type, 'staff.totp_reset'), eq(events.actorStaffId, oostAdmin.id)));
+    const ev = evs.find((e) => e.data.staffUserId === org.karin.id);
+    expect(ev!.data).toEqual({ staffUserId: org.karin.id, role: 'coordinator' });
+    expect(ev!.municipalityId).toBeNull();
+    expect(ev!.subject).toBeNull();
+    // The password still works; the next login asks for no code.
+    expect((await login(app, 'karin@oost.test')).status).toBe(303);
+  });
+
+  it('is not for yourself, not for another team and not without a valid CSRF token: nothing changes', async () => {
+    // Signed in first: with a factor on, the password alone no longer signs in.
+    const admin = await login(app, 'admin@oost.test');
+    const west = await login(app, 'admin@west.test');
+    const casemanager = await login(app, 'michelle@oost.test');
+    await db().update(staffUsers).set(totpOn).where(eq(staffUsers.id, oostAdmin.id));
+    await db().update(staffUsers).set(totpOn).where(eq(staffUsers.id, org.karin.id));
+    const adminBefore = await totpOf(oostAdmin.id);
+    const karinBefore = await totpOf(org.karin.id);
+    const self = await post(admin, `/admin/accounts/${oostAdmin.id}/totp-reset`);
+    expect(self.statusCode).toBe(400);
+    expect(self.body).toContain('eigen tweede stap');
+    expect(await totpOf(oostAdmin.id)).toEqual(adminBefore);
+
+    for (const id of [org.karin.id, 'not-a-uuid', '00000000-0000-0000-0000-000000000000']) {
+      expect((await post(west, `/admin/accounts/${id}/totp-reset`)).statusCode, id).toBe(404);
+    }
+    expect(await totpOf(org.karin.id)).toEqual(karinBefore);
+
+    for (const token of ['forged', '']) {
+      expect((await post({ cookie: admin.cookie, csrf: token }, `/admin/accounts/${org.karin.id}/totp-reset`)).statusCode).toBe(403);
+    }
+    expect(await totpOf(org.karin.id)).toEqual(karinBefore);
+    expect((await post(casemanager, `/admin/accounts/${org.karin.id}/totp-reset`)).statusCode).toBe(403);
+    expect(await totpOf(org.karin.id)).toEqual(karinBefore);
+    const off = { totpSecretSealed: null, totpEnabledAt: null, totpLastStep: null };
+    await db().update(staffUsers).set(off).where(eq(staffUsers.id, oostAdmin.id));
+    await db().update(staffUsers).set(off).where(eq(staffUsers.id, org.karin.id));
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../../db/schema/index.js';
 import { buildApp } from '../../web/app.js';
 import { loadYoungsterPanel } from '../../web/domain/youngster-panel.js';
+import { staffTexts } from '../../templates/staff/index.js';
 import { VIEWS_DIR } from '../../web/plugins/views.js';
 import { createStaff, createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat, postChat, staffPost } from '../helpers/http.js';
@@ -151,7 +152,8 @@ describe('loadYoungsterPanel', () => {
 describe('the panel partial', () => {
   const eta = new Eta({ views: VIEWS_DIR, autoEscape: true });
   /** Rendered the way the conversation page includes it. */
-  const render = (data: object) => eta.renderString(`<%~ include('/staff/_youngster-panel', it) %>`, data);
+  // Every staff view gets `ui` (the staff texts) from web/plugins/views.ts; here Dutch, the default.
+  const render = (data: object) => eta.renderString(`<%~ include('/staff/_youngster-panel', it) %>`, { ui: staffTexts('nl'), ...data });
 
   it('renders the data escaped, with a labelled form for every record', async () => {
     const panel = await loadYoungsterPanel(db(), oost.conversationId, [org.oost.municipalities.Roermond!]);
@@ -187,7 +189,7 @@ describe('the panel partial', () => {
 });
 
 describe('recording next to a conversation', () => {
-  it('stores an attempt and an anonymous event with kind and minutes only, and returns the panel', async () => {
+  it('stores an attempt and an anonymous event with kind, minutes and day only, and returns the panel', async () => {
     const s = await login(app, 'michelle@oost.test');
     const note = 'GEHEIM-notitie: moeder zegt dat hij werkt bij de bakker';
     const res = await staffPost(app, s, `/inbox/c/${oost.conversationId}/attempts`, {
@@ -218,8 +220,8 @@ describe('recording next to a conversation', () => {
       subject: oost.monitoringKey,
       municipalityId: org.oost.municipalities.Roermond,
       conversationId: oost.conversationId,
-      data: { kind: 'home_visit_not_home', minutes: 45 },
     });
+    expect(event!.data).toEqual({ kind: 'home_visit_not_home', minutes: 45, on: dateIn(-1) });
     const everything = JSON.stringify(await db().select().from(events));
     expect(everything).not.toContain('GEHEIM');
     expect(everything).not.toContain('bakker');
@@ -282,7 +284,8 @@ describe('recording next to a conversation', () => {
       expect(y.outcomeOn).toBe(dateIn(-2));
     }
     const set = await db().select().from(events).where(eq(events.type, 'youngster.outcome_set'));
-    expect(set.map((e) => e.data)).toEqual(OUTCOME_CATEGORIES.map((category) => ({ category })));
+    // The outflow date goes with it: monitoring counts outflow in the period it happened, not when it was typed.
+    expect(set.map((e) => e.data)).toEqual(OUTCOME_CATEGORIES.map((category) => ({ category, on: dateIn(-2) })));
     expect(set.every((e) => e.subject === oost.monitoringKey)).toBe(true);
 
     // Without a date the outflow is dated today.

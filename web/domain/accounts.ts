@@ -9,6 +9,7 @@ import {
   findTeamAccount,
   insertInvitedStaff,
   resetInvite,
+  resetTotp as clearTotp,
   setStaffActive,
   type StaffPrincipal,
 } from '../../db/queries/staff.js';
@@ -138,6 +139,26 @@ export function createAccounts(deps: { database: Database }) {
     };
   }
 
-  return { create, deactivate, reactivate, reinvite };
+  /**
+   * Lost phone: clears someone's TOTP second factor and ends their sessions; they
+   * set up a new one at the next login. Not for yourself (another admin does it).
+   */
+  async function resetTotp(admin: StaffPrincipal, id: string) {
+    const account = await accountOf(admin, id);
+    if (account.id === admin.id) {
+      throw new InputError('Je kunt je eigen tweede stap hier niet resetten. Vraag een andere beheerder.', 'self');
+    }
+    await db.transaction(async (tx) => {
+      if (!(await clearTotp(tx, admin.teamId, account.id))) throw new NotFoundError('staff account');
+      await recordEvent(tx, {
+        type: 'staff.totp_reset',
+        actorStaffId: admin.id,
+        data: { staffUserId: account.id, role: account.role },
+      });
+    });
+    return { id: account.id, name: account.name };
+  }
+
+  return { create, deactivate, reactivate, reinvite, resetTotp };
 }
 export type Accounts = ReturnType<typeof createAccounts>;

@@ -190,7 +190,8 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
         subject: y.monitoringKey,
         conversationId,
         actorStaffId: staff.id,
-        data: { kind: attempt.kind, minutes: attempt.minutes },
+        // The day counts for monitoring's time per period; a date alone identifies no one.
+        data: { kind: attempt.kind, minutes: attempt.minutes, on: attempt.occurredOn },
       });
       return { attemptId: row!.id, municipalityId: y.municipalityId };
     });
@@ -215,7 +216,7 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
         await recordEvent(tx, { ...base, type: 'youngster.support_question_set', data: { category: change.supportQuestion } });
       }
       if (change.outcome !== undefined && change.outcome !== y.outcome) {
-        await recordEvent(tx, { ...base, type: 'youngster.outcome_set', data: { category: change.outcome } });
+        await recordEvent(tx, { ...base, type: 'youngster.outcome_set', data: { category: change.outcome, on: change.outcomeOn ?? null } });
       }
       if (change.processStep !== undefined && change.processStep !== y.processStep) {
         await recordEvent(tx, { ...base, type: 'youngster.step_changed', data: { step: change.processStep, from: y.processStep } });

@@ -1,16 +1,21 @@
 // Staff inbox live updates. Text is only ever inserted with textContent.
 (function () {
   'use strict';
-  var STATUS = { queued: 'in wachtrij', sending: 'wordt verstuurd', sent: 'verstuurd', failed: 'mislukt', cancelled: 'niet verstuurd' };
-  var CHANNEL = { web: 'web', telegram: 'Telegram', whatsapp: 'WhatsApp' };
-  var CONV_STATUS = { open: 'Open', waiting: 'Wacht op jongere', closed: 'Afgesloten' };
+  // The texts come from the page (templates/staff via layout.eta's data-texts), in the user's language.
+  var T = {};
+  try { T = JSON.parse(document.body.dataset.texts || '{}'); } catch (e) { T = {}; }
+  function tx(key, fallback) { return typeof T[key] === 'string' ? T[key] : fallback; }
+  var STATUS = { queued: tx('queued', 'in wachtrij'), sending: tx('sending', 'wordt verstuurd'), sent: tx('sent', 'verstuurd'), failed: tx('failed', 'mislukt'), cancelled: tx('cancelled', 'niet verstuurd') };
+  var CHANNEL = { web: tx('web', 'web'), telegram: 'Telegram', whatsapp: 'WhatsApp' };
+  var CONV_STATUS = { open: tx('open', 'Open'), waiting: tx('waiting', 'Wacht op jongere'), closed: tx('closed', 'Afgesloten') };
+  var LOCALE = tx('locale', 'nl-NL');
   var list = document.getElementById('conversation-list');
   var conv = document.getElementById('conversation');
   var thread = document.getElementById('thread');
   var inbox = document.getElementById('inbox');
 
   function fmt(iso) {
-    return new Date(iso).toLocaleString('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' });
+    return new Date(iso).toLocaleString(LOCALE, { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' });
   }
 
   function el(tag, cls, text) {
@@ -26,14 +31,14 @@
     var a = el('a');
     a.href = '/inbox/c/' + c.id;
     var name = el('span', 'st-row-name');
-    name.append(el('bdi', null, c.youngsterName || 'Onbekend (zonder kaart)'));
+    name.append(el('bdi', null, c.youngsterName || tx('unknownYoungster', 'Onbekend (zonder kaart)')));
     var preview = el('span', 'st-row-preview', c.lastPreview || '');
     preview.dir = 'auto';
     var time = el('time', 'st-row-time', fmt(c.lastMessageAt));
     time.dateTime = c.lastMessageAt;
-    var meta = el('span', 'st-row-meta', c.municipalityName + ' · ' + (c.assigneeName || 'niet toegewezen'));
-    if (c.status !== 'open') meta.append(document.createTextNode(' · '), el('span', 'st-row-status', c.status === 'waiting' ? 'wacht op jongere' : 'afgesloten'));
-    if (c.escalatedAt) meta.append(document.createTextNode(' · '), el('strong', 'st-row-escalated', 'wacht te lang'));
+    var meta = el('span', 'st-row-meta', c.municipalityName + ' · ' + (c.assigneeName || tx('unassigned', 'niet toegewezen')));
+    if (c.status !== 'open') meta.append(document.createTextNode(' · '), el('span', 'st-row-status', c.status === 'waiting' ? tx('rowWaiting', 'wacht op jongere') : tx('rowClosed', 'afgesloten')));
+    if (c.escalatedAt) meta.append(document.createTextNode(' · '), el('strong', 'st-row-escalated', tx('escalated', 'wacht te lang')));
     a.append(name, meta, preview, time);
     li.append(a);
     return li;
@@ -74,7 +79,7 @@
     var body = el('div', 'st-msg-body', m.body);
     body.dir = 'auto';
     var meta = el('div', 'st-msg-meta');
-    meta.append(el('span', 'st-badge st-badge-' + m.channel, CHANNEL[m.channel] || m.channel), document.createTextNode(' ' + (m.kind === 'bot' ? 'automatisch (bot)' : m.direction === 'out' ? (m.authorName || '') : m.kind === 'choice' ? 'koos' : '') + ' '));
+    meta.append(el('span', 'st-badge st-badge-' + m.channel, CHANNEL[m.channel] || m.channel), document.createTextNode(' ' + (m.kind === 'bot' ? tx('bot', 'automatisch (bot)') : m.direction === 'out' ? (m.authorName || '') : m.kind === 'choice' ? tx('chose', 'koos') : '') + ' '));
     var time = el('time', null, fmt(m.createdAt));
     time.dateTime = m.createdAt;
     meta.append(time);
@@ -101,7 +106,7 @@
     t.type = 'hidden';
     t.name = '_csrf';
     t.value = csrfToken();
-    var b = el('button', 'st-link-button', m.lastError === 'interrupted' ? 'Misschien niet aangekomen - opnieuw versturen' : 'Opnieuw versturen');
+    var b = el('button', 'st-link-button', m.lastError === 'interrupted' ? tx('retryInterrupted', 'Misschien niet aangekomen - opnieuw versturen') : tx('retry', 'Opnieuw versturen'));
     b.type = 'submit';
     f.append(t, b);
     return f;
@@ -119,7 +124,7 @@
   function notify(data) {
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
     if (!data.forMe || !data.message || data.message.direction !== 'in' || !document.hidden) return;
-    var n = new Notification('Lijntje', { body: 'Nieuw bericht in je inbox', tag: 'lijntje-' + data.conversation.id });
+    var n = new Notification('Lijntje', { body: tx('notification', 'Nieuw bericht in je inbox'), tag: 'lijntje-' + data.conversation.id });
     n.onclick = function () { window.focus(); location.href = '/inbox/c/' + data.conversation.id; };
   }
 
@@ -137,7 +142,7 @@
   function updateHead(c) {
     if (!conv || c.id !== conv.dataset.conversation) return;
     var who = document.getElementById('conv-assignee');
-    if (who) who.textContent = c.assigneeName || 'niet toegewezen';
+    if (who) who.textContent = c.assigneeName || tx('unassigned', 'niet toegewezen');
     var st = document.getElementById('conv-status');
     if (st) st.textContent = CONV_STATUS[c.status] || c.status;
   }
@@ -199,13 +204,13 @@
               textarea.value = '';
               clientId = null;
             } else {
-              errorBox.textContent = data.message || 'Versturen lukte niet. Je tekst staat er nog.';
+              errorBox.textContent = data.message || tx('sendFailed', 'Versturen lukte niet. Je tekst staat er nog.');
               errorBox.hidden = false;
             }
           });
         })
         .catch(function () {
-          errorBox.textContent = 'Geen verbinding. Je tekst staat er nog; probeer het zo opnieuw.';
+          errorBox.textContent = tx('offline', 'Geen verbinding. Je tekst staat er nog; probeer het zo opnieuw.');
           errorBox.hidden = false;
         })
         .finally(function () { button.disabled = false; });

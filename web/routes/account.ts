@@ -1,25 +1,17 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '../../core/errors.js';
-import { formatLocalInput, ZONE } from '../../core/local-time.js';
+import { formatLocalInput } from '../../core/local-time.js';
 import type { Database } from '../../db/client.js';
 import { getAbsence, listPossibleDelegates } from '../../db/queries/absence.js';
-import type { StaffPrincipal } from '../../db/queries/staff.js';
+import { setUiLanguage, type StaffPrincipal } from '../../db/queries/staff.js';
+import { isStaffLanguage } from '../../templates/staff/index.js';
 import { createAbsence, type AbsenceForm } from '../domain/absence.js';
 import { requireStaff } from '../plugins/auth.js';
+import { uiOf } from '../plugins/views.js';
 
 export interface AccountDeps {
   database: Database;
 }
-
-const moment = new Intl.DateTimeFormat('nl-NL', {
-  timeZone: ZONE,
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
 
 function staffOf(req: FastifyRequest): StaffPrincipal {
   if (!req.staff) throw new Error('requireStaff must run before this handler');
@@ -31,7 +23,7 @@ function formOf(body: unknown): AbsenceForm {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as AbsenceForm) : {};
 }
 
-/** The staff member's own settings; for now only absence. Any role, own account only. */
+/** The staff member's own settings: absence and the UI language. Any role, own account only. */
 export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) => {
   const { db } = deps.database;
   const absence = createAbsence({ database: deps.database });
@@ -39,6 +31,7 @@ export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) 
 
   async function render(req: FastifyRequest, reply: FastifyReply, form: AbsenceForm, error: string | null) {
     const staff = staffOf(req);
+    const ui = uiOf(req);
     const now = new Date();
     const current = await getAbsence(db, staff.id);
     const away = current.absentUntil !== null && current.absentUntil.getTime() > now.getTime();
@@ -50,8 +43,8 @@ export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) 
     return reply.view('staff/absence.eta', {
       staff,
       csrf: reply.generateCsrf(),
-      error,
-      current: away ? { until: moment.format(current.absentUntil!), delegateName: current.delegateName } : null,
+      error: error === null ? null : ui.message(error),
+      current: away ? { until: ui.longWhen(current.absentUntil!), delegateName: current.delegateName } : null,
       colleagues: colleagues.map((c) => ({
         id: c.id,
         name: c.name,
@@ -82,5 +75,23 @@ export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) 
   app.post('/account/absence/clear', { preHandler: app.csrfProtection }, async (req, reply) => {
     await absence.clear(staffOf(req));
     return reply.redirect('/account/absence', 303);
+  });
+
+  function renderLanguage(req: FastifyRequest, reply: FastifyReply, notice: string | null, error: string | null) {
+    reply.header('cache-control', 'no-store');
+    return reply.view('staff/account.eta', { staff: staffOf(req), csrf: reply.generateCsrf(), notice, error });
+  }
+
+  app.get<{ Querystring: { saved?: string } }>('/account/language', async (req, reply) =>
+    renderLanguage(req, reply, req.query.saved === '1' ? uiOf(req).t('language.saved') : null, null),
+  );
+
+  /** The staff app's language for this user ('nl' | 'en'); anything else is refused and nothing is stored. */
+  app.post('/account/language', { preHandler: app.csrfProtection, bodyLimit: 4 * 1024 }, async (req, reply) => {
+    const staff = staffOf(req);
+    const lang = (formOf(req.body) as { lang?: unknown }).lang;
+    if (!isStaffLanguage(lang)) return renderLanguage(req, reply.code(400), null, uiOf(req).t('language.invalid'));
+    await setUiLanguage(db, staff.id, lang);
+    return reply.redirect('/account/language?saved=1', 303);
   });
 };

@@ -1,17 +1,16 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '../../core/errors.js';
-import { ZONE } from '../../core/local-time.js';
 import type { Database } from '../../db/client.js';
 import { listTeamAccounts, type StaffPrincipal } from '../../db/queries/staff.js';
+import type { StaffRole } from '../../db/schema/index.js';
 import { createAccounts, ROLE_LABELS, type AccountForm } from '../domain/accounts.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
+import { uiOf } from '../plugins/views.js';
 
 export interface AdminAccountsDeps {
   database: Database;
   publicUrl: string;
 }
-
-const day = new Intl.DateTimeFormat('nl-NL', { timeZone: ZONE, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 function staffOf(req: FastifyRequest): StaffPrincipal {
   if (!req.staff) throw new Error('requireStaff must run before this handler');
@@ -31,6 +30,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
 
   async function list(req: FastifyRequest, reply: FastifyReply, form: AccountForm, error: string | null, notice: string | null = null) {
     const admin = staffOf(req);
+    const ui = uiOf(req);
     const now = Date.now();
     const rows = await listTeamAccounts(db, admin.teamId);
     const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -38,30 +38,32 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     return reply.view('staff/admin-accounts.eta', {
       staff: admin,
       csrf: reply.generateCsrf(),
-      error,
+      error: error === null ? null : ui.message(error),
       notice,
-      roles: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })),
+      roles: Object.keys(ROLE_LABELS).map((value) => ({ value, label: ui.t(`role.${value as StaffRole}`) })),
       form: { email: text(form.email, 254), name: text(form.name, 120), firstName: text(form.firstName, 60), role: text(form.role, 20) },
       accounts: rows.map((a) => ({
         id: a.id,
         name: a.name,
         email: a.email,
-        role: ROLE_LABELS[a.role],
+        role: ui.t(`role.${a.role}`),
         self: a.id === admin.id,
         active: a.active,
         status: !a.active
-          ? 'Uitgezet'
+          ? ui.t('accounts.statusOff')
           : a.hasPassword
-            ? 'Actief'
+            ? ui.t('accounts.statusActive')
             : a.inviteExpiresAt && a.inviteExpiresAt.getTime() > now
-              ? `Uitgenodigd (link geldig tot ${day.format(a.inviteExpiresAt)})`
-              : 'Uitnodiging verlopen',
-        totp: a.totpEnabled ? 'Aan' : 'Uit',
+              ? ui.t('accounts.statusInvited', { until: ui.dateTime(a.inviteExpiresAt) })
+              : ui.t('accounts.statusExpired'),
+        totpEnabled: a.totpEnabled,
+        totp: a.totpEnabled ? ui.t('accounts.totpOn') : ui.t('accounts.totpOff'),
       })),
     });
   }
 
   function created(req: FastifyRequest, reply: FastifyReply, r: { account: { name: string; email: string; role: keyof typeof ROLE_LABELS }; token: string; expiresAt: Date }, again: boolean) {
+    const ui = uiOf(req);
     reply.header('cache-control', 'no-store');
     return reply.view('staff/account-created.eta', {
       staff: staffOf(req),
@@ -69,9 +71,9 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
       again,
       name: r.account.name,
       email: r.account.email,
-      role: ROLE_LABELS[r.account.role],
+      role: ui.t(`role.${r.account.role}`),
       link: `${deps.publicUrl}/invite/${r.token}`,
-      until: day.format(r.expiresAt),
+      until: ui.dateTime(r.expiresAt),
     });
   }
 
@@ -103,6 +105,21 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     await accounts.reactivate(staffOf(req), req.params.id);
     return reply.redirect('/admin/accounts', 303);
   });
+
+  /** Lost phone: the second factor of someone in the admin's team is cleared and their sessions end. */
+  app.post<{ Params: { id: string } }>(
+    '/admin/accounts/:id/totp-reset',
+    { preHandler: app.csrfProtection, bodyLimit: 4 * 1024 },
+    async (req, reply) => {
+      try {
+        const r = await accounts.resetTotp(staffOf(req), req.params.id);
+        return list(req, reply, {}, null, uiOf(req).t('accounts.totpResetDone', { name: r.name }));
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        return list(req, reply.code(400), {}, err.message);
+      }
+    },
+  );
 
   app.post<{ Params: { id: string } }>('/admin/accounts/:id/invite', { preHandler: app.csrfProtection, bodyLimit: 4 * 1024 }, async (req, reply) => {
     try {

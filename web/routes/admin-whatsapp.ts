@@ -2,14 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import QRCode from 'qrcode';
 import type { PairingStore } from '../../bot/channels/whatsapp/pairing-store.js';
 import { requireStaff } from '../plugins/auth.js';
+import { uiOf } from '../plugins/views.js';
 
-const STATUS_TEXT: Record<string, string> = {
-  open: 'Verbonden: WhatsApp-berichten komen binnen en gaan uit.',
-  connecting: 'Bezig met verbinden…',
-  closed: 'Niet verbonden. De worker probeert het opnieuw.',
-  logged_out: 'Uitgelogd op de telefoon. Koppel opnieuw met de QR-code hieronder.',
-  not_running: 'De WhatsApp-verbinding draait niet (geen worker, of een andere instantie heeft het account).',
-};
+const STATUSES = ['open', 'connecting', 'closed', 'logged_out', 'not_running'] as const;
+const isStatus = (s: string): s is (typeof STATUSES)[number] => (STATUSES as readonly string[]).includes(s);
 
 /**
  * Pairing the municipality's WhatsApp number, for admins only: the QR the
@@ -31,7 +27,7 @@ export const adminWhatsAppRoutes: FastifyPluginAsync<{ pairing: PairingStore | n
       staff: req.staff,
       csrf: reply.generateCsrf(),
       configured: deps.pairing !== null,
-      statusText: state ? (STATUS_TEXT[state.status] ?? state.status) : null,
+      statusText: state ? (isStatus(state.status) ? uiOf(req).t(`whatsapp.status.${state.status}`) : state.status) : null,
       qrSvg,
     });
   });

@@ -1,19 +1,17 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { ZONE } from '../../core/local-time.js';
 import type { Database } from '../../db/client.js';
 import { auditCounts, auditStaffActions, type StaffPrincipal } from '../../db/queries/staff.js';
+import type { EventType } from '../../db/schema/events.js';
+import type { StaffEventType } from '../../templates/staff/index.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
+import { uiOf } from '../plugins/views.js';
 
 export const AUDIT_DAYS = 30;
 
-const moment = new Intl.DateTimeFormat('nl-NL', {
-  timeZone: ZONE,
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
+/** Every event type of the schema has a plain label in templates/staff (and no label without a type): else the build fails. */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _eventLabelsCoverTypes: Exactly<StaffEventType, EventType> = true;
+void _eventLabelsCoverTypes;
 
 function staffOf(req: FastifyRequest): StaffPrincipal {
   if (!req.staff) throw new Error('requireStaff must run before this handler');
@@ -33,13 +31,14 @@ export const auditRoutes: FastifyPluginAsync<{ database: Database }> = async (ap
 
   app.get('/audit', async (req, reply) => {
     const staff = staffOf(req);
+    const ui = uiOf(req);
     const since = new Date(Date.now() - AUDIT_DAYS * 24 * 3600_000);
     const [counts, actions] = await Promise.all([
       auditCounts(db, staff.municipalityIds, since),
       auditStaffActions(db, staff.teamId, staff.municipalityIds, 100),
     ]);
     // One table: a row per event type, a column per municipality.
-    const municipalities = [...new Set(counts.map((c) => c.municipality))].sort((a, b) => a.localeCompare(b, 'nl'));
+    const municipalities = [...new Set(counts.map((c) => c.municipality))].sort((a, b) => a.localeCompare(b, ui.locale));
     const types = [...new Set(counts.map((c) => c.type))].sort();
     const cell = new Map(counts.map((c) => [`${c.type}\u0000${c.municipality}`, c.count]));
     reply.header('cache-control', 'no-store');
@@ -50,14 +49,16 @@ export const auditRoutes: FastifyPluginAsync<{ database: Database }> = async (ap
       municipalities,
       rows: types.map((type) => ({
         type,
+        label: ui.event(type),
         counts: municipalities.map((m) => cell.get(`${type}\u0000${m}`) ?? 0),
         total: municipalities.reduce((sum, m) => sum + (cell.get(`${type}\u0000${m}`) ?? 0), 0),
       })),
       actions: actions.map((a) => ({
         type: a.type,
-        at: moment.format(a.occurredAt),
-        actor: a.actorName ?? 'onbekend (account verwijderd)',
-        municipality: a.municipality ?? '(team)',
+        label: ui.event(a.type),
+        at: ui.auditWhen(a.occurredAt),
+        actor: a.actorName ?? ui.t('audit.unknownActor'),
+        municipality: a.municipality ?? ui.t('audit.team'),
       })),
     });
   });

@@ -3,6 +3,7 @@ import type { StaffRole } from '../../db/schema/index.js';
 import { homeOf, type Login, type LoginResult } from '../domain/login.js';
 import { cleanCode } from '../domain/totp.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
+import { staffLanguageOf, uiOf } from '../plugins/views.js';
 
 /** The signed, short-lived cookie between a correct password and a correct TOTP code. */
 export const PENDING_COOKIE = 'lj_2fa';
@@ -21,7 +22,11 @@ function destination(role: StaffRole, next: unknown): string {
   return wanted;
 }
 
-const LOCKED = 'Te vaak een verkeerd wachtwoord of een verkeerde code. Je account is een kwartier geblokkeerd.';
+/** Keeps an English login flow English across its redirects (without a user, `?lang=` decides). */
+function withLang(req: FastifyRequest, path: string): string {
+  if (staffLanguageOf(req) !== 'en') return path;
+  return `${path}${path.includes('?') ? '&' : '?'}lang=en`;
+}
 
 export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boolean }> = async (app, deps) => {
   function signIn(reply: FastifyReply, result: Extract<LoginResult, { ok: true }>, next: unknown) {
@@ -94,9 +99,10 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
           maxAge: PENDING_MINUTES * 60,
         });
         const next = safeNext(req.body.next);
-        return reply.redirect(next ? `/login/totp?next=${encodeURIComponent(next)}` : '/login/totp', 303);
+        return reply.redirect(withLang(req, next ? `/login/totp?next=${encodeURIComponent(next)}` : '/login/totp'), 303);
       }
-      const error = result.reason === 'locked' ? LOCKED : 'E-mailadres of wachtwoord klopt niet.';
+      const t = uiOf(req).t;
+      const error = result.reason === 'locked' ? t('login.locked') : t('login.wrong');
       return reply.code(401).view('staff/login.eta', {
         csrf: reply.generateCsrf(),
         next: safeNext(req.body.next) ?? '',
@@ -137,12 +143,12 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
       if (result.ok) return signIn(reply, result, req.body.next);
       if (result.reason === 'locked') {
         reply.clearCookie(PENDING_COOKIE, { path: '/login' });
-        return reply.code(401).view('staff/login.eta', { csrf: reply.generateCsrf(), next: '', error: LOCKED, staff: null });
+        return reply.code(401).view('staff/login.eta', { csrf: reply.generateCsrf(), next: '', error: uiOf(req).t('login.locked'), staff: null });
       }
       return reply.code(401).view('staff/login-totp.eta', {
         csrf: reply.generateCsrf(),
         next: safeNext(req.body.next) ?? '',
-        error: code ? 'Die code klopt niet (of is al gebruikt). Wacht op de volgende code en probeer het opnieuw.' : 'Vul de 6 cijfers uit je app in.',
+        error: code ? uiOf(req).t('login.codeWrong') : uiOf(req).t('login.codeMissing'),
         staff: null,
       });
     },

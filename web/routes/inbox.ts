@@ -22,6 +22,7 @@ import { cannedReplies, fillCannedReply, pickDate } from '../domain/canned-repli
 import type { Replies } from '../domain/replies.js';
 import type { Retry } from '../domain/retry.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
+import { staffLanguageOf } from '../plugins/views.js';
 
 export interface InboxDeps {
   database: Database;
@@ -93,7 +94,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
         listNotes(db, conversation.id),
         listAssignableColleagues(db, staff.teamId),
         countInboxViews(db, staff.municipalityIds, staff.id),
-        loadYoungsterPanel(db, conversation.id, staff.municipalityIds),
+        loadYoungsterPanel(db, conversation.id, staff.municipalityIds, { lang: staffLanguageOf(req) }),
       ]);
       // One timeline: messages and internal notes in the order they happened.
       const timeline = [

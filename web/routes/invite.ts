@@ -6,6 +6,7 @@ import { acceptInvite, findByInviteHash } from '../../db/queries/staff.js';
 import { INVITE_TOKEN_PATTERN } from '../domain/accounts.js';
 import { hashPassword, homeOf, type Login } from '../domain/login.js';
 import { SESSION_COOKIE, TOTP_SETUP_PATH } from '../plugins/auth.js';
+import { uiOf } from '../plugins/views.js';
 
 export const MIN_PASSWORD = 12;
 export const MAX_PASSWORD = 256;
@@ -60,10 +61,11 @@ export const inviteRoutes: FastifyPluginAsync<InviteDeps> = async (app, deps) =>
       const body = typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {};
       const password = typeof body.password === 'string' ? body.password : '';
       const again = typeof body.password2 === 'string' ? body.password2 : '';
+      const t = uiOf(req).t;
       let error: string | null = null;
-      if (password.length < MIN_PASSWORD) error = `Kies een wachtwoord van minstens ${MIN_PASSWORD} tekens.`;
-      else if (password.length > MAX_PASSWORD) error = `Dat wachtwoord is te lang (hoogstens ${MAX_PASSWORD} tekens).`;
-      else if (password !== again) error = 'De twee wachtwoorden zijn niet hetzelfde.';
+      if (password.length < MIN_PASSWORD) error = t('invite.tooShort', { n: MIN_PASSWORD });
+      else if (password.length > MAX_PASSWORD) error = t('invite.tooLong', { n: MAX_PASSWORD });
+      else if (password !== again) error = t('invite.mismatch');
       if (error) return form(reply.code(400), token, account.firstName, error);
 
       // Used once: the update only succeeds while the token is still there and valid.

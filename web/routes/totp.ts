@@ -5,6 +5,7 @@ import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { cleanCode, type Totp } from '../domain/totp.js';
 import { homeOf } from '../domain/login.js';
 import { requireStaff } from '../plugins/auth.js';
+import { uiOf } from '../plugins/views.js';
 
 export interface TotpDeps {
   database: Database;
@@ -61,13 +62,13 @@ export const totpRoutes: FastifyPluginAsync<TotpDeps> = async (app, deps) => {
     if (staff.totpEnabled) return reply.redirect('/account/totp', 303);
     const fields = fieldsOf(req.body);
     const opened = deps.totp.openSetup(staff.id, fields.setup);
-    if (!opened) return render(req, reply.code(400), 'Deze pagina is verlopen. Scan de nieuwe QR-code en probeer het opnieuw.');
+    if (!opened) return render(req, reply.code(400), uiOf(req).t('totp.expired'));
     const sealedSetup = fields.setup as string;
     const keep = { secret: opened.secret, sealedSetup, uri: opened.uri(staff.email) };
     const code = cleanCode(fields.code);
-    if (!code) return render(req, reply.code(400), 'Vul de 6 cijfers uit je app in.', keep);
+    if (!code) return render(req, reply.code(400), uiOf(req).t('totp.codeMissing'), keep);
     if (!(await deps.totp.enable(staff.id, opened.secret, code))) {
-      return render(req, reply.code(400), 'Die code klopt niet. Kijk of de tijd op je telefoon goed staat en probeer de volgende code.', keep);
+      return render(req, reply.code(400), uiOf(req).t('totp.codeWrong'), keep);
     }
     return reply.redirect(`${homeOf(staff.role)}`, 303);
   });
@@ -76,11 +77,11 @@ export const totpRoutes: FastifyPluginAsync<TotpDeps> = async (app, deps) => {
     const staff = staffOf(req);
     if (!staff.totpEnabled) return reply.redirect('/account/totp', 303);
     if (deps.requireAdminTotp && staff.role === 'admin') {
-      return render(req, reply.code(400), 'Voor beheerders is de tweede stap verplicht. Je kunt hem niet uitzetten.');
+      return render(req, reply.code(400), uiOf(req).t('totp.cannotDisable'));
     }
     const code = cleanCode(fieldsOf(req.body).code);
     if (!code || !(await deps.totp.disable(staff.id, code))) {
-      return render(req, reply.code(400), 'Die code klopt niet (of is al gebruikt). De tweede stap staat nog aan.');
+      return render(req, reply.code(400), uiOf(req).t('totp.disableWrong'));
     }
     return reply.redirect('/account/totp', 303);
   });

@@ -6,6 +6,7 @@ import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { loadYoungsterPanel } from '../domain/youngster-panel.js';
 import { createYoungsterRecords, type AttemptInput, type ProfileInput } from '../domain/youngster-records.js';
 import { requireStaff } from '../plugins/auth.js';
+import { staffLanguageOf } from '../plugins/views.js';
 
 export interface YoungsterRoutesDeps {
   database: Database;
@@ -68,7 +69,7 @@ export const youngsterRoutes: FastifyPluginAsync<YoungsterRoutesDeps> = async (a
   async function answer(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, status: number) {
     const id = req.params.id;
     if (!wantsJson(req)) return reply.redirect(`/inbox/c/${id}#panel`, 303);
-    const panel = await loadYoungsterPanel(db, id, staffOf(req).municipalityIds);
+    const panel = await loadYoungsterPanel(db, id, staffOf(req).municipalityIds, { lang: staffLanguageOf(req) });
     if (!panel) throw new NotFoundError('conversation');
     reply.header('cache-control', 'no-store');
     return reply.code(status).send({ panel });
