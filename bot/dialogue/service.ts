@@ -1,5 +1,5 @@
 import { and, eq, inArray, notInArray, or, sql } from 'drizzle-orm';
-import type { ChannelName, HandleResult, InboundEnvelope, InboundHandler } from '../../core/channel.js';
+import type { ChannelName, HandleResult, InboundEnvelope, InboundHandler, MenuOption } from '../../core/channel.js';
 import { InputError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { MAX_MESSAGE_CHARS, normaliseMessageText } from '../../core/message-text.js';
@@ -46,11 +46,11 @@ export function createDialogueService(deps: {
         isStart || contact.optedOutAt ? null : loadDialogueContext(tx, contact, { privacyUrl, now }),
       ]);
       if (!seen) {
-        return { messageId: null, duplicate: true, route: [] as string[], send: [] as string[], contactId: null as string | null };
+        return { messageId: null, duplicate: true, route: [] as string[], send: [] as string[], contactId: null as string | null, outboxBusy: false };
       }
       if (envelope.event.type === 'start') contact = await linkCard(tx, contact, envelope.event.token);
       // Opted out: silence. Nothing is stored, nothing is sent.
-      if (contact.optedOutAt) return { messageId: null, duplicate: false, route: [], send: [], contactId: null };
+      if (contact.optedOutAt) return { messageId: null, duplicate: false, route: [], send: [], contactId: null, outboxBusy: false };
 
       const loaded = early ?? (await loadDialogueContext(tx, contact, { privacyUrl, now }));
       const event = incomingText !== null ? { type: 'text' as const, text: incomingText } : envelope.event;
@@ -78,31 +78,44 @@ export function createDialogueService(deps: {
           ? known
           : await ensureConversation(tx, { id: contact.id, youngsterId: contact.youngsterId, municipalityId });
       const route: string[] = [];
-      const thread = { conversationId: conv.id, contactId: contact.id, channel: envelope.channel };
 
-      // The youngster's message (if any), its event, the conversation's clock and the bot's replies go
-      // in one pipelined batch. Each statement is issued when its promise is made (`.execute()`), so the
-      // code order is the execution order: the replies' seq comes after the youngster's message.
       const startText = event.type === 'start' && event.text ? maskToken(event.text, event.token) : null;
       const stored = event.type !== 'start' || startText !== null;
       // Routed to the inbox when the dialogue forwards it; otherwise kept in the thread quietly.
       // Without a municipality nobody can see it yet: it waits as 'received' until one is chosen.
       const routeNow = stored && outcome.forward !== null && conv.municipalityId !== null;
       const kind = event.type === 'choice' ? ('choice' as const) : ('text' as const);
-      const [inserted, , , replies] = await Promise.all([
-        stored
-          ? // Raw SQL: every youngster message passes here, and the query builder costs more than the insert.
-            tx.execute<{ id: string }>(sql`
-              insert into messages (conversation_id, contact_id, channel, direction, kind, body, status, external_id)
-              values (${conv.id}, ${contact.id}, ${envelope.channel}, 'in', ${kind},
-                      ${
-                        // A start that arrived as a written message (WhatsApp's prefilled first text) is their first
-                        // message - it counts for "wrote first". The card code in it is a key, so it is masked.
-                        event.type === 'text' ? event.text : event.type === 'choice' ? describeChoice(loaded.ctx, event.choice) : startText!
-                      },
-                      ${routeNow || conv.municipalityId === null ? 'received' : 'routed'}, ${envelope.externalMessageId})
-              returning id`)
-          : [],
+      const rows: MessageRow[] = [];
+      if (stored) {
+        rows.push({
+          direction: 'in',
+          kind,
+          // A start that arrived as a written message (WhatsApp's prefilled first text) is their first
+          // message - it counts for "wrote first". The card code in it is a key, so it is masked.
+          body: event.type === 'text' ? event.text : event.type === 'choice' ? describeChoice(loaded.ctx, event.choice) : startText!,
+          status: routeNow || conv.municipalityId === null ? 'received' : 'routed',
+          externalId: envelope.externalMessageId,
+          menu: null,
+          isOptOutAck: false,
+        });
+      }
+      outcome.replies.forEach((r, i) =>
+        rows.push({
+          direction: 'out',
+          kind: 'bot',
+          body: r.text,
+          status: 'queued',
+          externalId: null,
+          menu: r.menu,
+          // The goodbye after an opt-out is the one message that still goes out.
+          isOptOutAck: outcome.optOut && i === outcome.replies.length - 1,
+        }),
+      );
+      // The messages go in one statement, the youngster's first: seq (an identity) follows VALUES order,
+      // so the bot's replies always come after what they answer. Its event and the conversation's clock
+      // are pipelined with it on the transaction's connection.
+      const [inserted] = await Promise.all([
+        rows.length ? insertMessages(tx, { conversationId: conv.id, contactId: contact.id, channel: envelope.channel }, rows) : { ids: [], outboxBusy: false },
         stored
           ? recordEvent(tx, {
               type: 'message.received',
@@ -113,28 +126,10 @@ export function createDialogueService(deps: {
             })
           : null,
         touchConversation(tx, conv.id, { inbound: stored, urgent: outcome.urgent }),
-        // All of the bot's replies in one statement; their order is their seq (identity, in VALUES order).
-        outcome.replies.length
-          ? tx
-              .insert(messages)
-              .values(
-                outcome.replies.map((r, i) => ({
-                  ...thread,
-                  direction: 'out' as const,
-                  kind: 'bot' as const,
-                  body: r.text,
-                  menu: r.menu,
-                  status: 'queued' as const,
-                  // The goodbye after an opt-out is the one message that still goes out.
-                  isOptOutAck: outcome.optOut && i === outcome.replies.length - 1,
-                })),
-              )
-              .returning({ id: messages.id })
-              .execute()
-          : [],
       ]);
-      const messageId = inserted[0]?.id ?? null;
+      const messageId = stored ? inserted.ids[0]! : null;
       if (routeNow && messageId) route.push(messageId);
+      const send = inserted.ids.slice(stored ? 1 : 0);
 
       if (outcome.releaseHeldText) {
         const held = await tx
@@ -145,19 +140,23 @@ export function createDialogueService(deps: {
         await recordEvent(tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
       }
 
-      const send = replies.map((r) => r.id);
-
       if (outcome.optOut) await optOut(tx, contact, send);
       for (const type of outcome.events) {
         await recordEvent(tx, { type, municipalityId, subject: loaded.monitoringKey, conversationId: conv.id });
       }
-      return { messageId, duplicate: false, route, send, contactId: contact.id };
+      return { messageId, duplicate: false, route, send, contactId: contact.id, outboxBusy: inserted.outboxBusy || outcome.optOut };
     });
 
     for (const id of plan.route) await enqueue(() => deps.queues.enqueueInbound(id), id);
     if (plan.send.length && plan.contactId) {
       const contactId = plan.contactId;
-      await enqueue(() => enqueueHeads(db, deps.queues, [contactId]).then(() => undefined), plan.send[0]!);
+      const first = plan.send[0]!;
+      // Nothing else of theirs waiting or going out: the first reply is the head of their line.
+      // Otherwise the line's head is looked up (see enqueueHeads).
+      await enqueue(
+        () => (plan.outboxBusy ? enqueueHeads(db, deps.queues, [contactId]).then(() => undefined) : deps.queues.enqueueOutbound(first, envelope.channel)),
+        first,
+      );
     }
     return { messageId: plan.messageId, duplicate: plan.duplicate };
   }
@@ -245,4 +244,46 @@ async function optOut(tx: Tx, contact: ContactRow, keep: string[]) {
         keep.length ? notInArray(messages.id, keep) : undefined,
       ),
     );
+}
+
+interface MessageRow {
+  direction: 'in' | 'out';
+  kind: 'text' | 'choice' | 'bot';
+  body: string;
+  status: 'received' | 'routed' | 'queued';
+  externalId: string | null;
+  menu: MenuOption[] | null;
+  isOptOutAck: boolean;
+}
+
+/**
+ * One INSERT for the youngster's message and the bot's replies, in order
+ * (raw SQL: this runs for every message, and the query builder costs more
+ * than the statement). Also tells whether the contact already had outbound
+ * messages waiting or going out - read in the same statement, before the
+ * insert, so the caller knows whether the first reply heads the line.
+ */
+async function insertMessages(
+  tx: Tx,
+  thread: { conversationId: string; contactId: string; channel: ChannelName },
+  rows: MessageRow[],
+): Promise<{ ids: string[]; outboxBusy: boolean }> {
+  const values = sql.join(
+    rows.map(
+      (r) => sql`(${thread.conversationId}::uuid, ${thread.contactId}::uuid, ${thread.channel}::channel, ${r.direction}::message_direction,
+                  ${r.kind}::message_kind, ${r.body}, ${r.status}::message_status, ${r.externalId},
+                  ${r.menu ? JSON.stringify(r.menu) : null}::jsonb, ${r.isOptOutAck})`,
+    ),
+    sql`, `,
+  );
+  const result = await tx.execute<{ id: string; busy: boolean }>(sql`
+    with busy as (
+      select exists (select 1 from messages where contact_id = ${thread.contactId} and direction = 'out' and status in ('queued', 'sending')) as busy
+    ), ins as (
+      insert into messages (conversation_id, contact_id, channel, direction, kind, body, status, external_id, menu, is_opt_out_ack)
+      values ${values}
+      returning id, seq
+    )
+    select ins.id, busy.busy from ins, busy order by ins.seq`);
+  return { ids: result.map((r) => r.id), outboxBusy: result[0]?.busy ?? false };
 }

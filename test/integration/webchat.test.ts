@@ -97,6 +97,27 @@ describe('web chat', () => {
     expect(job?.data).toEqual({ messageId: message.id });
   });
 
+  it("puts the bot's answer after the message it answers, and queues only the head of the contact's line", async () => {
+    const fresh = await createYoungsterWithCard(db(), org.oost.municipalities.Roermond!, org.michelle.id, { firstName: 'Volgorde' });
+    const chat = await openChat(app, fresh.token);
+    const res = await postChat(app, fresh.token, chat.cookie, { text: 'eerst ik', clientId: 'client-order-1' });
+    expect(res.statusCode).toBe(201);
+    const [mine] = await db().select().from(messages).where(eq(messages.id, res.json().message.id));
+    const thread = await db().select().from(messages).where(eq(messages.conversationId, mine!.conversationId)).orderBy(messages.seq);
+    const at = thread.findIndex((m) => m.id === mine!.id);
+    const after = thread.slice(at + 1);
+    // The acknowledgement ("Dank je voor je bericht! ...") answers it, so it comes after it.
+    expect(after.map((m) => m.kind)).toContain('bot');
+    expect(thread.slice(0, at).every((m) => m.kind === 'bot' && m.body !== after[0]!.body)).toBe(true);
+    const ack = after.find((m) => m.kind === 'bot')!;
+    expect(ack.seq).toBeGreaterThan(thread[at]!.seq);
+    // Only the head of the contact's line is on the queue (no worker runs here, so the greeting still waits).
+    const queued = thread.filter((m) => m.direction === 'out' && m.status === 'queued');
+    expect(queued.map((m) => m.id)).toContain(ack.id);
+    expect(await iso.ctx.queues.outbound.web.getJob(`out-${queued[0]!.id}-r0`)).toBeTruthy();
+    expect(await iso.ctx.queues.outbound.web.getJob(`out-${ack.id}-r0`)).toBeFalsy();
+  });
+
   it('stores a re-sent message (same client id) once', async () => {
     const chat = await openChat(app, card.token);
     const first = await postChat(app, card.token, chat.cookie, { text: 'dubbel?', clientId: 'client-dup-1' });
