@@ -243,6 +243,8 @@ export const messages = pgTable(
   },
   (t) => [
     index('messages_conversation_idx').on(t.conversationId, t.seq),
+    // Delivery works per contact, in seq order (the head of each contact's line, "wrote first").
+    index('messages_contact_idx').on(t.contactId, t.seq),
     uniqueIndex('messages_contact_external_uq')
       .on(t.contactId, t.direction, t.externalId)
       .where(sql`${t.externalId} is not null`),
