@@ -3,19 +3,15 @@ import { InputError } from '../../core/errors.js';
 import { formatLocalInput } from '../../core/local-time.js';
 import type { Database } from '../../db/client.js';
 import { getAbsence, listPossibleDelegates } from '../../db/queries/absence.js';
-import { setUiLanguage, type StaffPrincipal } from '../../db/queries/staff.js';
+import { setUiLanguage } from '../../db/queries/staff.js';
 import { isStaffLanguage } from '../../templates/staff/index.js';
 import { createAbsence, type AbsenceForm } from '../domain/absence.js';
 import { requireStaff } from '../plugins/auth.js';
 import { uiOf } from '../plugins/views.js';
+import { staffOf } from './route-helpers.js';
 
 export interface AccountDeps {
   database: Database;
-}
-
-function staffOf(req: FastifyRequest): StaffPrincipal {
-  if (!req.staff) throw new Error('requireStaff must run before this handler');
-  return req.staff;
 }
 
 /** A form body as whatever arrived: a JSON string or array is treated as an empty form. */

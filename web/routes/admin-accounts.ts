@@ -1,20 +1,16 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '../../core/errors.js';
 import type { Database } from '../../db/client.js';
-import { listTeamAccounts, type StaffPrincipal } from '../../db/queries/staff.js';
+import { listTeamAccounts } from '../../db/queries/staff.js';
 import type { StaffRole } from '../../db/schema/index.js';
 import { createAccounts, ROLE_LABELS, type AccountForm } from '../domain/accounts.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
 import { uiOf } from '../plugins/views.js';
+import { staffOf } from './route-helpers.js';
 
 export interface AdminAccountsDeps {
   database: Database;
   publicUrl: string;
-}
-
-function staffOf(req: FastifyRequest): StaffPrincipal {
-  if (!req.staff) throw new Error('requireStaff must run before this handler');
-  return req.staff;
 }
 
 function formOf(body: unknown): AccountForm {

@@ -1,10 +1,11 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../../db/client.js';
-import { auditCounts, auditStaffActions, type StaffPrincipal } from '../../db/queries/staff.js';
+import { auditCounts, auditStaffActions } from '../../db/queries/staff.js';
 import type { EventType } from '../../db/schema/events.js';
 import type { StaffEventType } from '../../templates/staff/index.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
 import { uiOf } from '../plugins/views.js';
+import { staffOf } from './route-helpers.js';
 
 export const AUDIT_DAYS = 30;
 
@@ -12,11 +13,6 @@ export const AUDIT_DAYS = 30;
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _eventLabelsCoverTypes: Exactly<StaffEventType, EventType> = true;
 void _eventLabelsCoverTypes;
-
-function staffOf(req: FastifyRequest): StaffPrincipal {
-  if (!req.staff) throw new Error('requireStaff must run before this handler');
-  return req.staff;
-}
 
 /**
  * The privacy officer's overview, built only from the anonymous events table

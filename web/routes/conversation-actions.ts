@@ -3,9 +3,9 @@ import { NotFoundError } from '../../core/errors.js';
 import { MESSAGE_POST_BODY_LIMIT } from '../../core/message-text.js';
 import type { Database } from '../../db/client.js';
 import { conversationInScope, getConversationInScope } from '../../db/queries/conversations.js';
-import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { CONVERSATION_STATUSES, type ConversationActions } from '../domain/conversation-actions.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
+import { postedJson, staffOf, uuidParam } from './route-helpers.js';
 
 export interface ConversationActionDeps {
   database: Database;
@@ -13,22 +13,8 @@ export interface ConversationActionDeps {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const uuidParam = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
 /** Small forms: a status, a flag, an id (plus the CSRF token). */
 const SMALL_BODY_LIMIT = 4 * 1024;
-
-function staffOf(req: FastifyRequest): StaffPrincipal {
-  if (!req.staff) throw new Error('requireStaff must run before this handler');
-  return req.staff;
-}
-
-function wantsJson(req: FastifyRequest) {
-  return req.headers['content-type']?.startsWith('application/json') === true;
-}
 
 /**
  * Notes, assign / transfer, status and urgent flag on a conversation. Each
@@ -46,7 +32,7 @@ export const conversationActionRoutes: FastifyPluginAsync<ConversationActionDeps
   });
 
   async function done(req: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}) {
-    if (wantsJson(req)) {
+    if (postedJson(req)) {
       const conversation = await getConversationInScope(db, id, staffOf(req).municipalityIds);
       return reply.send({ conversation, ...extra });
     }
@@ -70,7 +56,7 @@ export const conversationActionRoutes: FastifyPluginAsync<ConversationActionDeps
     },
     async (req, reply) => {
       const result = await deps.actions.addNote(staffOf(req), req.params.id, req.body.body);
-      if (wantsJson(req)) reply.code(201);
+      if (postedJson(req)) reply.code(201);
       return done(req, reply, req.params.id, { noteId: result.noteId });
     },
   );

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { NotFoundError } from '../../core/errors.js';
 import { loadYoungsterPanel } from '../domain/youngster-panel.js';
 import type { LiveBus } from '../../core/live-bus.js';
@@ -23,23 +23,13 @@ import type { Replies } from '../domain/replies.js';
 import type { Retry } from '../domain/retry.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
 import { staffLanguageOf } from '../plugins/views.js';
+import { staffOf, uuidParam } from './route-helpers.js';
 
 export interface InboxDeps {
   database: Database;
   replies: Replies;
   retry: Retry;
   liveBus: LiveBus;
-}
-
-const uuidParam = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
-
-function staffOf(req: FastifyRequest): StaffPrincipal {
-  if (!req.staff) throw new Error('requireStaff must run before this handler');
-  return req.staff;
 }
 
 /** The casemanager's inbox. Every query takes the viewer's municipality scope. */

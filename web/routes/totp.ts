@@ -1,21 +1,16 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { Database } from '../../db/client.js';
-import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { cleanCode, type Totp } from '../domain/totp.js';
 import { homeOf } from '../domain/login.js';
 import { requireStaff } from '../plugins/auth.js';
 import { uiOf } from '../plugins/views.js';
+import { staffOf } from './route-helpers.js';
 
 export interface TotpDeps {
   database: Database;
   totp: Totp;
   requireAdminTotp: boolean;
-}
-
-function staffOf(req: FastifyRequest): StaffPrincipal {
-  if (!req.staff) throw new Error('requireStaff must run before this handler');
-  return req.staff;
 }
 
 function fieldsOf(body: unknown): Record<string, unknown> {

@@ -2,22 +2,16 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../core/errors.js';
 import type { LiveBus } from '../../core/live-bus.js';
 import type { Database } from '../../db/client.js';
-import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { loadYoungsterPanel } from '../domain/youngster-panel.js';
 import { createYoungsterRecords, type AttemptInput, type ProfileInput } from '../domain/youngster-records.js';
 import { requireStaff } from '../plugins/auth.js';
 import { staffLanguageOf } from '../plugins/views.js';
+import { postedJson, staffOf, uuidParam } from './route-helpers.js';
 
 export interface YoungsterRoutesDeps {
   database: Database;
   liveBus: LiveBus;
 }
-
-const uuidParam = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
 
 /**
  * Loose on purpose: only the shape is checked here. The values are checked by the
@@ -47,15 +41,6 @@ const profileBody = {
   },
 } as const;
 
-function staffOf(req: FastifyRequest): StaffPrincipal {
-  if (!req.staff) throw new Error('requireStaff must run before this handler');
-  return req.staff;
-}
-
-function wantsJson(req: FastifyRequest) {
-  return req.headers['content-type']?.startsWith('application/json') === true;
-}
-
 /**
  * The youngster panel's two form targets next to a conversation. Casemanagers
  * and coordinators of the conversation's team only (scope first: 404; then the
@@ -68,7 +53,7 @@ export const youngsterRoutes: FastifyPluginAsync<YoungsterRoutesDeps> = async (a
 
   async function answer(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, status: number) {
     const id = req.params.id;
-    if (!wantsJson(req)) return reply.redirect(`/inbox/c/${id}#panel`, 303);
+    if (!postedJson(req)) return reply.redirect(`/inbox/c/${id}#panel`, 303);
     const panel = await loadYoungsterPanel(db, id, staffOf(req).municipalityIds, { lang: staffLanguageOf(req) });
     if (!panel) throw new NotFoundError('conversation');
     reply.header('cache-control', 'no-store');
