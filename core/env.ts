@@ -44,6 +44,9 @@ const schema = z
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     TELEGRAM_PER_SECOND: z.coerce.number().min(1).max(1000).default(29),
     METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+    // Throttling of sign-in and the web chat (see web/plugins/rate-limit.ts).
+    LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+    CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
     REQUIRE_ADMIN_TOTP: booleanString.default(false),
   })
   .transform((e, ctx) => {
@@ -84,6 +87,7 @@ const schema = z
         : null,
       outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, staleSendingMs: e.OUTBOX_STALE_SENDING_MS },
       metricsToken: e.METRICS_TOKEN ?? null,
+      rateLimits: { loginPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE, chatPerMinute: e.CHAT_MESSAGES_PER_MINUTE },
       /** Admins must set up a TOTP second factor before they can use any other staff page. */
       requireAdminTotp: e.REQUIRE_ADMIN_TOTP,
       workerLockMs: e.WORKER_LOCK_MS,

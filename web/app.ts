@@ -20,10 +20,12 @@ import { createRetry } from './domain/retry.js';
 import { authPlugin } from './plugins/auth.js';
 import { liveStreamsPlugin } from './plugins/live-streams.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { securityPlugin } from './plugins/security.js';
 import { viewsPlugin } from './plugins/views.js';
 import { accountRoutes } from './routes/account.js';
 import { adminAccountsRoutes } from './routes/admin-accounts.js';
+import { adminTeamRoutes } from './routes/admin-team.js';
 import { auditRoutes } from './routes/audit.js';
 import { inviteRoutes } from './routes/invite.js';
 import { totpRoutes } from './routes/totp.js';
@@ -54,7 +56,7 @@ export interface AppChannels {
 }
 
 export interface AppDeps {
-  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl' | 'telegram' | 'whatsapp' | 'metricsToken'> & Partial<Pick<Env, 'requireAdminTotp'>>;
+  env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl' | 'telegram' | 'whatsapp' | 'metricsToken' | 'queuePrefix' | 'rateLimits'> & Partial<Pick<Env, 'requireAdminTotp'>>;
   database: Database;
   redis: Redis;
   queues: Queues;
@@ -91,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Infrastructure
   await app.register(securityPlugin, { secretKey: deps.env.secretKey, secureCookies: deps.env.secureCookies });
+  await app.register(rateLimitPlugin, { redis: deps.redis, prefix: deps.env.queuePrefix, limits: deps.env.rateLimits });
   await app.register(viewsPlugin, { cache: deps.env.appEnv === 'production' });
   await app.register(fastifySSE, { heartbeatInterval: 25_000 });
   await app.register(liveStreamsPlugin);
@@ -126,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes, { database: deps.database, queues: deps.queues, token: deps.env.metricsToken });
   await app.register(accountRoutes, { database: deps.database });
   await app.register(adminAccountsRoutes, { database: deps.database, publicUrl: deps.env.publicUrl });
+  await app.register(adminTeamRoutes, { database: deps.database });
   await app.register(inviteRoutes, { database: deps.database, login, secureCookies: deps.env.secureCookies, requireAdminTotp });
   await app.register(totpRoutes, { database: deps.database, totp, requireAdminTotp });
   await app.register(auditRoutes, { database: deps.database });

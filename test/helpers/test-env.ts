@@ -19,6 +19,9 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     PORT: '0',
     PUBLIC_URL: 'http://lijntje.test',
     HOST: '127.0.0.1',
+    // Tests sign in and post far more often than a person; test/integration/rate-limit.test.ts checks the limits.
+    LOGIN_ATTEMPTS_PER_MINUTE: '10000',
+    CHAT_MESSAGES_PER_MINUTE: '10000',
     ...overrides,
   });
 }

@@ -1,0 +1,67 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import { InputError } from '../../core/errors.js';
+
+/**
+ * Throttling of the doors anyone can knock on: staff sign-in (on top of the
+ * per-account lockout, against trying many accounts from one address),
+ * invitations, and the youngster's web chat (per address and card, so a
+ * school's shared address does not silence a whole class). Counted in Redis,
+ * so every web process shares the count. If Redis is down the limits are
+ * skipped rather than locking everyone out. The Telegram webhook is not
+ * limited: its caller is Telegram, and it is checked by its secret.
+ */
+export interface RateLimits {
+  /** Sign-in, second-factor and invitation posts per minute per address. */
+  loginPerMinute: number;
+  /** Web chat messages per minute per address and card. */
+  chatPerMinute: number;
+}
+
+type Policy = { max: number; keyGenerator: (req: FastifyRequest) => string; message: string };
+
+export const rateLimitPlugin = fp<{ redis: Redis; prefix: string; limits: RateLimits }>(
+  async (app, opts) => {
+    const byAddress = (req: FastifyRequest) => req.ip;
+    const byAddressAndCard = (req: FastifyRequest) => `${req.ip}|${(req.params as { token?: string }).token ?? ''}`;
+    const signIn: Policy = {
+      max: opts.limits.loginPerMinute,
+      keyGenerator: byAddress,
+      message: 'Te veel pogingen achter elkaar. Wacht een minuut en probeer het dan opnieuw.',
+    };
+    const policies: Record<string, Policy> = {
+      'POST /login': signIn,
+      'POST /login/totp': signIn,
+      'POST /invite/:token': signIn,
+      'POST /k/:token/messages': {
+        max: opts.limits.chatPerMinute,
+        keyGenerator: byAddressAndCard,
+        message: 'Je stuurt veel berichten achter elkaar. Wacht even, dan kun je weer verder.',
+      },
+    };
+    // Runs before the rate-limit plugin's own onRoute hook (registered below), which reads config.rateLimit.
+    app.addHook('onRoute', (route) => {
+      const methods = [route.method].flat();
+      const policy = methods.map((m) => policies[`${m} ${route.url}`]).find(Boolean);
+      if (!policy) return;
+      const { message, ...limit } = policy;
+      route.config = {
+        ...route.config,
+        rateLimit: {
+          ...limit,
+          timeWindow: 60_000,
+          errorResponseBuilder: (_req, ctx) => new InputError(message, 'rate_limited', ctx.statusCode),
+        },
+      };
+    });
+    await app.register(rateLimit, {
+      global: false,
+      redis: opts.redis,
+      nameSpace: `${opts.prefix}:rate:`,
+      skipOnError: true,
+    });
+  },
+  { name: 'rate-limit' },
+);
