@@ -55,5 +55,6 @@ export const EVENT_TYPES = [
   'staff.deactivated',
   'staff.totp_enabled',
   'staff.totp_reset',
+  'team.settings_changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

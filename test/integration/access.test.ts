@@ -65,6 +65,8 @@ describe('every staff route', () => {
         'GET /admin/accounts',
         'POST /admin/accounts/:id/deactivate',
         'GET /audit',
+        'GET /admin/team',
+        'POST /admin/team',
       ]),
     );
   });
@@ -152,7 +154,7 @@ describe('every staff route', () => {
         expect(list.body, `${role}: ${url}`).not.toContain(secret);
         expect(list.body).not.toContain(oostConversationId);
       }
-      for (const url of ['/admin/accounts', '/audit']) {
+      for (const url of ['/admin/accounts', '/audit', '/admin/team']) {
         const page = await app.inject({ method: 'GET', url, headers: { cookie: west.cookie, accept: 'text/html' } });
         expect(page.body, `${role}: ${url}`).not.toContain('michelle@oost.test');
         expect(page.body, `${role}: ${url}`).not.toContain('Roermond');
