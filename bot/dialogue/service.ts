@@ -58,19 +58,9 @@ export function createDialogueService(deps: {
       const municipalityId = outcome.municipalityId ?? loaded.municipalityId;
 
       const noticeSent = outcome.officeNoticeSent || outcome.absenceNoticeSent;
-      // Most messages change nothing about the contact; skipping the no-op update keeps the hot path short.
-      if (outcome.state !== contact.dialogueState || outcome.language !== contact.language || outcome.municipalityId || noticeSent) {
-        await tx
-          .update(channelContacts)
-          .set({
-            dialogueState: outcome.state,
-            language: outcome.language,
-            ...(outcome.municipalityId ? { municipalityId: outcome.municipalityId } : {}),
-            // Shared by both automatic notices (office hours, absence): see loadDialogueContext.
-            ...(noticeSent ? { lastOfficeNoticeAt: now } : {}),
-          })
-          .where(eq(channelContacts.id, contact.id));
-      }
+      // Most messages change nothing about the contact; the update is skipped then, and otherwise goes in the batch below.
+      const contactChanged =
+        outcome.state !== contact.dialogueState || outcome.language !== contact.language || outcome.municipalityId !== null || noticeSent;
       // The existing conversation came with the context; only a new one, or one that just got its municipality, needs more.
       const known = loaded.conversation;
       const conv =
@@ -112,8 +102,9 @@ export function createDialogueService(deps: {
         }),
       );
       // The messages go in one statement, the youngster's first: seq (an identity) follows VALUES order,
-      // so the bot's replies always come after what they answer. Its event and the conversation's clock
-      // are pipelined with it on the transaction's connection.
+      // so the bot's replies always come after what they answer. The rest - its event, the conversation's
+      // clock, the contact's state, the dialogue's events - is independent of it and pipelined with it on
+      // the transaction's connection.
       const [inserted] = await Promise.all([
         rows.length ? insertMessages(tx, { conversationId: conv.id, contactId: contact.id, channel: envelope.channel }, rows) : { ids: [], outboxBusy: false },
         stored
@@ -126,6 +117,15 @@ export function createDialogueService(deps: {
             })
           : null,
         touchConversation(tx, conv.id, { inbound: stored, urgent: outcome.urgent }),
+        contactChanged
+          ? tx.execute(sql`
+              update channel_contacts set dialogue_state = ${outcome.state}, language = ${outcome.language},
+                municipality_id = coalesce(${outcome.municipalityId}::uuid, municipality_id),
+                -- Shared by both automatic notices (office hours, absence): see loadDialogueContext.
+                last_office_notice_at = case when ${noticeSent} then ${now.toISOString()}::timestamptz else last_office_notice_at end
+              where id = ${contact.id}`)
+          : null,
+        ...outcome.events.map((type) => recordEvent(tx, { type, municipalityId, subject: loaded.monitoringKey, conversationId: conv.id })),
       ]);
       const messageId = stored ? inserted.ids[0]! : null;
       if (routeNow && messageId) route.push(messageId);
@@ -141,9 +141,6 @@ export function createDialogueService(deps: {
       }
 
       if (outcome.optOut) await optOut(tx, contact, send);
-      for (const type of outcome.events) {
-        await recordEvent(tx, { type, municipalityId, subject: loaded.monitoringKey, conversationId: conv.id });
-      }
       return { messageId, duplicate: false, route, send, contactId: contact.id, outboxBusy: inserted.outboxBusy || outcome.optOut };
     });
 
