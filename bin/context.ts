@@ -14,7 +14,7 @@ import { ensureDatabase, runMigrations } from '../db/migrate.js';
 export async function createContext(env: Env, logger: Logger, opts: { createDb?: boolean } = {}) {
   if (opts.createDb) await ensureDatabase(env.databaseUrl);
   await runMigrations(env.databaseUrl);
-  const database = createDatabase(env.databaseUrl);
+  const database = createDatabase(env.databaseUrl, { max: env.databasePoolSize });
   const redis = createRedis(env.redisUrl, 'producer');
   const subscriber = createRedis(env.redisUrl, 'subscriber');
   const queueConnection = createRedis(env.redisUrl, 'producer');

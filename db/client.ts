@@ -15,7 +15,7 @@ export interface Database {
 
 export function createDatabase(url: string, opts: { max?: number } = {}): Database {
   const sql = postgres(url, {
-    // Web requests and ~50 worker job slots share this pool.
+    // Web requests and the worker job slots share this pool; DATABASE_POOL_SIZE sets it per process.
     max: opts.max ?? 20,
     onnotice: () => {},
     // Keep the connection's time zone fixed: office hours are computed in Europe/Amsterdam explicitly.

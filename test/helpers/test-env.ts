@@ -21,6 +21,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     HOST: '127.0.0.1',
     // Tests sign in and post far more often than a person; test/integration/rate-limit.test.ts checks the limits.
     LOGIN_ATTEMPTS_PER_MINUTE: '10000',
+    // Test files run side by side against one PostgreSQL (max_connections 100): small pools.
+    DATABASE_POOL_SIZE: '10',
     CHAT_MESSAGES_PER_MINUTE: '10000',
     ...overrides,
   });

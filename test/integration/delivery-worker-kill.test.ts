@@ -51,6 +51,7 @@ describe('a worker process is killed (SIGKILL) during a burst of 1,000 outbound 
       OUTBOX_SWEEP_INTERVAL_MS: '500',
       OUTBOX_STALE_SENDING_MS: '4000',
       WORKER_LOCK_MS: '2000',
+      DATABASE_POOL_SIZE: '10',
     };
     const victim = workerProcess(env);
     const survivor = workerProcess(env);
