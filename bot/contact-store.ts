@@ -1,6 +1,6 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { ChannelName } from '../core/channel.js';
-import type { DbOrTx, Tx } from '../db/client.js';
+import type { Tx } from '../db/client.js';
 import { selectList } from '../db/select-list.js';
 import { channelContacts, conversations } from '../db/schema/index.js';
 
@@ -11,19 +11,6 @@ import { channelContacts, conversations } from '../db/schema/index.js';
  */
 export type ContactRow = typeof channelContacts.$inferSelect;
 const CONTACT = selectList(channelContacts);
-
-function contactMatch(channel: ChannelName, externalId: string, altId?: string | null) {
-  const ids = [externalId, ...(altId ? [altId] : [])];
-  return and(
-    eq(channelContacts.channel, channel),
-    or(...ids.map((id) => eq(channelContacts.externalId, id)), ...ids.map((id) => eq(channelContacts.externalAltId, id))),
-  );
-}
-
-export async function findContact(db: DbOrTx, channel: ChannelName, externalId: string, altId?: string | null) {
-  const rows = await db.select().from(channelContacts).where(contactMatch(channel, externalId, altId)).limit(1);
-  return rows[0] ?? null;
-}
 
 /**
  * Finds (by either id form) or creates the contact and locks its row for this

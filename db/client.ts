@@ -32,6 +32,9 @@ export function createDatabase(url: string, opts: { max?: number } = {}): Databa
  * (postgres.js caches them per connection by their text) - in transactions too,
  * whose client `begin` hands out. Statements without parameters (migrations,
  * multi-statement text) keep the simple protocol, which cannot prepare.
+ * One consequence for raw `sql` templates: drizzle turns off postgres.js's
+ * date handling, so pass timestamps as `${d.toISOString()}::timestamptz` and
+ * expect them back as strings (see db/select-list.ts) - a Date parameter fails.
  */
 function preparing(sql: postgres.Sql): postgres.Sql {
   return new Proxy(sql, {

@@ -8,7 +8,7 @@ import type { Database, Tx } from '../../db/client.js';
 import { findCardByToken } from '../../db/queries/cards.js';
 import { recordEvent } from '../../db/queries/events.js';
 import { enqueueHeads } from '../../db/queries/outbox.js';
-import { channelContacts, channelUpdates, messages } from '../../db/schema/index.js';
+import { channelContacts, messages } from '../../db/schema/index.js';
 import { ensureConversation, lockOrCreateContact, touchConversation, type ContactRow } from '../contact-store.js';
 import { loadDialogueContext } from './context.js';
 import { decide, describeChoice } from './dialogue.js';

@@ -13,7 +13,6 @@ let iso: Isolated;
 let app: FastifyInstance;
 let org: Awaited<ReturnType<typeof twoTeams>>;
 let oostAdmin: { id: string };
-let westAdmin: { id: string };
 
 const db = () => iso.ctx.database.db;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
@@ -24,7 +23,8 @@ beforeAll(async () => {
   app = await buildApp({ ...iso.ctx });
   org = await twoTeams(db());
   oostAdmin = await createStaffWithRole(db(), org.oost.teamId, 'admin@oost.test', 'Ada', 'admin');
-  westAdmin = await createStaffWithRole(db(), org.west.teamId, 'admin@west.test', 'Wim', 'admin');
+  // West's admin: the one who must never see or change Oost's accounts.
+  await createStaffWithRole(db(), org.west.teamId, 'admin@west.test', 'Wim', 'admin');
   await createStaffWithRole(db(), org.oost.teamId, 'fg@oost.test', 'Fenna', 'privacy_officer');
   await createStaffWithRole(db(), org.west.teamId, 'fg@west.test', 'Wouter', 'privacy_officer');
 });

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelContacts, channelUpdates, conversations, messages } from '../../db/schema/index.js';
 import { startFakeTelegram, telegramEnv, tg, TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from '../helpers/fake-telegram.js';
