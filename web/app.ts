@@ -123,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   if (deps.channels?.telegramWebhook) await app.register(telegramWebhookRoutes, deps.channels.telegramWebhook);
-  await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies });
+  await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies, publicUrl: deps.env.publicUrl });
   await app.register(adminWhatsAppRoutes, { pairing: deps.channels?.pairing ?? null });
   await app.register(adminQueuesRoutes, { queues: deps.queues });
   await app.register(metricsRoutes, { database: deps.database, queues: deps.queues, token: deps.env.metricsToken });

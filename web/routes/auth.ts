@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { StaffRole } from '../../db/schema/index.js';
 import { homeOf, type Login, type LoginResult } from '../domain/login.js';
+import { destination, safeNext } from '../domain/next-path.js';
 import { cleanCode } from '../domain/totp.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
 import { staffLanguageOf, uiOf } from '../plugins/views.js';
@@ -9,26 +9,13 @@ import { staffLanguageOf, uiOf } from '../plugins/views.js';
 export const PENDING_COOKIE = 'lj_2fa';
 const PENDING_MINUTES = 5;
 
-/** Only same-site paths: an attacker's `next=https://evil` or `//evil` becomes the start page. */
-function safeNext(next: unknown): string | null {
-  return typeof next === 'string' && next.length <= 2048 && /^\/(?![/\\])/.test(next) ? next : null;
-}
-
-/** Where to go after signing in: the requested page, unless it is the inbox a role cannot use. */
-function destination(role: StaffRole, next: unknown): string {
-  const wanted = safeNext(next);
-  const inboxRole = role === 'casemanager' || role === 'coordinator';
-  if (!wanted || (!inboxRole && (wanted === '/inbox' || wanted.startsWith('/inbox?') || wanted.startsWith('/inbox/')))) return homeOf(role);
-  return wanted;
-}
-
 /** Keeps an English login flow English across its redirects (without a user, `?lang=` decides). */
 function withLang(req: FastifyRequest, path: string): string {
   if (staffLanguageOf(req) !== 'en') return path;
   return `${path}${path.includes('?') ? '&' : '?'}lang=en`;
 }
 
-export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boolean }> = async (app, deps) => {
+export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boolean; publicUrl: string }> = async (app, deps) => {
   function signIn(reply: FastifyReply, result: Extract<LoginResult, { ok: true }>, next: unknown) {
     reply.setCookie(SESSION_COOKIE, result.sessionToken, {
       path: '/',
@@ -38,7 +25,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
       expires: result.expiresAt,
     });
     reply.clearCookie(PENDING_COOKIE, { path: '/login' });
-    return reply.redirect(destination(result.role, next), 303);
+    return reply.redirect(destination(result.role, next, deps.publicUrl), 303);
   }
 
   /** The user id of a pending second step, or null when absent, forged or expired. */
@@ -57,11 +44,11 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
   );
 
   app.get<{ Querystring: { next?: string } }>('/login', { config: { public: true } }, async (req, reply) => {
-    if (req.staff) return reply.redirect(destination(req.staff.role, req.query.next), 303);
+    if (req.staff) return reply.redirect(destination(req.staff.role, req.query.next, deps.publicUrl), 303);
     return reply.view('staff/login.eta', {
       csrf: reply.generateCsrf(),
       // The default; `destination` sends roles without an inbox to their own start page.
-      next: safeNext(req.query.next) ?? '/inbox',
+      next: safeNext(req.query.next, deps.publicUrl) ?? '/inbox',
       error: null,
       staff: null,
     });
@@ -98,14 +85,14 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
           signed: true,
           maxAge: PENDING_MINUTES * 60,
         });
-        const next = safeNext(req.body.next);
+        const next = safeNext(req.body.next, deps.publicUrl);
         return reply.redirect(withLang(req, next ? `/login/totp?next=${encodeURIComponent(next)}` : '/login/totp'), 303);
       }
       const t = uiOf(req).t;
       const error = result.reason === 'locked' ? t('login.locked') : t('login.wrong');
       return reply.code(401).view('staff/login.eta', {
         csrf: reply.generateCsrf(),
-        next: safeNext(req.body.next) ?? '',
+        next: safeNext(req.body.next, deps.publicUrl) ?? '',
         error,
         staff: null,
       });
@@ -116,7 +103,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
   app.get<{ Querystring: { next?: string } }>('/login/totp', { config: { public: true } }, async (req, reply) => {
     if (!pendingOf(req)) return reply.redirect('/login', 303);
     reply.header('cache-control', 'no-store');
-    return reply.view('staff/login-totp.eta', { csrf: reply.generateCsrf(), next: safeNext(req.query.next) ?? '', error: null, staff: null });
+    return reply.view('staff/login-totp.eta', { csrf: reply.generateCsrf(), next: safeNext(req.query.next, deps.publicUrl) ?? '', error: null, staff: null });
   });
 
   app.post<{ Body: { code?: string; next?: string } }>(
@@ -147,7 +134,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
       }
       return reply.code(401).view('staff/login-totp.eta', {
         csrf: reply.generateCsrf(),
-        next: safeNext(req.body.next) ?? '',
+        next: safeNext(req.body.next, deps.publicUrl) ?? '',
         error: code ? uiOf(req).t('login.codeWrong') : uiOf(req).t('login.codeMissing'),
         staff: null,
       });
