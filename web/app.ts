@@ -13,6 +13,7 @@ import type { PairingStore } from '../bot/channels/whatsapp/pairing-store.js';
 import { webchatRoutes } from '../bot/webchat/routes.js';
 import type { InboundHandler } from '../core/channel.js';
 import { createLogin } from './domain/login.js';
+import type { PasswordHasher } from './domain/password-hasher.js';
 import { createTotp } from './domain/totp.js';
 import { createConversationActions } from './domain/conversation-actions.js';
 import { createReplies } from './domain/replies.js';
@@ -64,6 +65,8 @@ export interface AppDeps {
   logger: Logger;
   /** Defaults to the web chat only (what tests of the staff side need). */
   channels?: AppChannels;
+  /** Defaults to argon2id; tests count its calls. */
+  passwordHasher?: PasswordHasher;
 }
 
 /**
@@ -106,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.channels?.dialogue ??
     createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, publicUrl: deps.env.publicUrl });
   const totp = createTotp({ database: deps.database, secretKey: deps.env.secretKey });
-  const login = createLogin({ database: deps.database, totp });
+  const login = createLogin({ database: deps.database, totp, hasher: deps.passwordHasher });
   const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });
   const retry = createRetry({ database: deps.database, queues: deps.queues, logger: deps.logger });
 

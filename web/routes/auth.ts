@@ -88,12 +88,11 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
         const next = safeNext(req.body.next, deps.publicUrl);
         return reply.redirect(withLang(req, next ? `/login/totp?next=${encodeURIComponent(next)}` : '/login/totp'), 303);
       }
-      const t = uiOf(req).t;
-      const error = result.reason === 'locked' ? t('login.locked') : t('login.wrong');
+      // One answer for an unknown address, a wrong password and an account that must wait.
       return reply.code(401).view('staff/login.eta', {
         csrf: reply.generateCsrf(),
         next: safeNext(req.body.next, deps.publicUrl) ?? '',
-        error,
+        error: uiOf(req).t('login.wrong'),
         staff: null,
       });
     },
@@ -128,10 +127,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
       const code = cleanCode(req.body.code);
       const result: LoginResult = code ? await deps.login.secondFactor(staffUserId, code) : { ok: false, reason: 'invalid' };
       if (result.ok) return signIn(reply, result, req.body.next);
-      if (result.reason === 'locked') {
-        reply.clearCookie(PENDING_COOKIE, { path: '/login' });
-        return reply.code(401).view('staff/login.eta', { csrf: reply.generateCsrf(), next: '', error: uiOf(req).t('login.locked'), staff: null });
-      }
+      // A wrong code and a code sent while the account must wait get the same answer (the text mentions both).
       return reply.code(401).view('staff/login-totp.eta', {
         csrf: reply.generateCsrf(),
         next: safeNext(req.body.next, deps.publicUrl) ?? '',
