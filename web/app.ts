@@ -133,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes, { database: deps.database });
   await app.register(adminAccountsRoutes, { database: deps.database, publicUrl: deps.env.publicUrl });
   await app.register(adminTeamRoutes, { database: deps.database });
-  await app.register(inviteRoutes, { database: deps.database, login, secureCookies: deps.env.secureCookies, requireAdminTotp });
+  await app.register(inviteRoutes, { database: deps.database, login, requireAdminTotp });
   await app.register(totpRoutes, { database: deps.database, totp, requireAdminTotp });
   await app.register(auditRoutes, { database: deps.database });
   await app.register(inboxRoutes, { database: deps.database, replies, retry, liveBus: deps.liveBus });

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { homeOf, type Login, type LoginResult } from '../domain/login.js';
 import { destination, safeNext } from '../domain/next-path.js';
 import { cleanCode } from '../domain/totp.js';
-import { SESSION_COOKIE } from '../plugins/auth.js';
 import { staffLanguageOf, uiOf } from '../plugins/views.js';
 
 /** The signed, short-lived cookie between a correct password and a correct TOTP code. */
@@ -17,13 +16,7 @@ function withLang(req: FastifyRequest, path: string): string {
 
 export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boolean; publicUrl: string }> = async (app, deps) => {
   function signIn(reply: FastifyReply, result: Extract<LoginResult, { ok: true }>, next: unknown) {
-    reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: deps.secureCookies,
-      expires: result.expiresAt,
-    });
+    reply.setSessionCookie(result.sessionToken, result.expiresAt);
     reply.clearCookie(PENDING_COOKIE, { path: '/login' });
     return reply.redirect(destination(result.role, next, deps.publicUrl), 303);
   }
@@ -46,7 +39,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
   app.get<{ Querystring: { next?: string } }>('/login', { config: { public: true } }, async (req, reply) => {
     if (req.staff) return reply.redirect(destination(req.staff.role, req.query.next, deps.publicUrl), 303);
     return reply.view('staff/login.eta', {
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       // The default; `destination` sends roles without an inbox to their own start page.
       next: safeNext(req.query.next, deps.publicUrl) ?? '/inbox',
       error: null,
@@ -90,7 +83,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
       }
       // One answer for an unknown address, a wrong password and an account that must wait.
       return reply.code(401).view('staff/login.eta', {
-        csrf: reply.generateCsrf(),
+        csrf: reply.csrfToken(),
         next: safeNext(req.body.next, deps.publicUrl) ?? '',
         error: uiOf(req).t('login.wrong'),
         staff: null,
@@ -102,7 +95,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
   app.get<{ Querystring: { next?: string } }>('/login/totp', { config: { public: true } }, async (req, reply) => {
     if (!pendingOf(req)) return reply.redirect('/login', 303);
     reply.header('cache-control', 'no-store');
-    return reply.view('staff/login-totp.eta', { csrf: reply.generateCsrf(), next: safeNext(req.query.next, deps.publicUrl) ?? '', error: null, staff: null });
+    return reply.view('staff/login-totp.eta', { csrf: reply.csrfToken(), next: safeNext(req.query.next, deps.publicUrl) ?? '', error: null, staff: null });
   });
 
   app.post<{ Body: { code?: string; next?: string } }>(
@@ -129,7 +122,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
       if (result.ok) return signIn(reply, result, req.body.next);
       // A wrong code and a code sent while the account must wait get the same answer (the text mentions both).
       return reply.code(401).view('staff/login-totp.eta', {
-        csrf: reply.generateCsrf(),
+        csrf: reply.csrfToken(),
         next: safeNext(req.body.next, deps.publicUrl) ?? '',
         error: code ? uiOf(req).t('login.codeWrong') : uiOf(req).t('login.codeMissing'),
         staff: null,
@@ -138,9 +131,9 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
   );
 
   app.post('/logout', { config: { public: true }, preHandler: app.csrfProtection }, async (req, reply) => {
-    const sid = req.cookies[SESSION_COOKIE];
+    const sid = req.cookies[app.cookieNames.session];
     if (typeof sid === 'string') await deps.login.logout(sid);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearSessionCookie();
     return reply.redirect('/login', 303);
   });
 };
