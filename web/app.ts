@@ -21,6 +21,7 @@ import { createRetry } from './domain/retry.js';
 import { authPlugin } from './plugins/auth.js';
 import { liveStreamsPlugin } from './plugins/live-streams.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { proxyWarningPlugin } from './plugins/proxy-warning.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { securityPlugin } from './plugins/security.js';
 import { viewsPlugin } from './plugins/views.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // Infrastructure
+  await app.register(proxyWarningPlugin, { trustProxy: deps.env.trustProxy });
   await app.register(securityPlugin, { secretKey: deps.env.secretKey, secureCookies: deps.env.secureCookies });
   await app.register(rateLimitPlugin, { redis: deps.redis, prefix: deps.env.queuePrefix, limits: deps.env.rateLimits });
   await app.register(viewsPlugin, { cache: deps.env.appEnv === 'production' });
@@ -129,7 +131,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies, publicUrl: deps.env.publicUrl });
   await app.register(adminWhatsAppRoutes, { pairing: deps.channels?.pairing ?? null });
   await app.register(adminQueuesRoutes, { queues: deps.queues });
-  await app.register(metricsRoutes, { database: deps.database, queues: deps.queues, token: deps.env.metricsToken });
+  await app.register(metricsRoutes, {
+    database: deps.database,
+    queues: deps.queues,
+    token: deps.env.metricsToken,
+    production: deps.env.appEnv === 'production',
+  });
   await app.register(accountRoutes, { database: deps.database });
   await app.register(adminAccountsRoutes, { database: deps.database, publicUrl: deps.env.publicUrl });
   await app.register(adminTeamRoutes, { database: deps.database });
