@@ -31,6 +31,18 @@ export function normaliseMessageText(raw: unknown): string {
   return text;
 }
 
+// Embeddings and overrides (U+202A-202E), isolates (U+2066-2069), LRM/RLM and the Arabic letter mark.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+
+/**
+ * For the one-line previews staff see in lists (inbox rows, search results,
+ * live row updates): without bidi controls, so a youngster's text cannot
+ * reorder what stands around it. Messages themselves keep them (see above).
+ */
+export function stripBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
 /**
  * JSON schema of a chat post (youngster or staff): the text itself is checked by
  * normaliseMessageText; clientId is the sender's idempotency key for retries.

@@ -13,6 +13,7 @@ import type { PairingStore } from '../bot/channels/whatsapp/pairing-store.js';
 import { webchatRoutes } from '../bot/webchat/routes.js';
 import type { InboundHandler } from '../core/channel.js';
 import { createLogin } from './domain/login.js';
+import type { PasswordHasher } from './domain/password-hasher.js';
 import { createTotp } from './domain/totp.js';
 import { createConversationActions } from './domain/conversation-actions.js';
 import { createReplies } from './domain/replies.js';
@@ -20,6 +21,7 @@ import { createRetry } from './domain/retry.js';
 import { authPlugin } from './plugins/auth.js';
 import { liveStreamsPlugin } from './plugins/live-streams.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { proxyWarningPlugin } from './plugins/proxy-warning.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { securityPlugin } from './plugins/security.js';
 import { viewsPlugin } from './plugins/views.js';
@@ -64,6 +66,8 @@ export interface AppDeps {
   logger: Logger;
   /** Defaults to the web chat only (what tests of the staff side need). */
   channels?: AppChannels;
+  /** Defaults to argon2id; tests count its calls. */
+  passwordHasher?: PasswordHasher;
 }
 
 /**
@@ -92,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // Infrastructure
+  await app.register(proxyWarningPlugin, { trustProxy: deps.env.trustProxy });
   await app.register(securityPlugin, { secretKey: deps.env.secretKey, secureCookies: deps.env.secureCookies });
   await app.register(rateLimitPlugin, { redis: deps.redis, prefix: deps.env.queuePrefix, limits: deps.env.rateLimits });
   await app.register(viewsPlugin, { cache: deps.env.appEnv === 'production' });
@@ -106,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.channels?.dialogue ??
     createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, publicUrl: deps.env.publicUrl });
   const totp = createTotp({ database: deps.database, secretKey: deps.env.secretKey });
-  const login = createLogin({ database: deps.database, totp });
+  const login = createLogin({ database: deps.database, totp, hasher: deps.passwordHasher });
   const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });
   const retry = createRetry({ database: deps.database, queues: deps.queues, logger: deps.logger });
 
@@ -123,14 +128,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   if (deps.channels?.telegramWebhook) await app.register(telegramWebhookRoutes, deps.channels.telegramWebhook);
-  await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies });
+  await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies, publicUrl: deps.env.publicUrl });
   await app.register(adminWhatsAppRoutes, { pairing: deps.channels?.pairing ?? null });
   await app.register(adminQueuesRoutes, { queues: deps.queues });
-  await app.register(metricsRoutes, { database: deps.database, queues: deps.queues, token: deps.env.metricsToken });
+  await app.register(metricsRoutes, {
+    database: deps.database,
+    queues: deps.queues,
+    token: deps.env.metricsToken,
+    production: deps.env.appEnv === 'production',
+  });
   await app.register(accountRoutes, { database: deps.database });
   await app.register(adminAccountsRoutes, { database: deps.database, publicUrl: deps.env.publicUrl });
   await app.register(adminTeamRoutes, { database: deps.database });
-  await app.register(inviteRoutes, { database: deps.database, login, secureCookies: deps.env.secureCookies, requireAdminTotp });
+  await app.register(inviteRoutes, { database: deps.database, login, requireAdminTotp });
   await app.register(totpRoutes, { database: deps.database, totp, requireAdminTotp });
   await app.register(auditRoutes, { database: deps.database });
   await app.register(inboxRoutes, { database: deps.database, replies, retry, liveBus: deps.liveBus });

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { stripBidiControls } from '../../core/message-text.js';
 import type { DbOrTx } from '../client.js';
 import { conversations, messages, municipalities, staffUsers, youngsters } from '../schema/index.js';
 
@@ -130,7 +131,11 @@ export async function listInbox(
     .orderBy(desc(conversations.urgent), desc(conversations.lastMessageAt), desc(conversations.id))
     .limit(q.limit ?? 200);
   // The inner join on municipalities means municipalityId is never null here.
-  return rows.map((r) => ({ ...r, municipalityId: r.municipalityId! }));
+  return rows.map((r) => ({
+    ...r,
+    municipalityId: r.municipalityId!,
+    lastPreview: r.lastPreview === null ? null : stripBidiControls(r.lastPreview),
+  }));
 }
 
 /** How many conversations each view holds, in one grouped scan of the scope. */

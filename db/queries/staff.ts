@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { events, municipalities, staffSessions, staffUsers, teamMunicipalities, teams, type StaffRole } from '../schema/index.js';
 
@@ -18,11 +18,16 @@ export interface StaffPrincipal {
   uiLanguage?: string;
 }
 
+/** E-mail addresses are stored lower-case and trimmed. */
+function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 export async function findStaffByEmail(db: DbOrTx, email: string) {
   const rows = await db
     .select()
     .from(staffUsers)
-    .where(eq(staffUsers.email, email.trim().toLowerCase()))
+    .where(eq(staffUsers.email, normaliseEmail(email)))
     .limit(1);
   return rows[0] ?? null;
 }
@@ -72,15 +77,36 @@ export async function loadSessionPrincipal(db: DbOrTx, idHash: string): Promise<
     municipalityIds: await teamMunicipalityIds(db, row.teamId) };
 }
 
-export async function recordLoginFailure(db: DbOrTx, userId: string, lockAfter: number, lockMinutes: number) {
+export interface LoginBackoff {
+  /** Failures before the first wait. */
+  afterFailures: number;
+  /** The longest wait, in seconds. */
+  capSeconds: number;
+}
+
+/**
+ * Counts a failed sign-in and, from `afterFailures` on, sets the next moment
+ * an attempt is considered: `at` + 2^failures seconds, capped. By e-mail
+ * address, so an unknown address runs the same statement (matching nothing);
+ * an attempt made while the account is still waiting matches nothing either,
+ * so it is not counted - checked in the statement itself, not from an earlier read.
+ */
+export async function recordLoginFailure(db: DbOrTx, who: { email: string } | { id: string }, at: Date, backoff: LoginBackoff) {
+  const now = sql`${at.toISOString()}::timestamptz`;
+  const account =
+    'email' in who
+      ? and(eq(staffUsers.email, normaliseEmail(who.email)), eq(staffUsers.active, true), isNotNull(staffUsers.passwordHash))
+      : eq(staffUsers.id, who.id);
+  const failures = sql`${staffUsers.failedLogins} + 1`;
   await db
     .update(staffUsers)
     .set({
-      failedLogins: sql`${staffUsers.failedLogins} + 1`,
-      lockedUntil: sql`case when ${staffUsers.failedLogins} + 1 >= ${lockAfter}
-        then now() + make_interval(mins => ${lockMinutes}) else ${staffUsers.lockedUntil} end`,
+      failedLogins: failures,
+      lockedUntil: sql`case when ${failures} >= ${backoff.afterFailures}::int
+        then ${now} + make_interval(secs => least(power(2, least(${failures}, 30)), ${backoff.capSeconds}::int))
+        else null end`,
     })
-    .where(eq(staffUsers.id, userId));
+    .where(and(account, or(isNull(staffUsers.lockedUntil), lte(staffUsers.lockedUntil, now))));
 }
 
 export async function recordLoginSuccess(db: DbOrTx, userId: string) {

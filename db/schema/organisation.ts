@@ -91,7 +91,9 @@ export const staffUsers = pgTable(
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     /** Language of the staff UI: 'nl' (default) or 'en'. */
     uiLanguage: text('ui_language').notNull().default('nl'),
+    /** Wrong passwords and codes since the last full sign-in (attempts refused during a backoff do not count). */
     failedLogins: integer('failed_logins').notNull().default(0),
+    /** Sign-in backoff: attempts before this moment are refused unchecked (exponential in failedLogins, capped). */
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

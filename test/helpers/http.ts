@@ -43,9 +43,23 @@ export async function login(app: FastifyInstance, email: string, password = PASS
     payload: new URLSearchParams({ email, password, _csrf: csrf, next: '/inbox' }).toString(),
   });
   jar.take(res.headers['set-cookie']);
-  // A page rendered after login carries the token bound to this browser's CSRF secret.
-  const inbox = await app.inject({ method: 'GET', url: '/inbox', headers: { cookie: jar.header(), accept: 'text/html' } });
-  return { status: res.statusCode, location: res.headers.location, jar, cookie: jar.header(), csrf: inbox.statusCode === 200 ? csrfFrom(inbox.body) : csrf };
+  return { status: res.statusCode, location: res.headers.location, jar, cookie: jar.header(), csrf: await tokenAfterLogin(app, jar, res.headers.location) ?? csrf };
+}
+
+/**
+ * CSRF tokens are bound to the session, so the login page's token is no good
+ * after signing in: take one from the page the sign-in led to (every staff
+ * page has one, in the logout form), following its redirects as a browser would.
+ */
+async function tokenAfterLogin(app: FastifyInstance, jar: ReturnType<typeof cookieJar>, location: string | undefined) {
+  let url = location;
+  for (let hops = 0; url && hops < 3; hops++) {
+    const page = await app.inject({ method: 'GET', url, headers: { cookie: jar.header(), accept: 'text/html' } });
+    jar.take(page.headers['set-cookie']);
+    if (page.statusCode === 200) return csrfFrom(page.body);
+    url = page.statusCode === 303 ? page.headers.location : undefined;
+  }
+  return null;
 }
 
 /** Opens a card's chat page like a phone would and returns the device cookie. */

@@ -206,7 +206,7 @@ describe('login and session safety', () => {
     expect((await db().select().from(messages)).length).toBe(before);
   });
 
-  it('rejects a wrong password the same way as an unknown address, then locks after 5 tries', async () => {
+  it('rejects a wrong password the same way as an unknown address, then makes the account wait after 5 tries', async () => {
     const unknown = await login(app, 'nobody@oost.test', 'whatever');
     expect(unknown.status).toBe(401);
     for (let i = 0; i < 5; i++) expect((await login(app, 'yusuf@oost.test', `wrong-${i}`)).status).toBe(401);

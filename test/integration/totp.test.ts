@@ -180,7 +180,7 @@ describe('signing in with TOTP', () => {
     expect(String(res.headers['set-cookie'] ?? '')).not.toContain('lj_sid');
   });
 
-  it('counts wrong codes towards the lockout', async () => {
+  it('counts wrong codes towards the backoff', async () => {
     await db().update(staffUsers).set({ failedLogins: 0, lockedUntil: null }).where(eq(staffUsers.id, org.yusuf.id));
     const { jar } = await passwordStep(app, 'yusuf@oost.test');
     const right = codeAt(secret, nowStep());
@@ -192,9 +192,9 @@ describe('signing in with TOTP', () => {
     expect((await userOf(org.yusuf.id)).failedLogins).toBe(4);
     const fifth = await codeStep(app, retry.jar, wrong);
     expect(fifth.res.statusCode).toBe(401);
-    expect(fifth.res.body).toContain('geblokkeerd');
+    expect(fifth.res.body).toContain('steeds wat langer wachten');
     expect((await userOf(org.yusuf.id)).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
-    // Now even the right code and the right password are refused.
+    // Now, until the wait is over, even the right code and the right password are refused.
     const pending = `lj_2fa=${retry.jar.get('lj_2fa') ?? jar.get('lj_2fa')}`;
     const page = await app.inject({ method: 'GET', url: '/login', headers: { accept: 'text/html' } });
     const j2 = cookieJar();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../core/errors.js';
-import { MAX_MESSAGE_CHARS, normaliseMessageText } from '../../core/message-text.js';
+import { MAX_MESSAGE_CHARS, normaliseMessageText, stripBidiControls } from '../../core/message-text.js';
 
 function code(fn: () => unknown) {
   try {
@@ -38,6 +38,12 @@ describe('normaliseMessageText', () => {
 
   it('keeps bidi controls as text (rendered inert), not stripped silently', () => {
     expect(normaliseMessageText('abc\u202Edef')).toBe('abc\u202Edef');
+  });
+
+  it('strips every bidi control for previews, and nothing else', () => {
+    const controls = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C'];
+    expect(stripBidiControls(`a${controls.join('')}b`)).toBe('ab');
+    expect(stripBidiControls('مرحبا 👋 Çağlar\u200D\n')).toBe('مرحبا 👋 Çağlar\u200D\n');
   });
 
   it('refuses non-strings', () => {

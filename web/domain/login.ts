@@ -1,4 +1,3 @@
-import argon2 from 'argon2';
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
 import type { Database } from '../../db/client.js';
@@ -9,25 +8,39 @@ import {
   findStaffById,
   recordLoginFailure,
   recordLoginSuccess,
+  type LoginBackoff,
 } from '../../db/queries/staff.js';
 import type { StaffRole } from '../../db/schema/index.js';
+import { argon2Hasher, DUMMY_HASH, type PasswordHasher } from './password-hasher.js';
 import type { Totp } from './totp.js';
 
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_MINUTES = 15;
+/**
+ * Per-account backoff instead of a hard lock: after 5 wrong passwords or codes
+ * the next attempt is only considered after 2^failures seconds (32 s, 64 s,
+ * ...), at most 15 minutes. Attempts in between are refused unchecked and not
+ * counted, so nobody can lock an account for longer by trying faster.
+ */
+export const LOGIN_BACKOFF: LoginBackoff = { afterFailures: 5, capSeconds: 15 * 60 };
 export const SESSION_HOURS = 10; // a working day; then log in again
 
+/** Seconds an account waits after its `failures`-th wrong attempt (mirrors the SQL in recordLoginFailure). */
+export function backoffSeconds(failures: number, backoff: LoginBackoff = LOGIN_BACKOFF): number {
+  return failures < backoff.afterFailures ? 0 : Math.min(2 ** Math.min(failures, 30), backoff.capSeconds);
+}
+
+/**
+ * One reason for every refusal: unknown address, wrong password, an account
+ * still in its backoff - the caller cannot tell them apart, so neither can
+ * whoever is guessing.
+ */
 export type LoginResult =
   | { ok: true; sessionToken: string; expiresAt: Date; staffUserId: string; role: StaffRole }
-  | { ok: false; reason: 'invalid' | 'locked' }
+  | { ok: false; reason: 'invalid' }
   /** Password correct, but a TOTP code is still needed (see `secondFactor`). */
   | { ok: false; reason: 'second_factor'; staffUserId: string };
 
-// Verified against for unknown e-mail addresses so a wrong address takes as long as a wrong password.
-let dummyHash: Promise<string> | undefined;
-
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return argon2Hasher.hash(password);
 }
 
 /** Where a role starts after signing in. */
@@ -37,8 +50,14 @@ export function homeOf(role: StaffRole): string {
   return '/inbox';
 }
 
-export function createLogin(deps: { database: Database; totp?: Totp }) {
+const REFUSED = { ok: false, reason: 'invalid' } as const;
+
+export function createLogin(deps: { database: Database; totp?: Totp; hasher?: PasswordHasher; now?: () => Date }) {
   const { db } = deps.database;
+  const hasher = deps.hasher ?? argon2Hasher;
+  const clock = deps.now ?? (() => new Date());
+
+  const waiting = (user: { lockedUntil: Date | null }, now: Date) => user.lockedUntil !== null && user.lockedUntil > now;
 
   /** A new server-side session for an account that has fully signed in. */
   async function startSession(staffUserId: string) {
@@ -48,39 +67,42 @@ export function createLogin(deps: { database: Database; totp?: Totp }) {
     return { sessionToken, expiresAt };
   }
 
+  /**
+   * The password step. Every refusal does the same work - one argon2 verify
+   * (against a dummy hash when there is no account) and one failure update
+   * (which matches nothing for an unknown address or an account still
+   * waiting) - so neither the answer nor its timing tells whether an address exists.
+   */
   async function login(email: string, password: string): Promise<LoginResult> {
+    const now = clock();
     const user = await findStaffByEmail(db, email);
-    if (!user || !user.passwordHash || !user.active) {
-      dummyHash ??= hashPassword(newSecret());
-      await argon2.verify(await dummyHash, password).catch(() => false);
-      return { ok: false, reason: 'invalid' };
-    }
-    if (user.lockedUntil && user.lockedUntil > new Date()) return { ok: false, reason: 'locked' };
-    const valid = await argon2.verify(user.passwordHash, password).catch(() => false);
-    if (!valid) {
-      await recordLoginFailure(db, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
-      return { ok: false, reason: 'invalid' };
+    const account = user && user.active && user.passwordHash ? user : null;
+    const valid = await hasher.verify(account?.passwordHash ?? DUMMY_HASH, password);
+    if (!account || !valid || waiting(account, now)) {
+      await recordLoginFailure(db, { email }, now, LOGIN_BACKOFF);
+      return REFUSED;
     }
     // With a second factor the failure count is only reset once the code is right too,
-    // so a known password cannot be used to reset the lockout between code guesses.
-    if (user.totpEnabledAt && user.totpSecretSealed) return { ok: false, reason: 'second_factor', staffUserId: user.id };
-    await recordLoginSuccess(db, user.id);
-    return { ok: true, ...(await startSession(user.id)), staffUserId: user.id, role: user.role };
+    // so a known password cannot be used to reset the backoff between code guesses.
+    if (account.totpEnabledAt && account.totpSecretSealed) return { ok: false, reason: 'second_factor', staffUserId: account.id };
+    await recordLoginSuccess(db, account.id);
+    return { ok: true, ...(await startSession(account.id)), staffUserId: account.id, role: account.role };
   }
 
-  /** The second step: a TOTP code for an account whose password was just accepted. */
+  /**
+   * The second step: a TOTP code for an account whose password was just
+   * accepted. Wrong codes count towards the same backoff; while the account
+   * waits, a code is not even checked (checking would use a right one up).
+   */
   async function secondFactor(staffUserId: string, code: string): Promise<LoginResult> {
+    const now = clock();
     const user = await findStaffById(db, staffUserId);
-    if (!user || !user.active || !user.passwordHash || !user.totpEnabledAt || !user.totpSecretSealed || !deps.totp) {
-      return { ok: false, reason: 'invalid' };
-    }
-    if (user.lockedUntil && user.lockedUntil > new Date()) return { ok: false, reason: 'locked' };
+    if (!user || !user.active || !user.passwordHash || !user.totpEnabledAt || !user.totpSecretSealed || !deps.totp) return REFUSED;
+    if (waiting(user, now)) return REFUSED;
     const accepted = await deps.totp.verifyForUser(user.id, user.totpSecretSealed, code);
     if (!accepted) {
-      await recordLoginFailure(db, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
-      const after = await findStaffById(db, user.id);
-      if (after?.lockedUntil && after.lockedUntil > new Date()) return { ok: false, reason: 'locked' };
-      return { ok: false, reason: 'invalid' };
+      await recordLoginFailure(db, { id: user.id }, now, LOGIN_BACKOFF);
+      return REFUSED;
     }
     await recordLoginSuccess(db, user.id);
     return { ok: true, ...(await startSession(user.id)), staffUserId: user.id, role: user.role };

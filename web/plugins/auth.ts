@@ -5,8 +5,6 @@ import type { Database } from '../../db/client.js';
 import { loadSessionPrincipal, type StaffPrincipal } from '../../db/queries/staff.js';
 import type { StaffRole } from '../../db/schema/index.js';
 
-export const SESSION_COOKIE = 'lj_sid';
-
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in staff member, or null. Set on every request by the auth plugin. */
@@ -27,7 +25,7 @@ export const authPlugin = fp<{ database: Database; requireAdminTotp?: boolean }>
   async (app, opts) => {
     app.decorateRequest('staff', null);
     app.addHook('onRequest', async (req, reply) => {
-      const sid = req.cookies[SESSION_COOKIE];
+      const sid = req.cookies[app.cookieNames.session];
       if (typeof sid !== 'string' || sid.length < 32 || sid.length > 128) return;
       req.staff = await loadSessionPrincipal(opts.database.db, sha256(sid));
       if (!opts.requireAdminTotp || req.staff?.role !== 'admin' || req.staff.totpEnabled) return;

@@ -38,7 +38,7 @@ export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) 
     reply.header('cache-control', 'no-store');
     return reply.view('staff/absence.eta', {
       staff,
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       error: error === null ? null : ui.message(error),
       current: away ? { until: ui.longWhen(current.absentUntil!), delegateName: current.delegateName } : null,
       colleagues: colleagues.map((c) => ({
@@ -75,7 +75,7 @@ export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) 
 
   function renderLanguage(req: FastifyRequest, reply: FastifyReply, notice: string | null, error: string | null) {
     reply.header('cache-control', 'no-store');
-    return reply.view('staff/account.eta', { staff: staffOf(req), csrf: reply.generateCsrf(), notice, error });
+    return reply.view('staff/account.eta', { staff: staffOf(req), csrf: reply.csrfToken(), notice, error });
   }
 
   app.get<{ Querystring: { saved?: string } }>('/account/language', async (req, reply) =>

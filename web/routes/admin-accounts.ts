@@ -33,7 +33,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     reply.header('cache-control', 'no-store');
     return reply.view('staff/admin-accounts.eta', {
       staff: admin,
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       error: error === null ? null : ui.message(error),
       notice,
       roles: Object.keys(ROLE_LABELS).map((value) => ({ value, label: ui.t(`role.${value as StaffRole}`) })),
@@ -63,7 +63,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     reply.header('cache-control', 'no-store');
     return reply.view('staff/account-created.eta', {
       staff: staffOf(req),
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       again,
       name: r.account.name,
       email: r.account.email,

@@ -96,7 +96,7 @@ export const adminTeamRoutes: FastifyPluginAsync<AdminTeamDeps> = async (app, de
     reply.header('cache-control', 'no-store');
     return reply.view('staff/admin-team.eta', {
       staff: admin,
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       error: view.error,
       notice: view.notice,
       teamName: current.teamName,

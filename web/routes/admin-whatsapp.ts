@@ -25,7 +25,7 @@ export const adminWhatsAppRoutes: FastifyPluginAsync<{ pairing: PairingStore | n
     if (qrSvg) reply.header('refresh', '15');
     return reply.view('staff/admin-whatsapp.eta', {
       staff: req.staff,
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       configured: deps.pairing !== null,
       statusText: state ? (isStatus(state.status) ? uiOf(req).t(`whatsapp.status.${state.status}`) : state.status) : null,
       qrSvg,

@@ -40,7 +40,7 @@ export const auditRoutes: FastifyPluginAsync<{ database: Database }> = async (ap
     reply.header('cache-control', 'no-store');
     return reply.view('staff/audit.eta', {
       staff,
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       days: AUDIT_DAYS,
       municipalities,
       rows: types.map((type) => ({

@@ -1,26 +1,12 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { StaffRole } from '../../db/schema/index.js';
 import { homeOf, type Login, type LoginResult } from '../domain/login.js';
+import { destination, safeNext } from '../domain/next-path.js';
 import { cleanCode } from '../domain/totp.js';
-import { SESSION_COOKIE } from '../plugins/auth.js';
 import { staffLanguageOf, uiOf } from '../plugins/views.js';
 
 /** The signed, short-lived cookie between a correct password and a correct TOTP code. */
 export const PENDING_COOKIE = 'lj_2fa';
 const PENDING_MINUTES = 5;
-
-/** Only same-site paths: an attacker's `next=https://evil` or `//evil` becomes the start page. */
-function safeNext(next: unknown): string | null {
-  return typeof next === 'string' && next.length <= 2048 && /^\/(?![/\\])/.test(next) ? next : null;
-}
-
-/** Where to go after signing in: the requested page, unless it is the inbox a role cannot use. */
-function destination(role: StaffRole, next: unknown): string {
-  const wanted = safeNext(next);
-  const inboxRole = role === 'casemanager' || role === 'coordinator';
-  if (!wanted || (!inboxRole && (wanted === '/inbox' || wanted.startsWith('/inbox?') || wanted.startsWith('/inbox/')))) return homeOf(role);
-  return wanted;
-}
 
 /** Keeps an English login flow English across its redirects (without a user, `?lang=` decides). */
 function withLang(req: FastifyRequest, path: string): string {
@@ -28,17 +14,11 @@ function withLang(req: FastifyRequest, path: string): string {
   return `${path}${path.includes('?') ? '&' : '?'}lang=en`;
 }
 
-export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boolean }> = async (app, deps) => {
+export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boolean; publicUrl: string }> = async (app, deps) => {
   function signIn(reply: FastifyReply, result: Extract<LoginResult, { ok: true }>, next: unknown) {
-    reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: deps.secureCookies,
-      expires: result.expiresAt,
-    });
+    reply.setSessionCookie(result.sessionToken, result.expiresAt);
     reply.clearCookie(PENDING_COOKIE, { path: '/login' });
-    return reply.redirect(destination(result.role, next), 303);
+    return reply.redirect(destination(result.role, next, deps.publicUrl), 303);
   }
 
   /** The user id of a pending second step, or null when absent, forged or expired. */
@@ -57,11 +37,11 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
   );
 
   app.get<{ Querystring: { next?: string } }>('/login', { config: { public: true } }, async (req, reply) => {
-    if (req.staff) return reply.redirect(destination(req.staff.role, req.query.next), 303);
+    if (req.staff) return reply.redirect(destination(req.staff.role, req.query.next, deps.publicUrl), 303);
     return reply.view('staff/login.eta', {
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       // The default; `destination` sends roles without an inbox to their own start page.
-      next: safeNext(req.query.next) ?? '/inbox',
+      next: safeNext(req.query.next, deps.publicUrl) ?? '/inbox',
       error: null,
       staff: null,
     });
@@ -98,15 +78,14 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
           signed: true,
           maxAge: PENDING_MINUTES * 60,
         });
-        const next = safeNext(req.body.next);
+        const next = safeNext(req.body.next, deps.publicUrl);
         return reply.redirect(withLang(req, next ? `/login/totp?next=${encodeURIComponent(next)}` : '/login/totp'), 303);
       }
-      const t = uiOf(req).t;
-      const error = result.reason === 'locked' ? t('login.locked') : t('login.wrong');
+      // One answer for an unknown address, a wrong password and an account that must wait.
       return reply.code(401).view('staff/login.eta', {
-        csrf: reply.generateCsrf(),
-        next: safeNext(req.body.next) ?? '',
-        error,
+        csrf: reply.csrfToken(),
+        next: safeNext(req.body.next, deps.publicUrl) ?? '',
+        error: uiOf(req).t('login.wrong'),
         staff: null,
       });
     },
@@ -116,7 +95,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
   app.get<{ Querystring: { next?: string } }>('/login/totp', { config: { public: true } }, async (req, reply) => {
     if (!pendingOf(req)) return reply.redirect('/login', 303);
     reply.header('cache-control', 'no-store');
-    return reply.view('staff/login-totp.eta', { csrf: reply.generateCsrf(), next: safeNext(req.query.next) ?? '', error: null, staff: null });
+    return reply.view('staff/login-totp.eta', { csrf: reply.csrfToken(), next: safeNext(req.query.next, deps.publicUrl) ?? '', error: null, staff: null });
   });
 
   app.post<{ Body: { code?: string; next?: string } }>(
@@ -141,13 +120,10 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
       const code = cleanCode(req.body.code);
       const result: LoginResult = code ? await deps.login.secondFactor(staffUserId, code) : { ok: false, reason: 'invalid' };
       if (result.ok) return signIn(reply, result, req.body.next);
-      if (result.reason === 'locked') {
-        reply.clearCookie(PENDING_COOKIE, { path: '/login' });
-        return reply.code(401).view('staff/login.eta', { csrf: reply.generateCsrf(), next: '', error: uiOf(req).t('login.locked'), staff: null });
-      }
+      // A wrong code and a code sent while the account must wait get the same answer (the text mentions both).
       return reply.code(401).view('staff/login-totp.eta', {
-        csrf: reply.generateCsrf(),
-        next: safeNext(req.body.next) ?? '',
+        csrf: reply.csrfToken(),
+        next: safeNext(req.body.next, deps.publicUrl) ?? '',
         error: code ? uiOf(req).t('login.codeWrong') : uiOf(req).t('login.codeMissing'),
         staff: null,
       });
@@ -155,9 +131,9 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
   );
 
   app.post('/logout', { config: { public: true }, preHandler: app.csrfProtection }, async (req, reply) => {
-    const sid = req.cookies[SESSION_COOKIE];
+    const sid = req.cookies[app.cookieNames.session];
     if (typeof sid === 'string') await deps.login.logout(sid);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearSessionCookie();
     return reply.redirect('/login', 303);
   });
 };

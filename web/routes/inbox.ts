@@ -58,7 +58,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
       q: rawQ,
       search,
       searchTooShort: rawQ.trim().length > 0 && !search,
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
     });
   });
 
@@ -103,7 +103,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
         cannedId: req.query.canned ?? '',
         datum: pickDate(req.query.datum),
         draft: cannedText(staff, conversation, req.query.canned, req.query.datum) ?? '',
-        csrf: reply.generateCsrf(),
+        csrf: reply.csrfToken(),
         maxChars: MAX_MESSAGE_CHARS,
         error: null,
       });

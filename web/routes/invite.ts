@@ -5,7 +5,7 @@ import { recordEvent } from '../../db/queries/events.js';
 import { acceptInvite, findByInviteHash } from '../../db/queries/staff.js';
 import { INVITE_TOKEN_PATTERN } from '../domain/accounts.js';
 import { hashPassword, homeOf, type Login } from '../domain/login.js';
-import { SESSION_COOKIE, TOTP_SETUP_PATH } from '../plugins/auth.js';
+import { TOTP_SETUP_PATH } from '../plugins/auth.js';
 import { uiOf } from '../plugins/views.js';
 
 export const MIN_PASSWORD = 12;
@@ -14,7 +14,6 @@ export const MAX_PASSWORD = 256;
 export interface InviteDeps {
   database: Database;
   login: Login;
-  secureCookies: boolean;
   requireAdminTotp: boolean;
 }
 
@@ -38,7 +37,7 @@ export const inviteRoutes: FastifyPluginAsync<InviteDeps> = async (app, deps) =>
 
   function form(reply: FastifyReply, token: string, firstName: string, error: string | null) {
     reply.header('cache-control', 'no-store');
-    return reply.view('staff/invite.eta', { valid: true, firstName, token, csrf: reply.generateCsrf(), error, staff: null });
+    return reply.view('staff/invite.eta', { valid: true, firstName, token, csrf: reply.csrfToken(), error, staff: null });
   }
 
   app.get<{ Params: { token: string } }>('/invite/:token', { config: { public: true } }, async (req, reply) => {
@@ -77,13 +76,7 @@ export const inviteRoutes: FastifyPluginAsync<InviteDeps> = async (app, deps) =>
         data: { staffUserId: accepted.id, role: accepted.role, via: 'invitation' },
       });
       const session = await deps.login.startSession(accepted.id);
-      reply.setCookie(SESSION_COOKIE, session.sessionToken, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: deps.secureCookies,
-        expires: session.expiresAt,
-      });
+      reply.setSessionCookie(session.sessionToken, session.expiresAt);
       const target = deps.requireAdminTotp && accepted.role === 'admin' ? TOTP_SETUP_PATH : homeOf(accepted.role);
       return reply.redirect(target, 303);
     },

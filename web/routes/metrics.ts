@@ -9,9 +9,15 @@ import type { Database } from '../../db/client.js';
  * web instance reports the whole deployment (workers run in other processes),
  * and the counters survive restarts (they count the append-only event log).
  * Nothing personal: queue names, states, channels and numbers only.
- * Protected by METRICS_TOKEN (Bearer) when set, else reachable from loopback only.
+ * Protected by METRICS_TOKEN (Bearer) when set. Without it, production has no
+ * /metrics at all: behind a reverse proxy on the same host every request comes
+ * from loopback, so the loopback-only fallback is for demo and test installs.
  */
-export const metricsRoutes: FastifyPluginAsync<{ database: Database; queues: Queues; token: string | null }> = async (app, deps) => {
+export const metricsRoutes: FastifyPluginAsync<{ database: Database; queues: Queues; token: string | null; production: boolean }> = async (app, deps) => {
+  if (deps.production && !deps.token) {
+    app.log.info('/metrics is off: set METRICS_TOKEN to turn it on (APP_ENV=production needs a token)');
+    return;
+  }
   const registry = new Registry();
   const { sql } = deps.database;
 

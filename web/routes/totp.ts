@@ -35,13 +35,13 @@ export const totpRoutes: FastifyPluginAsync<TotpDeps> = async (app, deps) => {
     reply.header('cache-control', 'no-store');
     const required = deps.requireAdminTotp && staff.role === 'admin';
     if (staff.totpEnabled) {
-      return reply.view('staff/totp-setup.eta', { staff, csrf: reply.generateCsrf(), enabled: true, required, error, setup: null, qrSvg: null });
+      return reply.view('staff/totp-setup.eta', { staff, csrf: reply.csrfToken(), enabled: true, required, error, setup: null, qrSvg: null });
     }
     const s = setup ?? deps.totp.newSetup(staff.id, staff.email);
     const qrSvg = await QRCode.toString(s.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
     return reply.view('staff/totp-setup.eta', {
       staff,
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       enabled: false,
       required,
       error,
