@@ -152,5 +152,15 @@
     es.addEventListener('gone', function () { es.close(); });
   }
 
-  loadHistory().then(connect);
+  // Opening the page writes nothing; this starts the chat (a new browser is greeted once, a known one gets nothing new).
+  function start() {
+    return fetch(base + '/start', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: '{}',
+    }).catch(function () {});
+  }
+
+  start().then(loadHistory).then(connect);
 })();
