@@ -21,6 +21,7 @@ export const en: Record<TextKey, string> = {
   'chat.error.message_empty': 'Your message is still empty.',
   'chat.error.message_too_long': 'Your message is too long. Could you send it in two parts?',
   'chat.error.generic': "Sending didn't work. Your text is still here; please try again in a moment.",
+  'chat.optedOut': "You let us know that you don't want contact, so you can't type here any more. Changed your mind? Your municipality is always there for you.",
   'chat.error.offline': 'No connection. Your text is still here; please try again in a moment.',
   'notFound.title': "This link doesn't work (any more)",
   'notFound.body':
@@ -35,7 +36,7 @@ export const en: Record<TextKey, string> = {
 
   'bot.greeting.coach': 'Hi{name}! This is the chat of {coach}, youth coach at the municipality of {municipality}.',
   'bot.greeting.team': 'Hi{name}! This is the chat of the youth coaches of the municipality of {municipality}.',
-  'bot.voluntary': "You don't have to do anything; it's entirely up to you. You can stop at any time.",
+  'bot.voluntary': "You don't have to do anything; it's entirely up to you. You can stop at any time: just type stop.",
   'bot.privacy': 'How we handle your data: {privacyUrl}',
   'bot.signoff': '',
   'bot.menu.prompt': 'What would you like?',
@@ -55,6 +56,8 @@ export const en: Record<TextKey, string> = {
   'bot.optout.yes': 'Yes, stop',
   'bot.optout.no': 'No, keep going',
   'bot.optout.done': "Okay, you won't hear from us again and we will erase your data. All the best! If you ever want help later, your municipality is always there for you.",
+  'bot.optedOutEarlier':
+    "You let us know earlier that you don't want contact, so we won't send you messages here any more. Changed your mind? Your municipality is always there for you.",
   'bot.optout.cancelled': 'Glad you are staying! What would you like?',
   'bot.offHours.coach': "You're writing outside office hours. {coach} will read your message {when}.",
   'bot.offHours.team': "You're writing outside office hours. A youth coach will read your message {when}.",
