@@ -104,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Domain
   const dialogue =
     deps.channels?.dialogue ??
-    createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, publicUrl: deps.env.publicUrl });
+    createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, liveBus: deps.liveBus, publicUrl: deps.env.publicUrl });
   const totp = createTotp({ database: deps.database, secretKey: deps.env.secretKey });
   const login = createLogin({ database: deps.database, totp });
   const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });

@@ -26,7 +26,7 @@
   }
 
   function renderRow(c) {
-    var li = el('li', 'st-row' + (c.lastDirection === 'in' ? ' st-unanswered' : '') + (c.urgent ? ' st-urgent' : '') + (c.escalatedAt ? ' st-escalated' : ''));
+    var li = el('li', 'st-row' + (c.lastDirection === 'in' && !c.optedOut ? ' st-unanswered' : '') + (c.urgent ? ' st-urgent' : '') + (c.escalatedAt ? ' st-escalated' : ''));
     li.dataset.conversation = c.id;
     var a = el('a');
     a.href = '/inbox/c/' + c.id;
@@ -38,6 +38,7 @@
     time.dateTime = c.lastMessageAt;
     var meta = el('span', 'st-row-meta', c.municipalityName + ' · ' + (c.assigneeName || tx('unassigned', 'niet toegewezen')));
     if (c.status !== 'open') meta.append(document.createTextNode(' · '), el('span', 'st-row-status', c.status === 'waiting' ? tx('rowWaiting', 'wacht op jongere') : tx('rowClosed', 'afgesloten')));
+    if (c.optedOut) meta.append(document.createTextNode(' · '), el('span', 'st-row-optedout', tx('rowOptedOut', 'afgemeld')));
     if (c.escalatedAt) meta.append(document.createTextNode(' · '), el('strong', 'st-row-escalated', tx('escalated', 'wacht te lang')));
     a.append(name, meta, preview, time);
     li.append(a);
