@@ -117,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dialogue,
     liveBus: deps.liveBus,
     secureCookies: deps.env.secureCookies,
+    publicUrl: deps.env.publicUrl,
     links: {
       telegramUsername: deps.env.telegram?.username ?? null,
       whatsappNumber: deps.env.whatsapp?.number ?? null,

@@ -18,6 +18,8 @@ export interface WebchatDeps {
   dialogue: InboundHandler;
   liveBus: LiveBus;
   secureCookies: boolean;
+  /** Where the bot's texts say the privacy page is (their links are recognised in the chat). */
+  publicUrl: string;
   /** Messenger entry points on the landing page; a channel that is not configured is not shown. */
   links: { telegramUsername: string | null; whatsappNumber: string | null };
 }
@@ -94,7 +96,12 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     const card = await activeCard(req.params.token);
     if (!card) return notFound(reply, lang);
     reply.header('cache-control', 'no-store');
-    return reply.view('chat/chat.eta', { ...pageVars(card, lang), token: req.params.token, maxChars: MAX_MESSAGE_CHARS });
+    return reply.view('chat/chat.eta', {
+      ...pageVars(card, lang),
+      token: req.params.token,
+      maxChars: MAX_MESSAGE_CHARS,
+      privacyUrl: `${deps.publicUrl}/privacy`,
+    });
   });
 
   app.post<{ Params: TokenParams }>('/k/:token/start', { config: open, bodyLimit: 1024 }, async (req, reply) => {
@@ -185,8 +192,17 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     await reply.sse.send({ event: 'ready', data: {} });
   });
 
+  // The link in the bot's greeting (a full URL that messengers link); no card, so no way back to a chat.
   app.get('/privacy', { config: open }, async (req, reply) => {
     const lang = pickLanguage(req);
-    return reply.view('chat/privacy.eta', { t: translator(lang), lang });
+    return reply.view('chat/privacy.eta', { t: translator(lang), lang, token: null });
+  });
+
+  // The same page reached from a card's landing page or chat, with the way back to both.
+  app.get<{ Params: TokenParams }>('/k/:token/privacy', { config: open }, async (req, reply) => {
+    const lang = pickLanguage(req);
+    const card = await activeCard(req.params.token);
+    if (!card) return notFound(reply, lang);
+    return reply.view('chat/privacy.eta', { t: translator(lang), lang, token: req.params.token });
   });
 };

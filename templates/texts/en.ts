@@ -27,6 +27,8 @@ export const en: Record<TextKey, string> = {
   'notFound.body':
     "Maybe there's a typo, or your card is no longer valid. Still want to get in touch? Call or message the municipality where you live and they will help you.",
   'privacy.title': 'Your data',
+  'privacy.backToChat': '← Back to the chat',
+  'privacy.backToCard': 'To your card',
   'privacy.body':
     "Your municipality has your name and address so it could send you a card; the Participation Act allows this. You don't have to reply. Only the youth coaches of your municipality read what you write here. Don't want contact? Just say so and we stop right away and erase your data.",
   'landing.telegram': 'Chat on Telegram',

@@ -29,6 +29,8 @@ export const nl = {
   'notFound.body':
     'Misschien is er een typfout, of is je kaartje niet meer geldig. Wil je toch contact? Bel of app de gemeente waar je woont, dan helpen ze je verder.',
   'privacy.title': 'Jouw gegevens',
+  'privacy.backToChat': '← Terug naar de chat',
+  'privacy.backToCard': 'Naar je kaartje',
   'privacy.body':
     'Je gemeente heeft je naam en adres om je een kaartje te sturen. Dat mag volgens de Participatiewet. Je hoeft niet te reageren. Wat je hier schrijft, lezen alleen de jongerencoaches van jouw gemeente. Wil je geen contact? Zeg het, dan stoppen we meteen en wissen we je gegevens.',
   'landing.telegram': 'Chat via Telegram',
