@@ -120,7 +120,8 @@ export function createDialogueService(deps: {
               data: { channel: envelope.channel, kind },
             })
           : null,
-        touchConversation(tx, conv.id, { inbound: stored, urgent: outcome.urgent }),
+        // An opt-out (or a message after one) does not reopen the conversation: it waits for no answer.
+        touchConversation(tx, conv.id, { inbound: stored && !outcome.optOut, urgent: outcome.urgent }),
         contactChanged
           ? tx.execute(sql`
               update channel_contacts set dialogue_state = ${outcome.state}, language = ${outcome.language},

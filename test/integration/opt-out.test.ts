@@ -106,6 +106,9 @@ describe('the same card in another browser after an opt-out', () => {
     expect(contact!.optedOutAt).not.toBeNull();
     expect((await conversationOf(youngster.id)).status).toBe('closed');
     expect(await t.iso.ctx.queues.inbound.getJob(`in-${rows[0]!.id}`)).toBeFalsy();
+    // Not reopened by it either: the close is recorded once, for the opt-out itself.
+    const closes = await db().select().from(events).where(and(eq(events.conversationId, conv.id), eq(events.type, 'conversation.status_changed')));
+    expect(closes).toHaveLength(1);
 
     const again = await dialogue.handle({
       channel: 'whatsapp',
