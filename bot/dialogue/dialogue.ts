@@ -244,7 +244,7 @@ function text(ctx: DialogueContext, lang: Language, key: TextKey, vars: Record<s
     {
       coach: ctx.coachFirstName ?? '',
       municipality: ctx.municipalityName ?? '',
-      // The privacy page in the language they read (the full URL: messengers only link what starts with https://).
+      // The privacy page in the language they read, as a full URL: Telegram and WhatsApp turn that into a link.
       privacyUrl: lang === 'en' ? `${ctx.privacyUrl}?lang=en` : ctx.privacyUrl,
       ...vars,
     },
