@@ -109,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Domain
   const dialogue =
     deps.channels?.dialogue ??
-    createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, publicUrl: deps.env.publicUrl });
+    createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, liveBus: deps.liveBus, publicUrl: deps.env.publicUrl });
   const totp = createTotp({ database: deps.database, secretKey: deps.env.secretKey });
   const login = createLogin({ database: deps.database, totp, hasher: deps.passwordHasher });
   const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });
@@ -122,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dialogue,
     liveBus: deps.liveBus,
     secureCookies: deps.env.secureCookies,
+    publicUrl: deps.env.publicUrl,
     links: {
       telegramUsername: deps.env.telegram?.username ?? null,
       whatsappNumber: deps.env.whatsapp?.number ?? null,

@@ -33,12 +33,16 @@ export async function loadDialogueContext(tx: Tx, contact: ContactRow, opts: { p
     delegate_absent_until: Date | string | null;
     conversation_id: string | null;
     conversation_municipality_id: string | null;
+    person_opted_out: boolean;
   }>(sql`
     select y.first_name as youngster_first_name, y.monitoring_key,
            m.id as municipality_id, m.name as municipality_name, m.text_overrides, t.office_hours,
            coach.first_name as coach, coach.absent_until as coach_absent_until,
            delegate.first_name as delegate, delegate.absent_until as delegate_absent_until,
-           conv.id as conversation_id, conv.municipality_id as conversation_municipality_id
+           conv.id as conversation_id, conv.municipality_id as conversation_municipality_id,
+           -- Another contact of the same person (browser, messenger) opted out.
+           exists (select 1 from channel_contacts oc
+                   where oc.youngster_id = c.youngster_id and oc.opted_out_at is not null) as person_opted_out
     from channel_contacts c
     left join youngsters y on y.id = c.youngster_id
     left join municipalities m on m.id = coalesce(y.municipality_id, c.municipality_id)
@@ -75,6 +79,7 @@ export async function loadDialogueContext(tx: Tx, contact: ContactRow, opts: { p
       state: asDialogueState(contact.dialogueState),
       language,
       linked,
+      personOptedOut: row?.person_opted_out === true,
       youngsterFirstName: row?.youngster_first_name ?? null,
       coachFirstName: row?.coach ?? null,
       municipalityName: row?.municipality_name ?? null,

@@ -18,6 +18,12 @@ export interface DialogueContext {
   language: Language;
   /** The contact knows its municipality (through a card or by choosing one). */
   linked: boolean;
+  /**
+   * The person behind this contact (its card's youngster) already asked for no
+   * contact, through another browser or messenger. This contact is new to us,
+   * but nothing may be promised or passed on.
+   */
+  personOptedOut: boolean;
   youngsterFirstName: string | null;
   coachFirstName: string | null;
   municipalityName: string | null;
@@ -90,6 +96,17 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
 
   const say = (key: TextKey, vars: Record<string, string> = {}) => text(ctx, out.language, key, vars);
   const reply = (body: string, menu: MenuOption[] | null = null) => out.replies.push({ text: body, menu });
+
+  if (ctx.personOptedOut) {
+    // They said no earlier: one calm line (with 113/112 if needed - that promises no coach), then this
+    // contact is stopped too. No menu, nothing for the inbox: nobody may answer.
+    const typed = event.type === 'text' ? event.text : null;
+    const crisis = typed !== null && mentionsCrisis(typed) ? `${say('bot.crisis')}\n\n` : '';
+    reply(`${crisis}${say('bot.optedOutEarlier')}`);
+    out.optOut = true;
+    out.state = 'opted_out';
+    return out;
+  }
   // "Michelle reads it" is only promised while Michelle is there; during her absence the team wording is used.
   const coachHere = ctx.coachFirstName !== null && ctx.coachAbsence === null;
 
@@ -224,7 +241,13 @@ function text(ctx: DialogueContext, lang: Language, key: TextKey, vars: Record<s
   return t(
     lang,
     key,
-    { coach: ctx.coachFirstName ?? '', municipality: ctx.municipalityName ?? '', privacyUrl: ctx.privacyUrl, ...vars },
+    {
+      coach: ctx.coachFirstName ?? '',
+      municipality: ctx.municipalityName ?? '',
+      // The privacy page in the language they read, as a full URL: Telegram and WhatsApp turn that into a link.
+      privacyUrl: lang === 'en' ? `${ctx.privacyUrl}?lang=en` : ctx.privacyUrl,
+      ...vars,
+    },
     ctx.overrides,
   ).trim();
 }

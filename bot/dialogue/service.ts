@@ -1,12 +1,14 @@
 import { and, eq, inArray, notInArray, or, sql } from 'drizzle-orm';
 import type { ChannelName, HandleResult, InboundEnvelope, InboundHandler, MenuOption } from '../../core/channel.js';
 import { InputError } from '../../core/errors.js';
+import type { LiveBus } from '../../core/live-bus.js';
 import type { Logger } from '../../core/logger.js';
 import { MAX_MESSAGE_CHARS, normaliseMessageText } from '../../core/message-text.js';
 import type { Queues } from '../../core/queues.js';
 import type { Database, Tx } from '../../db/client.js';
 import { findCardByToken } from '../../db/queries/cards.js';
 import { recordEvent } from '../../db/queries/events.js';
+import { closeOptedOutConversation } from '../../db/queries/opt-out.js';
 import { enqueueHeads } from '../../db/queries/outbox.js';
 import { channelContacts, messages } from '../../db/schema/index.js';
 import { ensureConversation, lockOrCreateContact, touchConversation, type ContactRow } from '../contact-store.js';
@@ -25,6 +27,8 @@ export function createDialogueService(deps: {
   queues: Queues;
   logger: Logger;
   publicUrl: string;
+  /** Tells open inboxes that an opt-out closed a conversation (without it they see it on their next load). */
+  liveBus?: LiveBus;
   now?: () => Date;
 }): InboundHandler {
   const { db } = deps.database;
@@ -46,11 +50,11 @@ export function createDialogueService(deps: {
         isStart || contact.optedOutAt ? null : loadDialogueContext(tx, contact, { privacyUrl, now }),
       ]);
       if (!seen) {
-        return { messageId: null, duplicate: true, route: [] as string[], send: [] as string[], contactId: null as string | null, outboxBusy: false };
+        return { messageId: null, duplicate: true, route: [] as string[], send: [] as string[], contactId: null as string | null, outboxBusy: false, closed: null as Closed | null };
       }
       if (envelope.event.type === 'start') contact = await linkCard(tx, contact, envelope.event.token);
       // Opted out: silence. Nothing is stored, nothing is sent.
-      if (contact.optedOutAt) return { messageId: null, duplicate: false, route: [], send: [], contactId: null, outboxBusy: false };
+      if (contact.optedOutAt) return { messageId: null, duplicate: false, route: [], send: [], contactId: null, outboxBusy: false, closed: null };
 
       const loaded = early ?? (await loadDialogueContext(tx, contact, { privacyUrl, now }));
       const event = incomingText !== null ? { type: 'text' as const, text: incomingText } : envelope.event;
@@ -116,7 +120,8 @@ export function createDialogueService(deps: {
               data: { channel: envelope.channel, kind },
             })
           : null,
-        touchConversation(tx, conv.id, { inbound: stored, urgent: outcome.urgent }),
+        // An opt-out (or a message after one) does not reopen the conversation: it waits for no answer.
+        touchConversation(tx, conv.id, { inbound: stored && !outcome.optOut, urgent: outcome.urgent }),
         contactChanged
           ? tx.execute(sql`
               update channel_contacts set dialogue_state = ${outcome.state}, language = ${outcome.language},
@@ -140,9 +145,21 @@ export function createDialogueService(deps: {
         await recordEvent(tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
       }
 
-      if (outcome.optOut) await optOut(tx, contact, send);
-      return { messageId, duplicate: false, route, send, contactId: contact.id, outboxBusy: inserted.outboxBusy || outcome.optOut };
+      let closed: Closed | null = null;
+      if (outcome.optOut) {
+        await optOut(tx, contact, send);
+        const done = await closeOptedOutConversation(tx, { conversationId: conv.id, cardId: contact.cardId, youngsterId: contact.youngsterId });
+        closed = done?.municipalityId ? { conversationId: conv.id, municipalityId: done.municipalityId } : null;
+      }
+      return { messageId, duplicate: false, route, send, contactId: contact.id, outboxBusy: inserted.outboxBusy || outcome.optOut, closed };
     });
+
+    if (plan.closed && deps.liveBus) {
+      const closed = plan.closed;
+      await deps.liveBus
+        .publishInbox({ kind: 'conversation', ...closed })
+        .catch((err: unknown) => deps.logger.warn({ err, conversationId: closed.conversationId }, 'live signal after opt-out failed'));
+    }
 
     for (const id of plan.route) await enqueue(() => deps.queues.enqueueInbound(id), id);
     if (plan.send.length && plan.contactId) {
@@ -241,6 +258,11 @@ async function optOut(tx: Tx, contact: ContactRow, keep: string[]) {
         keep.length ? notInArray(messages.id, keep) : undefined,
       ),
     );
+}
+
+interface Closed {
+  conversationId: string;
+  municipalityId: string;
 }
 
 interface MessageRow {

@@ -11,18 +11,32 @@ import { translator, type Language } from '../../templates/texts/index.js';
 import { telegramDeepLink } from '../channels/telegram/bot.js';
 import { ensureDeviceId, findDeviceContact, messagesForContact } from './contact.js';
 import { pickLanguage } from './language.js';
+import { isNewScan, markScanned, today } from './scan.js';
 
 export interface WebchatDeps {
   database: Database;
   dialogue: InboundHandler;
   liveBus: LiveBus;
   secureCookies: boolean;
+  /** Where the bot's texts say the privacy page is (their links are recognised in the chat). */
+  publicUrl: string;
   /** Messenger entry points on the landing page; a channel that is not configured is not shown. */
   links: { telegramUsername: string | null; whatsappNumber: string | null };
 }
 
 interface TokenParams {
   token: string;
+}
+
+/**
+ * The de-duplication key of a web chat's start (too short to collide with a
+ * client's message ids, which are 8-64 characters).
+ */
+const WEB_START_ID = 'start';
+
+/** Only our own page posts JSON; a cross-site form cannot (and SameSite keeps the cookie home). */
+function requireJson(contentType: string | undefined) {
+  if (!contentType?.startsWith('application/json')) throw new InputError('Expected application/json', 'bad_content_type', 415);
 }
 
 /**
@@ -53,12 +67,16 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     const lang = pickLanguage(req);
     const card = await activeCard(req.params.token);
     if (!card) return notFound(reply, lang);
-    // A scan is counted for monitoring; no IP address or user agent is kept.
-    await recordEvent(db, {
-      type: 'card.scanned',
-      municipalityId: card.municipalityId,
-      subject: card.monitoringKey,
-    });
+    const day = today(new Date());
+    if (isNewScan(req, day)) {
+      // Counted for monitoring, once per device and day; no IP address or user agent is kept.
+      await recordEvent(db, {
+        type: 'card.scanned',
+        municipalityId: card.municipalityId,
+        subject: card.monitoringKey,
+      });
+      markScanned(reply, req.params.token, day, deps.secureCookies);
+    }
     reply.header('cache-control', 'no-store');
     const token = req.params.token;
     const t = translator(lang);
@@ -72,23 +90,39 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     });
   });
 
+  // Only the page: a GET writes nothing (link-preview robots, curl and reloads fetch it too). Its script starts the chat.
   app.get<{ Params: TokenParams }>('/k/:token/chat', { config: open }, async (req, reply) => {
     const lang = pickLanguage(req);
     const card = await activeCard(req.params.token);
     if (!card) return notFound(reply, lang);
+    reply.header('cache-control', 'no-store');
+    return reply.view('chat/chat.eta', {
+      ...pageVars(card, lang),
+      token: req.params.token,
+      maxChars: MAX_MESSAGE_CHARS,
+      privacyUrl: `${deps.publicUrl}/privacy`,
+    });
+  });
+
+  app.post<{ Params: TokenParams }>('/k/:token/start', { config: open, bodyLimit: 1024 }, async (req, reply) => {
+    requireJson(req.headers['content-type']);
+    const card = await activeCard(req.params.token);
+    if (!card) return reply.code(404).send({ error: 'unknown_card' });
     const existing = await findDeviceContact(db, req, card);
     if (!existing || existing.dialogueState === 'new') {
-      // First visit from this browser: the dialogue greets them (arrives through the live stream).
+      // A new browser: the dialogue greets it (the greeting arrives through the live stream).
+      // The fixed message id makes a second start of this contact - another tab, a reload racing
+      // this one - a duplicate the service drops, so a contact is greeted once.
       const deviceId = ensureDeviceId(req, reply, req.params.token, deps.secureCookies);
       await deps.dialogue.handle({
         channel: 'web',
         externalContactId: deviceId,
-        externalMessageId: null,
+        externalMessageId: WEB_START_ID,
         event: { type: 'start', token: req.params.token },
       });
     }
     reply.header('cache-control', 'no-store');
-    return reply.view('chat/chat.eta', { ...pageVars(card, lang), token: req.params.token, maxChars: MAX_MESSAGE_CHARS });
+    return reply.code(200).send({ started: true });
   });
 
   app.get<{ Params: TokenParams }>('/k/:token/messages', { config: open }, async (req, reply) => {
@@ -96,7 +130,8 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     if (!card) return reply.code(404).send({ error: 'unknown_card' });
     const contact = await findDeviceContact(db, req, card);
     reply.header('cache-control', 'no-store');
-    return { messages: contact ? await messagesForContact(db, contact.id) : [] };
+    // optedOut: the page shows why there is no typing box any more.
+    return { messages: contact ? await messagesForContact(db, contact.id) : [], optedOut: contact?.optedOutAt != null };
   });
 
   app.post<{ Params: TokenParams; Body: { text?: unknown; choice?: string; clientId?: string } }>(
@@ -117,10 +152,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
       },
     },
     async (req, reply) => {
-      if (!req.headers['content-type']?.startsWith('application/json')) {
-        // Only our own page posts JSON; a cross-site form cannot (and SameSite keeps the cookie home).
-        throw new InputError('Expected application/json', 'bad_content_type', 415);
-      }
+      requireJson(req.headers['content-type']);
       const card = await activeCard(req.params.token);
       if (!card) return reply.code(404).send({ error: 'unknown_card' });
       const contact = await findDeviceContact(db, req, card);
@@ -160,8 +192,17 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     await reply.sse.send({ event: 'ready', data: {} });
   });
 
+  // The link in the bot's greeting (a full URL that messengers link); no card, so no way back to a chat.
   app.get('/privacy', { config: open }, async (req, reply) => {
     const lang = pickLanguage(req);
-    return reply.view('chat/privacy.eta', { t: translator(lang), lang });
+    return reply.view('chat/privacy.eta', { t: translator(lang), lang, token: null });
+  });
+
+  // The same page reached from a card's landing page or chat, with the way back to both.
+  app.get<{ Params: TokenParams }>('/k/:token/privacy', { config: open }, async (req, reply) => {
+    const lang = pickLanguage(req);
+    const card = await activeCard(req.params.token);
+    if (!card) return notFound(reply, lang);
+    return reply.view('chat/privacy.eta', { t: translator(lang), lang, token: req.params.token });
   });
 };

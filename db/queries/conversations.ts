@@ -17,6 +17,8 @@ export interface InboxItem {
   lastMessageAt: Date;
   lastDirection: 'in' | 'out' | null;
   lastPreview: string | null;
+  /** The youngster asked for no contact (on any of their channels): information, not an unanswered message. */
+  optedOut: boolean;
 }
 
 /** The inbox views a casemanager switches between all day. */
@@ -107,6 +109,8 @@ export async function listInbox(
       lastMessageAt: conversations.lastMessageAt,
       lastDirection: sql<'in' | 'out' | null>`last_msg.direction`,
       lastPreview: sql<string | null>`last_msg.preview`,
+      optedOut: sql<boolean>`exists (select 1 from channel_contacts oc where oc.opted_out_at is not null
+        and (oc.youngster_id = ${conversations.youngsterId} or oc.id = ${conversations.contactId}))`,
     })
     .from(conversations)
     .innerJoin(municipalities, eq(municipalities.id, conversations.municipalityId))

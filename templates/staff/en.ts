@@ -35,6 +35,9 @@ export const staffEn: Record<StaffTextKey, string> = {
   'inbox.searchEmpty': "Nothing found in your team's conversations.",
   'inbox.empty': 'No conversations here. New messages show up by themselves.',
   'inbox.notification': 'New message in your inbox',
+  'inbox.optOuts.title': 'Opted out',
+  'inbox.optOuts.intro': 'Not work, but good to know: these young people no longer want contact. Do not contact them in any other way either, such as a home visit.',
+  'inbox.optOuts.item': '{name} ({municipality}), opted out on {when}',
 
   'row.unknownYoungster': 'Unknown (no card)',
   'row.unassigned': 'unassigned',
@@ -42,6 +45,7 @@ export const staffEn: Record<StaffTextKey, string> = {
   'row.status.waiting': 'waiting for youngster',
   'row.status.closed': 'closed',
   'row.escalated': 'waiting too long',
+  'row.optedOut': 'opted out',
 
   'conv.title': 'Conversation',
   'conv.back': '← Inbox',
@@ -49,7 +53,8 @@ export const staffEn: Record<StaffTextKey, string> = {
   'conv.urgentFlag':
     'Urgent: this conversation needs attention soon. If it contains words that point to distress, the youngster was automatically shown 113 and 112. Please get in touch as soon as you can.',
   'conv.escalatedFlag': 'This youngster has been waiting too long for an answer. The team has been alerted.',
-  'conv.optedOutFlag': 'This youngster no longer wants contact (opted out). Nothing will be sent any more.',
+  'conv.optedOutFlag':
+    'This youngster no longer wants contact (opted out). Nothing will be sent any more. Do not contact them in any other way either, such as a home visit.',
   'conv.thread': 'Conversation',
   'conv.handover': 'Handover',
   'conv.handoverTo': ' to {name}',

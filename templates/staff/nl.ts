@@ -37,6 +37,9 @@ export const staffNl = {
   'inbox.searchEmpty': 'Niets gevonden in de gesprekken van je team.',
   'inbox.empty': 'Geen gesprekken hier. Nieuwe berichten verschijnen vanzelf.',
   'inbox.notification': 'Nieuw bericht in je inbox',
+  'inbox.optOuts.title': 'Afgemeld',
+  'inbox.optOuts.intro': 'Geen werk, wel goed om te weten: deze jongeren willen geen contact meer. Neem ook niet op een andere manier contact op, zoals met een huisbezoek.',
+  'inbox.optOuts.item': '{name} ({municipality}), afgemeld op {when}',
 
   'row.unknownYoungster': 'Onbekend (zonder kaart)',
   'row.unassigned': 'niet toegewezen',
@@ -44,6 +47,7 @@ export const staffNl = {
   'row.status.waiting': 'wacht op jongere',
   'row.status.closed': 'afgesloten',
   'row.escalated': 'wacht te lang',
+  'row.optedOut': 'afgemeld',
 
   'conv.title': 'Gesprek',
   'conv.back': '← Inbox',
@@ -51,7 +55,8 @@ export const staffNl = {
   'conv.urgentFlag':
     'Urgent: dit gesprek vraagt snel aandacht. Als er woorden in staan die op nood wijzen, kreeg de jongere automatisch 113 en 112 te zien. Neem zo snel mogelijk contact op.',
   'conv.escalatedFlag': 'Deze jongere wacht te lang op antwoord. Het team is gewaarschuwd.',
-  'conv.optedOutFlag': 'Deze jongere wil geen contact meer (afgemeld). Er gaat niets meer naar toe.',
+  'conv.optedOutFlag':
+    'Deze jongere wil geen contact meer (afgemeld). Er gaat niets meer naartoe. Neem ook niet op een andere manier contact op, zoals met een huisbezoek.',
   'conv.thread': 'Gesprek',
   'conv.handover': 'Overdracht',
   'conv.handoverTo': ' aan {name}',

@@ -21,11 +21,14 @@ export const en: Record<TextKey, string> = {
   'chat.error.message_empty': 'Your message is still empty.',
   'chat.error.message_too_long': 'Your message is too long. Could you send it in two parts?',
   'chat.error.generic': "Sending didn't work. Your text is still here; please try again in a moment.",
+  'chat.optedOut': "You let us know that you don't want contact, so you can't type here any more. Changed your mind? Your municipality is always there for you.",
   'chat.error.offline': 'No connection. Your text is still here; please try again in a moment.',
   'notFound.title': "This link doesn't work (any more)",
   'notFound.body':
     "Maybe there's a typo, or your card is no longer valid. Still want to get in touch? Call or message the municipality where you live and they will help you.",
   'privacy.title': 'Your data',
+  'privacy.backToChat': '← Back to the chat',
+  'privacy.backToCard': 'To your card',
   'privacy.body':
     "Your municipality has your name and address so it could send you a card; the Participation Act allows this. You don't have to reply. Only the youth coaches of your municipality read what you write here. Don't want contact? Just say so and we stop right away and erase your data.",
   'landing.telegram': 'Chat on Telegram',
@@ -35,7 +38,7 @@ export const en: Record<TextKey, string> = {
 
   'bot.greeting.coach': 'Hi{name}! This is the chat of {coach}, youth coach at the municipality of {municipality}.',
   'bot.greeting.team': 'Hi{name}! This is the chat of the youth coaches of the municipality of {municipality}.',
-  'bot.voluntary': "You don't have to do anything; it's entirely up to you. You can stop at any time.",
+  'bot.voluntary': "You don't have to do anything; it's entirely up to you. You can stop at any time: just type stop.",
   'bot.privacy': 'How we handle your data: {privacyUrl}',
   'bot.signoff': '',
   'bot.menu.prompt': 'What would you like?',
@@ -55,6 +58,8 @@ export const en: Record<TextKey, string> = {
   'bot.optout.yes': 'Yes, stop',
   'bot.optout.no': 'No, keep going',
   'bot.optout.done': "Okay, you won't hear from us again and we will erase your data. All the best! If you ever want help later, your municipality is always there for you.",
+  'bot.optedOutEarlier':
+    "You let us know earlier that you don't want contact, so we won't send you messages here any more. Changed your mind? Your municipality is always there for you.",
   'bot.optout.cancelled': 'Glad you are staying! What would you like?',
   'bot.offHours.coach': "You're writing outside office hours. {coach} will read your message {when}.",
   'bot.offHours.team': "You're writing outside office hours. A youth coach will read your message {when}.",

@@ -23,11 +23,14 @@ export const nl = {
   'chat.error.message_empty': 'Je bericht is nog leeg.',
   'chat.error.message_too_long': 'Je bericht is te lang. Kun je het in twee stukken sturen?',
   'chat.error.generic': 'Versturen lukte niet. Je tekst staat er nog; probeer het zo nog een keer.',
+  'chat.optedOut': 'Je hebt laten weten dat je geen contact wilt, dus hier kun je niet meer typen. Bedenk je je? Dan kun je altijd bij je gemeente terecht.',
   'chat.error.offline': 'Geen verbinding. Je tekst staat er nog; probeer het zo nog een keer.',
   'notFound.title': 'Deze link werkt niet (meer)',
   'notFound.body':
     'Misschien is er een typfout, of is je kaartje niet meer geldig. Wil je toch contact? Bel of app de gemeente waar je woont, dan helpen ze je verder.',
   'privacy.title': 'Jouw gegevens',
+  'privacy.backToChat': '← Terug naar de chat',
+  'privacy.backToCard': 'Naar je kaartje',
   'privacy.body':
     'Je gemeente heeft je naam en adres om je een kaartje te sturen. Dat mag volgens de Participatiewet. Je hoeft niet te reageren. Wat je hier schrijft, lezen alleen de jongerencoaches van jouw gemeente. Wil je geen contact? Zeg het, dan stoppen we meteen en wissen we je gegevens.',
   'landing.telegram': 'Chat via Telegram',
@@ -38,7 +41,7 @@ export const nl = {
   // The bot dialogue (Telegram, WhatsApp, web chat). Short, warm, no pressure.
   'bot.greeting.coach': 'Hoi{name}! Je praat met de chat van {coach}, jongerencoach van gemeente {municipality}.',
   'bot.greeting.team': 'Hoi{name}! Je praat met de chat van de jongerencoaches van gemeente {municipality}.',
-  'bot.voluntary': 'Je hoeft niets, het is vrijblijvend. Je kunt altijd stoppen.',
+  'bot.voluntary': 'Je hoeft niets, het is vrijblijvend. Je kunt altijd stoppen: typ dan stop.',
   'bot.privacy': 'Zo gaan we om met je gegevens: {privacyUrl}',
   'bot.signoff': '',
   'bot.menu.prompt': 'Wat wil je?',
@@ -58,6 +61,8 @@ export const nl = {
   'bot.optout.yes': 'Ja, stop maar',
   'bot.optout.no': 'Nee, toch niet',
   'bot.optout.done': 'Oké, je hoort niets meer van ons en we wissen je gegevens. Veel succes! Wil je later toch hulp? Dan kun je altijd bij je gemeente terecht.',
+  'bot.optedOutEarlier':
+    'Je hebt eerder laten weten dat je geen contact wilt. Daarom sturen we je hier geen berichten meer. Bedenk je je? Dan kun je altijd bij je gemeente terecht.',
   'bot.optout.cancelled': 'Fijn dat je blijft! Wat wil je?',
   'bot.offHours.coach': 'Je schrijft buiten kantoortijd. {coach} leest je bericht {when}.',
   'bot.offHours.team': 'Je schrijft buiten kantoortijd. Een jongerencoach leest je bericht {when}.',

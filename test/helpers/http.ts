@@ -62,12 +62,31 @@ async function tokenAfterLogin(app: FastifyInstance, jar: ReturnType<typeof cook
   return null;
 }
 
-/** Opens a card's chat page like a phone would and returns the device cookie. */
+/**
+ * Opens a card's chat page like a phone would - the page, then the start its
+ * script posts - and returns the device cookie.
+ */
 export async function openChat(app: FastifyInstance, token: string) {
   const jar = cookieJar();
   const res = await app.inject({ method: 'GET', url: `/k/${token}/chat`, headers: { accept: 'text/html' } });
   jar.take(res.headers['set-cookie']);
+  if (res.statusCode === 200) {
+    const start = await startChat(app, token, jar);
+    if (start.statusCode !== 200) throw new Error(`chat start answered ${start.statusCode}`);
+  }
   return { status: res.statusCode, body: res.body, jar, cookie: jar.header() };
+}
+
+/** The chat page's script starting the chat (greets a new contact; nothing for a known one). */
+export async function startChat(app: FastifyInstance, token: string, jar: ReturnType<typeof cookieJar>) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/k/${token}/start`,
+    headers: { cookie: jar.header(), 'content-type': 'application/json', accept: 'application/json' },
+    payload: '{}',
+  });
+  jar.take(res.headers['set-cookie']);
+  return res;
 }
 
 export async function postChat(app: FastifyInstance, token: string, cookie: string, body: unknown) {

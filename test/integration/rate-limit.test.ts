@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../../db/schema/index.js';
+import { channelContacts, messages } from '../../db/schema/index.js';
 import { buildApp } from '../../web/app.js';
 import { createYoungsterWithCard, PASSWORD, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat } from '../helpers/http.js';
@@ -69,5 +69,22 @@ describe('throttling', () => {
     const other = await createYoungsterWithCard(iso.ctx.database.db, org.oost.municipalities.Maasgouw!, org.yusuf.id);
     const otherChat = await openChat(app, other.token);
     expect((await post('hoi', other.token, otherChat.cookie)).statusCode).toBe(201);
+  });
+
+  it('limits chat starts per address and card too: each start without a cookie would make a contact', async () => {
+    const { token, card } = await createYoungsterWithCard(iso.ctx.database.db, org.oost.municipalities.Roermond!, org.michelle.id);
+    const start = () =>
+      app.inject({
+        method: 'POST',
+        url: `/k/${token}/start`,
+        remoteAddress: '10.3.3.3',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        payload: '{}',
+      });
+    for (let i = 0; i < 3; i++) expect((await start()).statusCode).toBe(200);
+    const fourth = await start();
+    expect(fourth.statusCode).toBe(429);
+    expect(fourth.json().error).toBe('rate_limited');
+    expect(await iso.ctx.database.db.select().from(channelContacts).where(eq(channelContacts.cardId, card.id))).toHaveLength(3);
   });
 });

@@ -45,6 +45,9 @@ describe('Telegram through grammY and the webhook', () => {
     expect(res.status).toBe(200);
     await until(async () => fake.sent(chat).length >= 2);
     expect(texts(chat)[0]).toContain('Hoi Sigfrid! Je praat met de chat van Michelle, jongerencoach van gemeente Roermond.');
+    // Plain text with the full URL: Telegram makes it a link itself (no parse mode that could mangle it).
+    expect(texts(chat)[0]).toMatch(/Zo gaan we om met je gegevens: http:\/\/lijntje\.test\/privacy(\s|$)/);
+    expect(fake.sent(chat)[0]!.payload.parse_mode).toBeUndefined();
     const keyboard = fake.sent(chat)[1]!.payload.reply_markup as Keyboard;
     expect(keyboard.inline_keyboard.flat().map((b) => [b.text, b.callback_data])).toEqual([
       ['Chat met Michelle', 'chat'],

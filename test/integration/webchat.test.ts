@@ -208,3 +208,42 @@ describe('web chat', () => {
     expect(new Set(ids.map((r) => r.c)).size).toBe(1);
   });
 });
+
+describe('privacy page', () => {
+  it("reached from a card's pages, leads back to its chat and landing page", async () => {
+    for (const from of [`/k/${card.token}`, `/k/${card.token}/chat`]) {
+      const page = await app.inject({ method: 'GET', url: from });
+      expect(page.body).toContain(`href="/k/${card.token}/privacy?lang=nl"`);
+    }
+    const res = await app.inject({ method: 'GET', url: `/k/${card.token}/privacy?lang=en` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Your data');
+    expect(res.body).toContain(`href="/k/${card.token}/chat?lang=en"`);
+    expect(res.body).toContain(`href="/k/${card.token}?lang=en"`);
+    expect(res.body).toContain(`href="/k/${card.token}/privacy?lang=nl"`);
+    expect((await app.inject({ method: 'GET', url: '/k/AAAAAAAAAAAAAAAAAAAAAA/privacy' })).statusCode).toBe(404);
+  });
+
+  it('on its own (the link in a messenger) has no card to go back to', async () => {
+    const res = await app.inject({ method: 'GET', url: '/privacy' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Jouw gegevens');
+    expect(res.body).not.toContain('/k/');
+  });
+});
+
+describe('favicon', () => {
+  it('is named by the youngster pages and the staff app, served as SVG, and found the old way too', async () => {
+    for (const url of [`/k/${card.token}`, `/k/${card.token}/chat`, '/privacy', '/login']) {
+      const page = await app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+      expect(page.body, url).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">');
+    }
+    const icon = await app.inject({ method: 'GET', url: '/assets/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+    expect(icon.body).toMatch(/^<svg /);
+    const old = await app.inject({ method: 'GET', url: '/favicon.ico' });
+    expect(old.statusCode).toBe(301);
+    expect(old.headers.location).toBe('/assets/favicon.svg');
+  });
+});

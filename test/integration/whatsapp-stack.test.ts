@@ -56,6 +56,9 @@ describe('WhatsApp through the whole stack (fake Baileys socket)', () => {
     await until(async () => sock.sent.filter((s) => s.jid === lid).length >= 2);
     const [greeting, menu] = sock.sent.filter((s) => s.jid === lid);
     expect(greeting!.text).toContain('Hoi Sigfrid! Je praat met de chat van Michelle');
+    // WhatsApp links a full URL by itself.
+    expect(greeting!.text).toContain('Zo gaan we om met je gegevens: http://lijntje.test/privacy');
+    expect(greeting!.text).toContain('Je kunt altijd stoppen: typ dan stop.');
     expect(menu!.text).toContain('1. Chat met Michelle\n2. Afspraak maken\n3. Nee bedankt, geen contact');
     expect(menu!.text).toContain('Stuur het nummer van je keuze.');
     // Paced well under one message a second.

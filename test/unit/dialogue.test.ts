@@ -7,6 +7,7 @@ const base: DialogueContext = {
   state: 'new',
   language: 'nl',
   linked: true,
+  personOptedOut: false,
   youngsterFirstName: 'Sigfrid',
   coachFirstName: 'Michelle',
   municipalityName: 'Roermond',
@@ -33,6 +34,8 @@ describe('first contact through a card', () => {
     expect(o.replies[0]!.text).toContain('Hoi Sigfrid! Je praat met de chat van Michelle, jongerencoach van gemeente Roermond.');
     expect(o.replies[0]!.text).toContain('vrijblijvend');
     expect(o.replies[0]!.text).toContain('https://lijntje.test/privacy');
+    // How to stop is said, not only that it is possible.
+    expect(o.replies[0]!.text).toContain('Je kunt altijd stoppen: typ dan stop.');
     expect(o.replies[1]!.menu!.map((m) => m.label)).toEqual(['Chat met Michelle', 'Afspraak maken', 'Nee bedankt, geen contact']);
     expect(o.state).toBe('menu');
     expect(o.forward).toBeNull();
@@ -41,6 +44,9 @@ describe('first contact through a card', () => {
   it('speaks English when the contact chose English', () => {
     const o = decide(ctx({ language: 'en' }), { type: 'start', token: 'x' });
     expect(o.replies[0]!.text).toContain('Hi Sigfrid! This is the chat of Michelle, youth coach at the municipality of Roermond.');
+    expect(o.replies[0]!.text).toContain('just type stop');
+    // The privacy page in English, as a full URL that messengers turn into a link.
+    expect(o.replies[0]!.text).toContain('https://lijntje.test/privacy?lang=en');
     expect(o.replies[1]!.menu!.map((m) => m.label)).toEqual(['Chat with Michelle', 'Make an appointment', 'No thanks, no contact']);
   });
 
@@ -223,6 +229,45 @@ describe('keywords at any moment', () => {
       expect(o.replies).toHaveLength(0);
       expect(o.forward).toBeNull();
     }
+  });
+
+  it('promises nothing on a new contact of someone who opted out elsewhere: one calm line, no menu, nothing forwarded', () => {
+    const events = [
+      { type: 'start' as const, token: 'x' },
+      text('hallo'),
+      text('1'),
+      text('menu'),
+      { type: 'choice' as const, choice: CHOICE.chat },
+    ];
+    for (const state of ['new', 'menu', 'chatting'] as const) {
+      for (const e of events) {
+        const o = decide(ctx({ state, personOptedOut: true }), e);
+        expect(o.replies).toHaveLength(1);
+        expect(o.replies[0]!.menu).toBeNull();
+        expect(o.replies[0]!.text).toBe(
+          'Je hebt eerder laten weten dat je geen contact wilt. Daarom sturen we je hier geen berichten meer. Bedenk je je? Dan kun je altijd bij je gemeente terecht.',
+        );
+        expect(allText(o)).not.toContain('Michelle');
+        expect(o.forward).toBeNull();
+        expect(o.urgent).toBe(false);
+        // This contact is stopped too: the line is its goodbye, and it hears nothing after.
+        expect(o.optOut).toBe(true);
+        expect(o.state).toBe('opted_out');
+        expect(o.events).toEqual([]);
+      }
+    }
+    const en = decide(ctx({ language: 'en', personOptedOut: true }), text('hello'));
+    expect(en.replies[0]!.text).toContain("you don't want contact");
+  });
+
+  it('still points someone who opted out elsewhere to 113/112 in one message, without promising a coach', () => {
+    const o = decide(ctx({ state: 'new', personOptedOut: true }), text('ik wil dood'));
+    expect(o.replies).toHaveLength(1);
+    expect(o.replies[0]!.text).toContain('0800-0113');
+    expect(o.replies[0]!.text).toContain('geen contact wilt');
+    expect(o.replies[0]!.text).not.toContain('bovenaan bij de jongerencoaches');
+    expect(o.forward).toBeNull();
+    expect(o.urgent).toBe(false);
   });
 });
 

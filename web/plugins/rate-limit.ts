@@ -31,15 +31,18 @@ export const rateLimitPlugin = fp<{ redis: Redis; prefix: string; limits: RateLi
       keyGenerator: byAddress,
       message: 'Te veel pogingen achter elkaar. Wacht een minuut en probeer het dan opnieuw.',
     };
+    const chat: Policy = {
+      max: opts.limits.chatPerMinute,
+      keyGenerator: byAddressAndCard,
+      message: 'Je stuurt veel berichten achter elkaar. Wacht even, dan kun je weer verder.',
+    };
     const policies: Record<string, Policy> = {
       'POST /login': signIn,
       'POST /login/totp': signIn,
       'POST /invite/:token': signIn,
-      'POST /k/:token/messages': {
-        max: opts.limits.chatPerMinute,
-        keyGenerator: byAddressAndCard,
-        message: 'Je stuurt veel berichten achter elkaar. Wacht even, dan kun je weer verder.',
-      },
+      'POST /k/:token/messages': chat,
+      // Every start without a cookie makes a contact: the same limit keeps that in bounds.
+      'POST /k/:token/start': chat,
     };
     // Runs before the rate-limit plugin's own onRoute hook (registered below), which reads config.rateLimit.
     app.addHook('onRoute', (route) => {

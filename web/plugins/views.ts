@@ -68,6 +68,8 @@ export const viewsPlugin = fp<{ cache: boolean }>(
       prefix: '/assets/',
       maxAge: opts.cache ? '1h' : 0,
     });
+    // Pages name their icon; this is for what asks the old way (bookmarks, some tools).
+    app.get('/favicon.ico', { config: { public: true } }, async (_req, reply) => reply.redirect('/assets/favicon.svg', 301));
   },
   { name: 'views' },
 );

@@ -26,7 +26,7 @@
   }
 
   function renderRow(c) {
-    var li = el('li', 'st-row' + (c.lastDirection === 'in' ? ' st-unanswered' : '') + (c.urgent ? ' st-urgent' : '') + (c.escalatedAt ? ' st-escalated' : ''));
+    var li = el('li', 'st-row' + (c.lastDirection === 'in' && !c.optedOut ? ' st-unanswered' : '') + (c.urgent ? ' st-urgent' : '') + (c.escalatedAt ? ' st-escalated' : ''));
     li.dataset.conversation = c.id;
     var a = el('a');
     a.href = '/inbox/c/' + c.id;
@@ -38,6 +38,7 @@
     time.dateTime = c.lastMessageAt;
     var meta = el('span', 'st-row-meta', c.municipalityName + ' · ' + (c.assigneeName || tx('unassigned', 'niet toegewezen')));
     if (c.status !== 'open') meta.append(document.createTextNode(' · '), el('span', 'st-row-status', c.status === 'waiting' ? tx('rowWaiting', 'wacht op jongere') : tx('rowClosed', 'afgesloten')));
+    if (c.optedOut) meta.append(document.createTextNode(' · '), el('span', 'st-row-optedout', tx('rowOptedOut', 'afgemeld')));
     if (c.escalatedAt) meta.append(document.createTextNode(' · '), el('strong', 'st-row-escalated', tx('escalated', 'wacht te lang')));
     a.append(name, meta, preview, time);
     li.append(a);
@@ -128,14 +129,40 @@
     n.onclick = function () { window.focus(); location.href = '/inbox/c/' + data.conversation.id; };
   }
 
-  function upsertMessage(m) {
+  // The conversation opens at the newest message, right above the reply box, and stays there as
+  // messages arrive - unless the person scrolled up to read; then nothing moves under their eyes.
+  // The reply box sticks to the bottom of wide screens, so its place in the page is what counts:
+  // the element after it (without a reply box: the notes form) marks where "the newest" ends.
+  var FOLLOW_SLACK_PX = 80;
+  function endMark() {
+    var reply = document.getElementById('reply');
+    return reply ? reply.nextElementSibling : document.getElementById('note');
+  }
+  /** How far below the bottom of the screen the newest message (and the reply box) still is. */
+  function belowNewest() {
+    var mark = endMark();
+    return mark ? mark.getBoundingClientRect().top - window.innerHeight : 0;
+  }
+  function showNewest() {
+    var gap = belowNewest();
+    if (gap > 0) window.scrollBy(0, gap);
+  }
+  // Not when the address names a place on the page (the panel after one of its forms).
+  if (thread && conv && !location.hash) {
+    if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+    showNewest();
+    window.addEventListener('load', showNewest, { once: true });
+  }
+
+  function upsertMessage(m, own) {
     if (!thread || !conv || m.conversationId !== conv.dataset.conversation) return;
     var existing = thread.querySelector('[data-message="' + m.id + '"]');
     var fresh = renderMessage(m);
     if (existing) { existing.replaceWith(fresh); return; }
+    var follow = own || belowNewest() <= FOLLOW_SLACK_PX;
     var after = Array.prototype.find.call(thread.children, function (e) { return Number(e.dataset.seq) > m.seq; });
     thread.insertBefore(fresh, after || null);
-    fresh.scrollIntoView({ block: 'end' });
+    if (follow) showNewest();
   }
 
   /** Someone else assigned or changed this conversation: show it in the header. */
@@ -200,7 +227,7 @@
         .then(function (r) {
           return r.json().catch(function () { return {}; }).then(function (data) {
             if (r.ok && data.message) {
-              upsertMessage(data.message);
+              upsertMessage(data.message, true);
               textarea.value = '';
               clientId = null;
             } else {

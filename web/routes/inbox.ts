@@ -17,6 +17,7 @@ import {
   type InboxView,
 } from '../../db/queries/conversations.js';
 import { listAssignableColleagues, listNotes } from '../../db/queries/notes.js';
+import { listRecentOptOuts } from '../../db/queries/opt-out.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { cannedReplies, fillCannedReply, pickDate } from '../domain/canned-replies.js';
 import type { Replies } from '../domain/replies.js';
@@ -32,6 +33,9 @@ export interface InboxDeps {
   liveBus: LiveBus;
 }
 
+/** How long a casemanager's "Mijn gesprekken" mentions an opt-out in their conversations. */
+const OPT_OUT_NOTICE_DAYS = 14;
+
 /** The casemanager's inbox. Every query takes the viewer's municipality scope. */
 export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
   const { db } = deps.database;
@@ -45,9 +49,13 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
     const view: InboxView = (INBOX_VIEWS as readonly string[]).includes(req.query.view ?? '') ? (req.query.view as InboxView) : 'mine';
     const rawQ = typeof req.query.q === 'string' ? req.query.q.slice(0, SEARCH_MAX_CHARS) : '';
     const search = normaliseSearch(rawQ);
-    const [items, counts] = await Promise.all([
+    const [items, counts, optOuts] = await Promise.all([
       listInbox(db, { municipalityIds: staff.municipalityIds, view, staffId: staff.id, search }),
       countInboxViews(db, staff.municipalityIds, staff.id),
+      // Their own recent opt-outs: closed, so not in "mine" as work, but they should know.
+      view === 'mine' && !search
+        ? listRecentOptOuts(db, { municipalityIds: staff.municipalityIds, staffId: staff.id, since: new Date(Date.now() - OPT_OUT_NOTICE_DAYS * 24 * 3600_000) })
+        : [],
     ]);
     reply.header('cache-control', 'no-store');
     return reply.view('staff/inbox.eta', {
@@ -55,6 +63,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
       items,
       view,
       counts,
+      optOuts,
       q: rawQ,
       search,
       searchTooShort: rawQ.trim().length > 0 && !search,
