@@ -23,8 +23,8 @@ export interface LocalRedis {
  * Ctrl+C reaches only us and the app drains before Redis stops; `persist`
  * keeps queued ids across runs (a snapshot on stop), tests pass false.
  */
-export async function startLocalRedis(opts: { dir: string; persist: boolean }): Promise<LocalRedis> {
-  const bin = onPath('redis-server');
+export async function startLocalRedis(opts: { dir: string; persist: boolean; searchPath?: string }): Promise<LocalRedis> {
+  const bin = onPath('redis-server', opts.searchPath);
   if (!bin) throw new LocalServiceError(REDIS_MISSING);
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
@@ -77,8 +77,10 @@ export async function startLocalRedis(opts: { dir: string; persist: boolean }): 
   return { dir, url: `redis://127.0.0.1:${port}`, stop };
 }
 
-export function onPath(name: string): string | null {
-  const r = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' });
+/** `searchPath` defaults to this process's PATH (tests pass one without Redis). */
+export function onPath(name: string, searchPath?: string): string | null {
+  const env = searchPath === undefined ? process.env : { ...process.env, PATH: searchPath };
+  const r = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8', env });
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
 }
 

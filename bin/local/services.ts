@@ -8,6 +8,8 @@ export interface ChosenService {
   url: string;
   /** For a person: where the data is, or the URL without its password. */
   description: string;
+  /** Whether we started it (else we only connect to it). */
+  started: boolean;
   /** Stops what we started; a no-op for a service we only connect to. */
   stop(): Promise<void>;
 }
@@ -27,12 +29,12 @@ export async function choosePostgres(opts: {
   baseDir: string;
   settings?: Record<string, string>;
 }): Promise<ChosenService> {
-  if (opts.explicitUrl) return { url: opts.explicitUrl, description: withoutPassword(opts.explicitUrl), stop: nothingToStop };
+  if (opts.explicitUrl) return { url: opts.explicitUrl, description: withoutPassword(opts.explicitUrl), started: false, stop: nothingToStop };
   const address = new URL(opts.defaultUrl);
   const host = address.hostname;
   const port = Number(address.port || 5432);
   if (opts.mode !== 'always' && (await answers(host, port))) {
-    return { url: opts.defaultUrl, description: withoutPassword(opts.defaultUrl), stop: nothingToStop };
+    return { url: opts.defaultUrl, description: withoutPassword(opts.defaultUrl), started: false, stop: nothingToStop };
   }
   if (opts.mode === 'never') {
     throw new LocalServiceError(`No PostgreSQL answers on ${host}:${port} and EMBEDDED_POSTGRES=never. Start one, set DATABASE_URL, or leave EMBEDDED_POSTGRES unset to use the embedded PostgreSQL.`);
@@ -41,19 +43,28 @@ export async function choosePostgres(opts: {
   return {
     url: pg.url(decodeURIComponent(address.pathname.slice(1)) || 'postgres'),
     description: `embedded PostgreSQL in ${shortPath(pg.dataDir)}`,
+    started: true,
     stop: () => pg.stop(),
   };
 }
 
 /** Redis likewise: explicit URL, else the default address, else redis-server from the PATH with its data in `dir`. */
-export async function chooseRedis(opts: { explicitUrl: string | null; defaultUrl: string; dir: string; persist: boolean }): Promise<ChosenService> {
-  if (opts.explicitUrl) return { url: opts.explicitUrl, description: withoutPassword(opts.explicitUrl), stop: nothingToStop };
+export async function chooseRedis(opts: {
+  explicitUrl: string | null;
+  defaultUrl: string;
+  dir: string;
+  persist: boolean;
+  /** Start one even though the default address answers (tests of this very path). */
+  force?: boolean;
+  searchPath?: string;
+}): Promise<ChosenService> {
+  if (opts.explicitUrl) return { url: opts.explicitUrl, description: withoutPassword(opts.explicitUrl), started: false, stop: nothingToStop };
   const address = new URL(opts.defaultUrl);
-  if (await answers(address.hostname, Number(address.port || 6379))) {
-    return { url: opts.defaultUrl, description: withoutPassword(opts.defaultUrl), stop: nothingToStop };
+  if (!opts.force && (await answers(address.hostname, Number(address.port || 6379)))) {
+    return { url: opts.defaultUrl, description: withoutPassword(opts.defaultUrl), started: false, stop: nothingToStop };
   }
-  const redis = await startLocalRedis({ dir: opts.dir, persist: opts.persist });
-  return { url: redis.url, description: `redis-server from the PATH, data in ${shortPath(redis.dir)}`, stop: () => redis.stop() };
+  const redis = await startLocalRedis({ dir: opts.dir, persist: opts.persist, ...(opts.searchPath !== undefined ? { searchPath: opts.searchPath } : {}) });
+  return { url: redis.url, description: `redis-server from the PATH, data in ${shortPath(redis.dir)}`, started: true, stop: () => redis.stop() };
 }
 
 export function withoutPassword(url: string): string {
