@@ -31,7 +31,11 @@ export interface EmbeddedPostgresOptions {
  */
 export function clusterDir(baseDir: string, user: ServiceUser | null): string {
   const base = resolve(baseDir);
-  mkdirSync(base, { recursive: true });
+  if (!existsSync(base)) {
+    mkdirSync(base, { recursive: true });
+    // Whatever the umask: the service user must get through to its cluster folder.
+    chmodSync(base, 0o755);
+  }
   if (canEnter(user, base)) return join(base, 'pg');
   const id = createHash('sha256').update(base).digest('hex').slice(0, 8);
   return join(SHARED_DIR, `${basename(dirname(base))}-${id}`, 'pg');

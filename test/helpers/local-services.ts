@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { choosePostgres, chooseRedis, type ChosenService } from '../../bin/local/services.js';
@@ -16,6 +16,8 @@ export async function testServices(): Promise<{ pgBase: string; redisUrl: string
   const started: ChosenService[] = [];
   const force = process.env.TEST_LOCAL_SERVICES === 'always';
   const temp = mkdtempSync(join(tmpdir(), 'lijntje-test-'));
+  // mkdtemp makes it 0700; as root, PostgreSQL runs as another user who must get through to its cluster.
+  chmodSync(temp, 0o755);
   const stop = async () => {
     for (const s of started.reverse()) await s.stop().catch(() => {});
     rmSync(temp, { recursive: true, force: true });
