@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { LocalServiceError } from './local-service-error.js';
 import { startLocalRedis } from './local-redis.js';
@@ -40,9 +40,10 @@ export async function choosePostgres(opts: {
     throw new LocalServiceError(`No PostgreSQL answers on ${host}:${port} and EMBEDDED_POSTGRES=never. Start one, set DATABASE_URL, or leave EMBEDDED_POSTGRES unset to use the embedded PostgreSQL.`);
   }
   const pg = await startEmbeddedPostgres({ baseDir: opts.baseDir, ...(opts.settings ? { settings: opts.settings } : {}) });
+  const elsewhere = pg.dataDir !== join(resolve(opts.baseDir), 'pg');
   return {
     url: pg.url(decodeURIComponent(address.pathname.slice(1)) || 'postgres'),
-    description: `embedded PostgreSQL in ${shortPath(pg.dataDir)}`,
+    description: `embedded PostgreSQL in ${shortPath(pg.dataDir)}${elsewhere ? ` (as root it runs as an unprivileged user, who cannot reach ${shortPath(resolve(opts.baseDir))})` : ''}`,
     started: true,
     stop: () => pg.stop(),
   };
