@@ -11,7 +11,7 @@ import { createLogger, type Logger } from '../core/logger.js';
 export function createDemoLogger(opts: { level: string; file: string }): Logger {
   mkdirSync(dirname(opts.file), { recursive: true });
   const streams = pino.multistream([
-    { level: opts.level as pino.Level, stream: pino.destination({ dest: opts.file, append: true, sync: false }) },
+    { level: opts.level as pino.Level, stream: pino.destination({ dest: opts.file, append: true, sync: true }) },
     { level: 'warn', stream: consoleLines() },
   ]);
   return createLogger({ level: opts.level, destination: streams });
