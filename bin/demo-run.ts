@@ -35,8 +35,8 @@ export async function runDemo(roles: Role[], opts: { local?: boolean } = {}) {
         await printDemoLinks(pre);
         return;
       }
-      started = await startLocalServices(pre, dataDir);
-      const [pg, redis] = started as [ChosenService, ChosenService];
+      const { pg, redis } = await startLocalServices(pre, dataDir);
+      started = [redis, pg];
       envDefaults.DATABASE_URL = pg.url;
       envDefaults.REDIS_URL = redis.url;
       said.push(`Database: ${pg.description}`, `Redis:    ${redis.description}`, `Log:      ${shortPath(logFile)} (requests and all; warnings and errors also here)`);
@@ -82,23 +82,19 @@ function parseEnv(): Env {
   }
 }
 
-async function startLocalServices(env: Env, dataDir: string): Promise<ChosenService[]> {
-  const started: ChosenService[] = [];
+async function startLocalServices(env: Env, dataDir: string): Promise<{ pg: ChosenService; redis: ChosenService }> {
+  // Redis first: when it is missing the person hears so at once, not after PostgreSQL's first start.
+  const redis = await chooseRedis({ explicitUrl: env.local.redisUrlGiven ? env.redisUrl : null, defaultUrl: env.redisUrl, dir: `${dataDir}/redis`, persist: true });
   try {
-    started.push(
-      await choosePostgres({
-        explicitUrl: env.local.databaseUrlGiven ? env.databaseUrl : null,
-        defaultUrl: env.databaseUrl,
-        mode: env.local.embeddedPostgres,
-        baseDir: dataDir,
-      }),
-    );
-    started.push(
-      await chooseRedis({ explicitUrl: env.local.redisUrlGiven ? env.redisUrl : null, defaultUrl: env.redisUrl, dir: `${dataDir}/redis`, persist: true }),
-    );
-    return started;
+    const pg = await choosePostgres({
+      explicitUrl: env.local.databaseUrlGiven ? env.databaseUrl : null,
+      defaultUrl: env.databaseUrl,
+      mode: env.local.embeddedPostgres,
+      baseDir: dataDir,
+    });
+    return { pg, redis };
   } catch (err) {
-    await stopAll(started);
+    await redis.stop();
     throw err;
   }
 }

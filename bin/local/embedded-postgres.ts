@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { LocalServiceError } from './local-service-error.js';
@@ -60,7 +60,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   await clearLeftover(dataDir, ownerFile);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) initCluster(bins, dataDir, user);
-  else if (user && statSync(dataDir).uid !== user.uid) spawnSync('chown', ['-R', `${user.uid}:${user.gid}`, dataDir]);
+  else if (user && statSync(dataDir).uid !== user.uid) chownTree(dataDir, user);
 
   const port = await freePort();
   const settings = {
@@ -121,7 +121,7 @@ export function runningEmbeddedPort(baseDir: string): number | null {
 function initCluster(bins: PostgresBinaries, dataDir: string, user: ServiceUser | null) {
   mkdirSync(dataDir, { recursive: true });
   chmodSync(dataDir, 0o700);
-  if (user) spawnSync('chown', ['-R', `${user.uid}:${user.gid}`, dataDir]);
+  if (user) chownTree(dataDir, user);
   const locale = utf8Locale();
   const r = spawnSync(
     bins.initdb,
@@ -133,6 +133,13 @@ function initCluster(bins: PostgresBinaries, dataDir: string, user: ServiceUser 
       `The embedded PostgreSQL could not initialise ${dataDir} (initdb exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-3).join(' ')}`,
     );
   }
+}
+
+/** chown -R without depending on the PATH. */
+function chownTree(path: string, user: ServiceUser) {
+  lchownSync(path, user.uid, user.gid);
+  if (!lstatSync(path).isDirectory()) return;
+  for (const entry of readdirSync(path)) chownTree(join(path, entry), user);
 }
 
 /**

@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,6 +53,15 @@ export async function postgresBinaries(user: ServiceUser | null): Promise<Postgr
   return { ...copyForUser(root, version), version };
 }
 
+/** chmod -R a+rX without depending on the PATH: everyone may read, and run what is runnable. */
+function openUp(path: string) {
+  const st = lstatSync(path);
+  if (st.isSymbolicLink()) return;
+  const runnable = st.isDirectory() || (st.mode & 0o111) !== 0;
+  chmodSync(path, (st.mode & 0o7777) | 0o444 | (runnable ? 0o111 : 0));
+  if (st.isDirectory()) for (const entry of readdirSync(path)) openUp(join(path, entry));
+}
+
 /**
  * Root runs a checkout the service user cannot enter: copy the binaries (about
  * 60 MB, once per version) to a place it can. The whole native folder moves, as
@@ -67,7 +75,7 @@ function copyForUser(root: string, version: string): { initdb: string; postgres:
     mkdirSync(partial, { recursive: true });
     cpSync(join(root, 'native'), join(partial, 'native'), { recursive: true, verbatimSymlinks: true });
     writeFileSync(join(partial, '.complete'), '');
-    spawnSync('chmod', ['-R', 'a+rX', partial]);
+    openUp(partial);
     chmodSync(SHARED_DIR, 0o755);
     rmSync(target, { recursive: true, force: true });
     renameSync(partial, target);

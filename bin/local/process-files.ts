@@ -17,8 +17,13 @@ export function isAlive(pid: number): boolean {
 
 /** The process's command line, to make sure a pid from a stale file still is what we think (pids are reused). */
 export function commandLine(pid: number): string {
-  const r = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : '';
+  try {
+    // Linux; slim images have no ps.
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    const r = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : '';
+  }
 }
 
 export function readPid(file: string): number | null {
