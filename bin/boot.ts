@@ -1,6 +1,6 @@
 import { loadEnv, type Env } from '../core/env.js';
 import { ConfigError } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger, type Logger } from '../core/logger.js';
 import { buildApp } from '../web/app.js';
 import { listen, shutdownOnSignals } from '../web/server.js';
 import { buildChannels, registerTelegramWebhook } from './channels.js';
@@ -15,7 +15,14 @@ export type Role = 'web' | 'worker';
  */
 export async function boot(
   roles: Role[],
-  opts: { envDefaults?: Record<string, string>; createDb?: boolean } = {},
+  opts: {
+    envDefaults?: Record<string, string>;
+    createDb?: boolean;
+    /** Defaults to JSON lines on stdout at LOG_LEVEL. */
+    logger?: (env: Env) => Logger;
+    /** Runs after everything else stopped (the demo's local PostgreSQL and Redis). */
+    afterStop?: () => Promise<void>;
+  } = {},
 ) {
   let env: Env;
   try {
@@ -27,7 +34,7 @@ export async function boot(
     }
     throw err;
   }
-  const logger = createLogger({ level: env.logLevel });
+  const logger = opts.logger?.(env) ?? createLogger({ level: env.logLevel });
   let ctx;
   try {
     ctx = await createContext(env, logger, { createDb: opts.createDb });
@@ -53,6 +60,7 @@ export async function boot(
   shutdownOnSignals(logger, async () => {
     for (const stop of stops) await stop();
     await ctx.close();
+    await opts.afterStop?.();
   });
   return { env, logger, ctx };
 }

@@ -6,6 +6,8 @@ import { ConfigError } from './errors.js';
  * once and pass the result down; tests pass their own object.
  */
 const DEV_SECRET = 'lijntje-demo-secret-do-not-use-in-production-0000';
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lijntje';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -14,11 +16,15 @@ const booleanString = z
 const schema = z
   .object({
     APP_ENV: z.enum(['production', 'demo', 'test']).default('production'),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/lijntje'),
+    // No default here: whether it was given decides if the demo may start local services (bin/local/).
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     // Per process. Under load a transaction holds its connection for a few round trips; a pool of 20 ran
     // dry at 200 messages/s and queued requests behind it. Keep processes x pool below max_connections.
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(40),
-    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    // The demo's embedded PostgreSQL: auto = only when DATABASE_URL is unset and nothing answers on the default address.
+    EMBEDDED_POSTGRES: z.enum(['auto', 'always', 'never']).default('auto'),
+    DATA_DIR: z.string().min(1).default('.data'),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -68,9 +74,16 @@ const schema = z
     const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
     return {
       appEnv: e.APP_ENV,
-      databaseUrl: e.DATABASE_URL,
+      databaseUrl: e.DATABASE_URL ?? DEFAULT_DATABASE_URL,
       databasePoolSize: e.DATABASE_POOL_SIZE,
-      redisUrl: e.REDIS_URL,
+      redisUrl: e.REDIS_URL ?? DEFAULT_REDIS_URL,
+      /** For `npm run demo` only: explicit URLs always win over local services it could start. */
+      local: {
+        databaseUrlGiven: e.DATABASE_URL !== undefined,
+        redisUrlGiven: e.REDIS_URL !== undefined,
+        embeddedPostgres: e.EMBEDDED_POSTGRES,
+        dataDir: e.DATA_DIR,
+      },
       host: e.HOST,
       port: e.PORT,
       publicUrl,

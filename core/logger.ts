@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * Logs must never carry personal data. Besides not logging it in the first place,
@@ -34,7 +34,8 @@ interface LoggableRequest {
   id?: string;
 }
 
-export function createLogger(opts: { level: string; name?: string }): Logger {
+/** `destination` defaults to stdout; the demo sends requests to a file (bin/demo-logger.ts). */
+export function createLogger(opts: { level: string; name?: string; destination?: DestinationStream }): Logger {
   return pino({
     level: opts.level,
     name: opts.name ?? 'lijntje',
@@ -44,7 +45,7 @@ export function createLogger(opts: { level: string; name?: string }): Logger {
       // No headers, no remote address: nothing that identifies a youngster's device.
       req: (req: LoggableRequest) => ({ id: req.id, method: req.method, url: req.url ? scrubUrl(req.url) : undefined }),
     },
-  });
+  }, opts.destination);
 }
 
 export type { Logger };

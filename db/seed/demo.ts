@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull, notExists, or } from 'drizzle-orm';
 import { newCardToken } from '../../core/tokens.js';
 import type { Db } from '../client.js';
 import {
   cards,
+  channelContacts,
   municipalities,
   regions,
   staffUsers,
@@ -138,7 +139,24 @@ export async function demoSummary(db: Db): Promise<DemoSummary> {
     .innerJoin(municipalities, eq(municipalities.id, youngsters.municipalityId))
     .innerJoin(regions, eq(regions.id, municipalities.regionId))
     .leftJoin(staffUsers, eq(staffUsers.id, cards.casemanagerId))
-    .where(eq(regions.name, DEMO_REGION))
+    .where(
+      and(
+        eq(regions.name, DEMO_REGION),
+        eq(cards.status, 'active'),
+        // Never offer the card of someone who said no: any of their contacts opted out (art. 4.2: never contacted again).
+        notExists(
+          db
+            .select({ id: channelContacts.id })
+            .from(channelContacts)
+            .where(
+              and(
+                isNotNull(channelContacts.optedOutAt),
+                or(eq(channelContacts.youngsterId, youngsters.id), eq(channelContacts.cardId, cards.id)),
+              ),
+            ),
+        ),
+      ),
+    )
     .orderBy(municipalities.name, youngsters.firstName);
   return { logins, cards: cardRows.map((c) => ({ ...c, coach: c.coach ?? '-' })) };
 }

@@ -1,11 +1,17 @@
 import { loadEnv, type Env } from '../../core/env.js';
 
-/** Tests may point elsewhere with TEST_DATABASE_URL / TEST_REDIS_URL; they never touch the dev database. */
-export const TEST_PG_BASE = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * Tests may point elsewhere with TEST_DATABASE_URL / TEST_REDIS_URL; they never touch the dev database.
+ * Without them and without a PostgreSQL / Redis on the default address, the global setup starts
+ * local ones (test/helpers/local-services.ts) and sets these variables for the test processes.
+ */
+export const DEFAULT_TEST_PG_BASE = 'postgres://postgres@127.0.0.1:5432/postgres';
+export const DEFAULT_TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+export const TEST_PG_BASE = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_PG_BASE;
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? DEFAULT_TEST_REDIS_URL;
 
-export function dbUrl(name: string): string {
-  const u = new URL(TEST_PG_BASE);
+export function dbUrl(name: string, base = TEST_PG_BASE): string {
+  const u = new URL(base);
   u.pathname = `/${name}`;
   return u.toString();
 }

@@ -6,9 +6,10 @@ import { messages } from '../../db/schema/index.js';
 import { until } from '../helpers/http.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { seedTelegramOutbox } from '../helpers/outbox-seed.js';
+import { TEST_REDIS_URL } from '../helpers/test-env.js';
 
 // This file flushes Redis, so it uses its own logical database (7) that no other test touches.
-const REDIS_URL = 'redis://127.0.0.1:6379/7';
+const REDIS_URL = Object.assign(new URL(TEST_REDIS_URL), { pathname: '/7' }).toString();
 let t: TestStack;
 let fake: NonNullable<TestStack['fake']>;
 let iso: TestStack['iso'];

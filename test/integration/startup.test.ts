@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { runMigrations } from '../../db/migrate.js';
-import { TEST_PG_BASE, dbUrl } from '../helpers/test-env.js';
+import { TEST_PG_BASE, TEST_REDIS_URL, dbUrl } from '../helpers/test-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const created: string[] = [];
@@ -81,6 +81,8 @@ describe('entry points', () => {
         PATH: process.env.PATH ?? '',
         APP_ENV: 'test',
         DATABASE_URL: url,
+        // The run's Redis, which is not on the default address where the setup started its own.
+        REDIS_URL: TEST_REDIS_URL,
         PORT: '0',
         HOST: '127.0.0.1',
         QUEUE_PREFIX: `t-${randomBytes(4).toString('hex')}`,

@@ -12,6 +12,15 @@ describe('loadEnv', () => {
     expect(env.secureCookies).toBe(false);
   });
 
+  it('tells whether the database and Redis were given, so the demo knows when it may start its own', () => {
+    const bare = loadEnv({ APP_ENV: 'demo' });
+    expect(bare.local).toEqual({ databaseUrlGiven: false, redisUrlGiven: false, embeddedPostgres: 'auto', dataDir: '.data' });
+    const given = loadEnv({ APP_ENV: 'demo', DATABASE_URL: 'postgres://x@db:5432/l', REDIS_URL: 'redis://r:6379', EMBEDDED_POSTGRES: 'always', DATA_DIR: '/srv/demo' });
+    expect(given.local).toEqual({ databaseUrlGiven: true, redisUrlGiven: true, embeddedPostgres: 'always', dataDir: '/srv/demo' });
+    expect(given.databaseUrl).toBe('postgres://x@db:5432/l');
+    expect(() => loadEnv({ APP_ENV: 'demo', EMBEDDED_POSTGRES: 'sometimes' })).toThrow(/EMBEDDED_POSTGRES/);
+  });
+
   it('requires SECRET_KEY in production', () => {
     expect(() => loadEnv({})).toThrow(ConfigError);
     expect(() => loadEnv({})).toThrow(/SECRET_KEY/);
