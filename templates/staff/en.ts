@@ -31,7 +31,7 @@ export const staffEn: Record<StaffTextKey, string> = {
   'inbox.search': 'Search',
   'inbox.searchResults': 'Search results for',
   'inbox.notify': 'Turn on notifications for new messages',
-  'inbox.searchTooShort': 'Search with at least 2 characters.',
+  'inbox.searchTooShort': 'Search with at least 3 characters.',
   'inbox.searchEmpty': "Nothing found in your team's conversations.",
   'inbox.empty': 'No conversations here. New messages show up by themselves.',
   'inbox.notification': 'New message in your inbox',

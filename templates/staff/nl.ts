@@ -33,7 +33,7 @@ export const staffNl = {
   'inbox.search': 'Zoeken',
   'inbox.searchResults': 'Zoekresultaten voor',
   'inbox.notify': 'Meldingen aanzetten voor nieuwe berichten',
-  'inbox.searchTooShort': 'Zoek met minstens 2 tekens.',
+  'inbox.searchTooShort': 'Zoek met minstens 3 tekens.',
   'inbox.searchEmpty': 'Niets gevonden in de gesprekken van je team.',
   'inbox.empty': 'Geen gesprekken hier. Nieuwe berichten verschijnen vanzelf.',
   'inbox.notification': 'Nieuw bericht in je inbox',

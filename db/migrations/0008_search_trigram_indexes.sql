@@ -1,0 +1,2 @@
+CREATE INDEX "messages_body_trgm_idx" ON "messages" USING gin ("body" gin_trgm_ops) WHERE "messages"."kind" <> 'bot';--> statement-breakpoint
+CREATE INDEX "youngsters_name_trgm_idx" ON "youngsters" USING gin (("first_name" || ' ' || coalesce("name_prefix" || ' ', '') || "last_name") gin_trgm_ops);
