@@ -8,10 +8,13 @@ import type { Redis } from 'ioredis';
  * reload, never loses a message (PostgreSQL is the source of truth).
  */
 export interface InboxSignal {
-  kind: 'message' | 'conversation';
+  /** message: a message arrived or changed; conversation: its state changed (assignee, status, urgent); note: only a note was added. */
+  kind: 'message' | 'conversation' | 'note';
   conversationId: string;
   municipalityId: string;
   messageId?: string;
+  /** An internal or handover note that was added (kind 'note', or with a transfer). */
+  noteId?: string;
 }
 export interface WebchatSignal {
   messageId: string;
