@@ -19,18 +19,25 @@ export interface InboxSignal {
 export interface WebchatSignal {
   messageId: string;
 }
+/** The municipalities these teams serve changed: their open inbox streams must re-read their scope. */
+export interface ScopeSignal {
+  teamIds: string[];
+}
 
 export interface LiveBus {
   publishInbox(signal: InboxSignal): Promise<void>;
   publishWebchat(contactId: string, signal: WebchatSignal): Promise<void>;
   onInbox(handler: (s: InboxSignal) => void): () => void;
   onWebchat(contactId: string, handler: (s: WebchatSignal) => void): () => void;
+  publishScope(signal: ScopeSignal): Promise<void>;
+  onScope(handler: (s: ScopeSignal) => void): () => void;
   close(): Promise<void>;
 }
 
 export function createLiveBus(opts: { publisher: Redis; subscriber?: Redis; prefix: string }): LiveBus {
   const inboxChannel = `${opts.prefix}:live:inbox`;
   const webchatChannel = (contactId: string) => `${opts.prefix}:live:webchat:${contactId}`;
+  const scopeChannel = `${opts.prefix}:live:scope`;
   const handlers = new Map<string, Set<(payload: unknown) => void>>();
   const sub = opts.subscriber;
 
@@ -71,6 +78,10 @@ export function createLiveBus(opts: { publisher: Redis; subscriber?: Redis; pref
     },
     onInbox: (handler) => listen(inboxChannel, handler as (p: unknown) => void),
     onWebchat: (contactId, handler) => listen(webchatChannel(contactId), handler as (p: unknown) => void),
+    async publishScope(signal) {
+      await opts.publisher.publish(scopeChannel, JSON.stringify(signal));
+    },
+    onScope: (handler) => listen(scopeChannel, handler as (p: unknown) => void),
     async close() {
       handlers.clear();
     },

@@ -198,8 +198,14 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
         await reply.sse.send({ event: 'inbox', data: { conversation, message, note, forMe: conversation.assignedTo === staff.id } });
       })().catch((err: unknown) => req.log.warn({ err }, 'inbox live push failed'));
     });
+    // The team's municipalities changed (a handover): this stream's scope is stale, so it ends;
+    // the browser reconnects on its own and the new stream reads the scope afresh.
+    const offScope = deps.liveBus.onScope((s) => {
+      if (s.teamIds.includes(staff.teamId)) reply.sse.close();
+    });
     app.trackStream(reply, () => {
       off();
+      offScope();
       counts.stop();
     });
     await reply.sse.send({ event: 'ready', data: { counts: await countInboxViews(db, staff.municipalityIds, staff.id) } });
