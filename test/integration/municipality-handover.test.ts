@@ -22,6 +22,7 @@ type Session = Awaited<ReturnType<typeof login>>;
 const s: Record<string, Session> = {};
 const ids: Record<string, string> = {};
 let cardId: string;
+let cardToken: string;
 
 const db = () => iso.ctx.database.db;
 const roermond = () => org.oost.municipalities.Roermond!;
@@ -46,7 +47,9 @@ beforeAll(async () => {
   await make('unassigned', { municipalityId: roermond(), firstName: 'Cem' });
   await make('closed', { municipalityId: roermond(), firstName: 'Dana', assignedTo: org.michelle.id, status: 'closed' });
   await make('maasgouw', { municipalityId: org.oost.municipalities.Maasgouw!, firstName: 'Eva', assignedTo: org.michelle.id });
-  cardId = (await createYoungsterWithCard(db(), roermond(), org.michelle.id, { firstName: 'Finn' })).card.id;
+  const withCard = await createYoungsterWithCard(db(), roermond(), org.michelle.id, { firstName: 'Finn' });
+  cardId = withCard.card.id;
+  cardToken = withCard.token;
   for (const email of ['ada@oost.test', 'nina@noord.test', 'nour@noord.test', 'wim@west.test', 'michelle@oost.test', 'karin@oost.test']) {
     s[email] = await login(stack.app, email);
   }
@@ -132,6 +135,8 @@ describe('handing a municipality to another team of the region', () => {
     // Before: Michelle works in it, Nour (Oost-Noord) cannot see it.
     expect((await get('michelle@oost.test', `/inbox/c/${ids.michelleOpen}`)).statusCode).toBe(200);
     expect((await get('nour@noord.test', `/inbox/c/${ids.michelleOpen}`)).statusCode).toBe(404);
+    const landing = () => stack.app.inject({ method: 'GET', url: `/k/${cardToken}`, headers: { accept: 'text/html' } });
+    expect((await landing()).body).toContain('Je kaartje komt van Michelle');
     const michelleLive = openSse(`${stack.baseUrl}/inbox/events`, { cookie: s['michelle@oost.test']!.cookie });
     expect(await michelleLive.ready).toBe(200);
 
@@ -155,6 +160,11 @@ describe('handing a municipality to another team of the region', () => {
     expect(rows.map((r) => r.assignedTo)).toEqual([null, null, null, null]);
     expect((await db().select().from(cards).where(eq(cards.id, cardId)))[0]!.casemanagerId).toBeNull();
     expect((await db().select().from(cards).where(eq(cards.id, cardId)))[0]!.status).toBe('active');
+    // The card keeps working, and no longer promises someone who cannot read along.
+    const after = await landing();
+    expect(after.statusCode).toBe(200);
+    expect(after.body).toContain('Je kaartje komt van de jongerencoaches van gemeente Roermond');
+    expect(after.body).not.toContain('Michelle');
     // Maasgouw stays with Oost, untouched.
     const [maasgouw] = await db().select().from(conversations).where(eq(conversations.id, ids.maasgouw!));
     expect(maasgouw!.assignedTo).toBe(org.michelle.id);
