@@ -101,7 +101,7 @@ export async function runSearch(
   const without: number[] = [];
   await db
     .transaction(async (tx) => {
-      await tx.execute(sql`drop index messages_body_trgm_idx`);
+      await tx.execute(sql`drop index messages_search_trgm_idx`);
       await tx.execute(sql`drop index youngsters_name_trgm_idx`);
       for (let i = 0; i < opts.withoutIndexRepeat; i++) {
         for (const { term } of SEARCH_TERMS) without.push(await timed(() => search(tx, term)));

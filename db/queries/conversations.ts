@@ -75,11 +75,13 @@ const searchYoungster = alias(youngsters, 'sy');
 
 /**
  * The youngster's name or a message of theirs or staff (not the bot's stock
- * texts) matches. Written as one set of conversation ids from two trigram
- * index lookups (youngsters_name_trgm_idx, messages_body_trgm_idx): an OR
- * across the two tables, or an EXISTS per conversation, would make the
- * planner read every conversation in scope instead. `kind <> 'bot'` is the
- * message index's own predicate, spelled the same so the planner can use it.
+ * texts) matches, ignoring case. Written as one set of conversation ids from
+ * two trigram index lookups (youngsters_name_trgm_idx, messages_search_trgm_idx):
+ * an OR across the two tables, or an EXISTS per conversation, would make the
+ * planner read every conversation in scope instead. Messages are matched on
+ * their stored lower-case copy (search_text) with the pattern lowered by the
+ * same lower(); `kind <> 'bot'` is the message index's own predicate, spelled
+ * the same so the planner can use it.
  */
 function searchFilter(q: string): SQL {
   const pattern = likePattern(q);
@@ -87,7 +89,7 @@ function searchFilter(q: string): SQL {
     select sc.id from ${conversations} sc join ${youngsters} sy on sy.id = sc.youngster_id
       where ${searchableName(searchYoungster)} ilike ${pattern}
     union
-    select sm.conversation_id from ${messages} sm where sm.kind <> 'bot' and sm.body ilike ${pattern})`;
+    select sm.conversation_id from ${messages} sm where sm.kind <> 'bot' and sm.search_text like lower(${pattern}))`;
 }
 
 export interface InboxQuery {
