@@ -197,7 +197,7 @@ function tableRows(inbound: InboundResult, floor: FloorResult, outbound: Outboun
 function searchRows(search: SearchResult, cpu: CpuShares): Row[] {
   const ratio = (a: number, b: number) => `${(a / b).toFixed(1)} x`;
   return [
-    { scenario: 'search', metric: 'corpus', value: `${search.messages} messages in ${search.conversations} conversations (${search.inScope} in the searcher's scope), seeded in ${search.seedSeconds.toFixed(1)} s`, target: '', pass: null },
+    { scenario: 'search', metric: 'corpus', value: `${search.messages} messages in ${search.conversations} conversations (${search.inScope} in the searcher's scope), seeded in ${search.seedSeconds.toFixed(1)} s, database at rest ${search.settledSeconds.toFixed(1)} s later`, target: '', pass: null },
     ...search.passes.map((p, i) => ({
       scenario: 'search',
       metric: `pass ${i + 1}: p50 / p95 / max (${p.count} searches)`,
@@ -214,7 +214,7 @@ function searchRows(search: SearchResult, cpu: CpuShares): Row[] {
 }
 
 function searchNote(search: SearchResult): string {
-  return `Search: \`listInbox\` with a search term, as the inbox page runs it (prepared statements, the searcher's scope of ${search.inScope} conversations), one search at a time from this process, wall time per call including the round trip; every term ${SEARCH.repeat} times per pass, terms interleaved, after six warm-up rounds (a prepared statement settles on its cached plan after five). The floor is the team view of the same scope (what the inbox page lists without a search); "without the trigram indexes" drops both indexes inside a transaction that is rolled back. The corpus is invented (db/seed/search-corpus.ts), deterministic, vacuumed and analysed as autovacuum would leave it.`;
+  return `Search: \`listInbox\` with a search term, as the inbox page runs it (prepared statements, the searcher's scope of ${search.inScope} conversations), one search at a time from this process, wall time per call including the round trip; every term ${SEARCH.repeat} times per pass, terms interleaved, after a warm-up that runs every term six times on every connection of the pool at once (a prepared statement is per connection and settles on its cached plan after five runs). The floor is the team view of the same scope (what the inbox page lists without a search); "without the trigram indexes" drops both indexes inside a transaction that is rolled back. The corpus is invented (db/seed/search-corpus.ts), deterministic, vacuumed and analysed as autovacuum would leave it.`;
 }
 
 function notes(inbound: InboundResult, outbound: OutboundResult): string[] {
