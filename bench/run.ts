@@ -8,6 +8,7 @@ import { formatCpu, startCpuMeter, type CpuShares } from './cpu.js';
 import { runFloor, type FloorResult } from './floor.js';
 import { runInbound, startChats, type InboundResult, type Webhook } from './inbound.js';
 import { runOutbound, type OutboundResult } from './outbound.js';
+import { runSearch, type SearchResult } from './search.js';
 import { sleep } from './load.js';
 import { quiesce } from './pipeline.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
@@ -33,14 +34,18 @@ const OUTBOUND = {
   timeoutS: 70,
   // How a burst of replies is usually queued (greeting + menu, a coach's consecutive replies); `round` isolates the limiter.
 };
+// 5000 conversations x 20 messages = 100k messages; every term 30 times per pass, two passes.
+const SEARCH = { conversations: 5000, messagesPerConversation: 20, repeat: 30, passes: 2, withoutIndexRepeat: 3 };
 /** Longest wait for the pipeline to come to rest between scenarios before its backlog is removed. */
 const SETTLE_S = { setup: 45, afterInbound: 15 };
-const TARGET = { floorShare: 0.5, p99Ms: 100, allowedShare: 0.95 };
+const TARGET = { floorShare: 0.5, p99Ms: 100, allowedShare: 0.95, searchP95Ms: 50 };
 // Hard stop: a hung run must not sit on a CI machine (a normal run takes 2.5-3 min).
 const WATCHDOG_MS = 5 * 60_000;
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 const log = (msg: string) => console.error(`[bench] ${msg}`);
+/** `npm run bench -- --search-only`: only scenario (c), printed, RESULTS.md left alone (a quick check while working on the search). */
+const SEARCH_ONLY = process.argv.includes('--search-only');
 
 async function main() {
   let fake: FakeBotApi | undefined;
@@ -78,6 +83,12 @@ async function main() {
     world = await createWorld(fake.apiRoot);
     const { ctx } = world;
     log(`database ${world.dbName}, queue prefix ${world.prefix}`);
+    if (SEARCH_ONLY) {
+      const search = await measureSearch(ctx);
+      console.log('');
+      printTable(searchRows(search.result, search.cpu));
+      return;
+    }
     const org = await seedOrg(ctx, INBOUND.chats + INBOUND.warmupChats);
 
     // As deployed: this process is the web app (webhook + dialogue); routing and delivery run in a worker process.
@@ -116,8 +127,10 @@ async function main() {
     const outbound = await runOutbound(ctx, fake, { ...OUTBOUND, municipalityId: org.municipalityId, casemanagerId: org.casemanagerId });
     const cpuOutbound = meter();
 
+    const search = await measureSearch(ctx, worker?.pid);
+
     const machine = await describeMachine(ctx, backgroundNote);
-    const rows = tableRows(inbound, floor, outbound, { inbound: cpuInbound, floor: cpuFloor, outbound: cpuOutbound });
+    const rows = [...tableRows(inbound, floor, outbound, { inbound: cpuInbound, floor: cpuFloor, outbound: cpuOutbound }), ...searchRows(search.result, search.cpu)];
     console.log('');
     printTable(rows);
     console.log('');
@@ -125,11 +138,18 @@ async function main() {
     console.log(`         ${machine.postgres}`);
     console.log(`         ${machine.load}`);
     for (const p of purged) console.log(`note: ${p}`);
-    await writeResults(RESULTS, rows, machine, [...notes(inbound, outbound), ...purged]);
+    await writeResults(RESULTS, rows, machine, [...notes(inbound, outbound), searchNote(search.result), ...purged]);
     log(`written ${RESULTS}`);
   } finally {
     await cleanup();
   }
+}
+
+async function measureSearch(ctx: BenchWorld['ctx'], workerPid?: number) {
+  log(`search: ${SEARCH.conversations * SEARCH.messagesPerConversation} messages, ${SEARCH.passes} passes of ${SEARCH.repeat} x each term`);
+  const meter = startCpuMeter(workerPid);
+  const result = await runSearch(ctx, SEARCH);
+  return { result, cpu: meter() };
 }
 
 async function settle(ctx: BenchWorld['ctx'], seconds: number, phase: string, notes: string[]) {
@@ -172,6 +192,29 @@ function tableRows(inbound: InboundResult, floor: FloorResult, outbound: Outboun
     { scenario: 'outbound', metric: 'CPU during the run', value: formatCpu(cpu.outbound), target: '', pass: null },
     { scenario: 'outbound', metric: 'chats out of order', value: String(outbound.orderViolations), target: '0', pass: outbound.orderViolations === 0 },
   ];
+}
+
+function searchRows(search: SearchResult, cpu: CpuShares): Row[] {
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(1)} x`;
+  return [
+    { scenario: 'search', metric: 'corpus', value: `${search.messages} messages in ${search.conversations} conversations (${search.inScope} in the searcher's scope), seeded in ${search.seedSeconds.toFixed(1)} s, database at rest ${search.settledSeconds.toFixed(1)} s later`, target: '', pass: null },
+    ...search.passes.map((p, i) => ({
+      scenario: 'search',
+      metric: `pass ${i + 1}: p50 / p95 / max (${p.count} searches)`,
+      value: `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.max)}`,
+      target: `p95 < ${TARGET.searchP95Ms} ms`,
+      pass: p.p95 < TARGET.searchP95Ms,
+    })),
+    ...search.perTerm.map((t) => ({ scenario: 'search', metric: `"${t.term}": ${t.what}, ${t.hits} shown`, value: `p50 ${ms(t.p50)}, p95 ${ms(t.p95)}`, target: '', pass: null })),
+    { scenario: 'search', metric: 'floor: team view without search p50 / p95', value: `${ms(search.floor.p50)} / ${ms(search.floor.p95)}`, target: '', pass: null },
+    { scenario: 'search', metric: 'search p50 vs floor p50', value: ratio(Math.max(...search.passes.map((p) => p.p50)), search.floor.p50), target: '', pass: null },
+    { scenario: 'search', metric: `without the trigram indexes p50 / p95 (${search.withoutIndex.count} searches)`, value: `${ms(search.withoutIndex.p50)} / ${ms(search.withoutIndex.p95)}`, target: '', pass: null },
+    { scenario: 'search', metric: 'CPU during the run', value: formatCpu(cpu), target: '', pass: null },
+  ];
+}
+
+function searchNote(search: SearchResult): string {
+  return `Search: \`listInbox\` with a search term, as the inbox page runs it (prepared statements, the searcher's scope of ${search.inScope} conversations), one search at a time from this process, wall time per call including the round trip; every term ${SEARCH.repeat} times per pass, terms interleaved, after a warm-up that runs every term six times on every connection of the pool at once (a prepared statement is per connection and settles on its cached plan after five runs). The floor is the team view of the same scope (what the inbox page lists without a search); "without the trigram indexes" drops both indexes inside a transaction that is rolled back. The corpus is invented (db/seed/search-corpus.ts), deterministic, vacuumed and analysed as autovacuum would leave it.`;
 }
 
 function notes(inbound: InboundResult, outbound: OutboundResult): string[] {

@@ -3,6 +3,7 @@ import { createDialogueService } from '../bot/dialogue/service.js';
 import { createTelegramBot } from '../bot/channels/telegram/bot.js';
 import { installTelegramDialogue } from '../bot/channels/telegram/dialogue-adapter.js';
 import { ALLOWED_UPDATES, installIngest } from '../bot/channels/telegram/ingest.js';
+import { startTelegramPolling, type TelegramPolling } from '../bot/channels/telegram/polling.js';
 import { createTelegramSender } from '../bot/channels/telegram/sender.js';
 import { createWebSender } from '../bot/channels/web-sender.js';
 import { createPairingStore, type PairingStore } from '../bot/channels/whatsapp/pairing-store.js';
@@ -17,7 +18,7 @@ import type { Context } from './context.js';
  * Telegram with TELEGRAM_BOT_TOKEN; WhatsApp with WHATSAPP_NUMBER. Entry points
  * and tests wire channels through this one function.
  */
-export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSocket } = {}) {
+export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSocket; pollLockRetryMs?: number } = {}) {
   const { env } = ctx;
   const dialogue = createDialogueService({ ...ctx, publicUrl: env.publicUrl });
   const senders: Senders = { web: createWebSender({ liveBus: ctx.liveBus }) };
@@ -50,7 +51,7 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
     telegramWebhook: telegramWebhookBot && env.telegram?.webhookSecret ? { bot: telegramWebhookBot, secretToken: env.telegram.webhookSecret } : null,
 
     /** Starts the workers plus what belongs with them: Telegram polling, the WhatsApp socket. */
-    startWorkers(): { workers: Workers; stop(): Promise<void> } {
+    startWorkers(): { workers: Workers; telegramPolling: TelegramPolling | null; stop(): Promise<void> } {
       const workers = startWorkers({
         ...ctx,
         senders,
@@ -62,8 +63,12 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
         prefix: env.queuePrefix,
       });
       const stops: (() => Promise<void>)[] = [];
+      let telegramPolling: TelegramPolling | null = null;
       if (telegramIngest) {
-        stops.push(keepPolling(telegramIngest, ctx.logger));
+        // One poller per bot in the whole deployment; the other workers wait for its lock.
+        telegramPolling = startTelegramPolling({ bot: telegramIngest, databaseUrl: env.databaseUrl, logger: ctx.logger, lockRetryMs: opts.pollLockRetryMs });
+        const polling = telegramPolling;
+        stops.push(() => polling.stop());
       }
       if (env.whatsapp && pairing) {
         const runtime = startWhatsAppRuntime({
@@ -80,6 +85,8 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
       }
       return {
         workers,
+        /** Telegram polling mode: whether this process is the one polling (null in webhook mode or without Telegram). */
+        telegramPolling,
         async stop() {
           for (const s of stops) await s();
           await workers.close();
@@ -89,30 +96,6 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
   };
 }
 export type Channels = ReturnType<typeof buildChannels>;
-
-/**
- * Long polling for small installs. grammY's start() rejects when Telegram
- * cannot be reached; the worker must not die of that, so polling restarts
- * after a pause until shutdown.
- */
-function keepPolling(bot: Bot, logger: Context['logger']): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  bot.catch((err) => logger.warn({ err: { message: err.message } }, 'telegram update failed while polling'));
-  const run = () => {
-    bot.start({ allowed_updates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
-      if (stopped) return;
-      logger.warn({ err: { message: (err as Error).message } }, 'telegram polling stopped; retrying in 30 s');
-      timer = setTimeout(run, 30_000);
-    });
-  };
-  run();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    if (bot.isRunning()) await bot.stop().catch(() => {});
-  };
-}
 
 /**
  * Tells Telegram where to deliver updates (webhook mode). Idempotent, so every

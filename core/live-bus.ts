@@ -8,13 +8,20 @@ import type { Redis } from 'ioredis';
  * reload, never loses a message (PostgreSQL is the source of truth).
  */
 export interface InboxSignal {
-  kind: 'message' | 'conversation';
+  /** message: a message arrived or changed; conversation: its state changed (assignee, status, urgent); note: only a note was added. */
+  kind: 'message' | 'conversation' | 'note';
   conversationId: string;
   municipalityId: string;
   messageId?: string;
+  /** An internal or handover note that was added (kind 'note', or with a transfer). */
+  noteId?: string;
 }
 export interface WebchatSignal {
   messageId: string;
+}
+/** The municipalities these teams serve changed: their open inbox streams must re-read their scope. */
+export interface ScopeSignal {
+  teamIds: string[];
 }
 
 export interface LiveBus {
@@ -22,12 +29,15 @@ export interface LiveBus {
   publishWebchat(contactId: string, signal: WebchatSignal): Promise<void>;
   onInbox(handler: (s: InboxSignal) => void): () => void;
   onWebchat(contactId: string, handler: (s: WebchatSignal) => void): () => void;
+  publishScope(signal: ScopeSignal): Promise<void>;
+  onScope(handler: (s: ScopeSignal) => void): () => void;
   close(): Promise<void>;
 }
 
 export function createLiveBus(opts: { publisher: Redis; subscriber?: Redis; prefix: string }): LiveBus {
   const inboxChannel = `${opts.prefix}:live:inbox`;
   const webchatChannel = (contactId: string) => `${opts.prefix}:live:webchat:${contactId}`;
+  const scopeChannel = `${opts.prefix}:live:scope`;
   const handlers = new Map<string, Set<(payload: unknown) => void>>();
   const sub = opts.subscriber;
 
@@ -68,6 +78,10 @@ export function createLiveBus(opts: { publisher: Redis; subscriber?: Redis; pref
     },
     onInbox: (handler) => listen(inboxChannel, handler as (p: unknown) => void),
     onWebchat: (contactId, handler) => listen(webchatChannel(contactId), handler as (p: unknown) => void),
+    async publishScope(signal) {
+      await opts.publisher.publish(scopeChannel, JSON.stringify(signal));
+    },
+    onScope: (handler) => listen(scopeChannel, handler as (p: unknown) => void),
     async close() {
       handlers.clear();
     },

@@ -27,6 +27,7 @@ import { securityPlugin } from './plugins/security.js';
 import { viewsPlugin } from './plugins/views.js';
 import { accountRoutes } from './routes/account.js';
 import { adminAccountsRoutes } from './routes/admin-accounts.js';
+import { adminHandoverRoutes } from './routes/admin-handover.js';
 import { adminTeamRoutes } from './routes/admin-team.js';
 import { auditRoutes } from './routes/audit.js';
 import { inviteRoutes } from './routes/invite.js';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes, { database: deps.database });
   await app.register(adminAccountsRoutes, { database: deps.database, publicUrl: deps.env.publicUrl });
   await app.register(adminTeamRoutes, { database: deps.database });
+  await app.register(adminHandoverRoutes, { database: deps.database, liveBus: deps.liveBus });
   await app.register(inviteRoutes, { database: deps.database, login, requireAdminTotp });
   await app.register(totpRoutes, { database: deps.database, totp, requireAdminTotp });
   await app.register(auditRoutes, { database: deps.database });

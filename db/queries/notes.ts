@@ -1,21 +1,25 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../client.js';
-import { conversationNotes, staffUsers } from '../schema/index.js';
+import { conversationNotes, conversations, staffUsers } from '../schema/index.js';
 
 const toStaff = alias(staffUsers, 'to_staff');
+
+/** What the inbox shows of a note (the thread view and live pushes alike). */
+const noteColumns = {
+  id: conversationNotes.id,
+  conversationId: conversationNotes.conversationId,
+  kind: conversationNotes.kind,
+  body: conversationNotes.body,
+  authorName: staffUsers.name,
+  toStaffName: toStaff.name,
+  createdAt: conversationNotes.createdAt,
+};
 
 /** Internal notes and handover notes of one conversation, oldest first. The caller has checked the scope. */
 export async function listNotes(db: DbOrTx, conversationId: string, limit = 500) {
   return db
-    .select({
-      id: conversationNotes.id,
-      kind: conversationNotes.kind,
-      body: conversationNotes.body,
-      authorName: staffUsers.name,
-      toStaffName: toStaff.name,
-      createdAt: conversationNotes.createdAt,
-    })
+    .select(noteColumns)
     .from(conversationNotes)
     .leftJoin(staffUsers, eq(staffUsers.id, conversationNotes.authorId))
     .leftJoin(toStaff, eq(toStaff.id, conversationNotes.toStaffId))
@@ -24,6 +28,20 @@ export async function listNotes(db: DbOrTx, conversationId: string, limit = 500)
     .limit(limit);
 }
 export type NoteRow = Awaited<ReturnType<typeof listNotes>>[number];
+
+/** One note, only if its conversation is inside the scope (a live push re-reads it with the viewer's scope). */
+export async function getNoteInScope(db: DbOrTx, noteId: string, municipalityIds: string[]): Promise<NoteRow | null> {
+  if (municipalityIds.length === 0) return null;
+  const rows = await db
+    .select(noteColumns)
+    .from(conversationNotes)
+    .innerJoin(conversations, eq(conversations.id, conversationNotes.conversationId))
+    .leftJoin(staffUsers, eq(staffUsers.id, conversationNotes.authorId))
+    .leftJoin(toStaff, eq(toStaff.id, conversationNotes.toStaffId))
+    .where(and(eq(conversationNotes.id, noteId), inArray(conversations.municipalityId, municipalityIds)))
+    .limit(1);
+  return rows[0] ?? null;
+}
 
 /** Active colleagues in a team who work with conversations (the people one can hand a conversation to). */
 export async function listAssignableColleagues(db: DbOrTx, teamId: string) {

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../client.js';
 import { events, municipalities, staffSessions, staffUsers, teamMunicipalities, teams, type StaffRole } from '../schema/index.js';
 
@@ -270,27 +271,42 @@ export async function auditCounts(db: DbOrTx, municipalityIds: string[], since: 
     .orderBy(asc(municipalities.name), asc(events.type));
 }
 
+const fromTeam = alias(teams, 'from_team');
+const toTeam = alias(teams, 'to_team');
+
 /**
  * Audit: the latest actions by staff, in the team's municipalities or (for
- * account events without a municipality) by staff of the team. Type, time,
- * actor and municipality only - never the event's data, subjects or conversations.
+ * account events without a municipality) by staff of the team, plus the
+ * handovers of a municipality to or from the team (which the team that gave
+ * it away no longer has in scope). Type, time, actor and municipality only -
+ * never the event's data, subjects or conversations - and for a handover the
+ * two teams' names.
  */
 export async function auditStaffActions(db: DbOrTx, teamId: string, municipalityIds: string[], limit = 100) {
-  const scope =
+  const ownScope =
     municipalityIds.length > 0
       ? or(inArray(events.municipalityId, municipalityIds), and(isNull(events.municipalityId), eq(staffUsers.teamId, teamId)))
       : and(isNull(events.municipalityId), eq(staffUsers.teamId, teamId));
+  const handovers = and(
+    eq(events.type, 'municipality.transferred'),
+    or(sql`${events.data}->>'fromTeamId' = ${teamId}`, sql`${events.data}->>'toTeamId' = ${teamId}`),
+  );
   return db
     .select({
       type: events.type,
       occurredAt: events.occurredAt,
       actorName: staffUsers.name,
       municipality: municipalities.name,
+      fromTeam: fromTeam.name,
+      toTeam: toTeam.name,
     })
     .from(events)
     .leftJoin(staffUsers, eq(staffUsers.id, events.actorStaffId))
     .leftJoin(municipalities, eq(municipalities.id, events.municipalityId))
-    .where(and(isNotNull(events.actorStaffId), scope))
+    // Compared as text: other event types' data has no team ids, and nothing is cast.
+    .leftJoin(fromTeam, and(eq(events.type, 'municipality.transferred'), sql`${fromTeam.id}::text = ${events.data}->>'fromTeamId'`))
+    .leftJoin(toTeam, and(eq(events.type, 'municipality.transferred'), sql`${toTeam.id}::text = ${events.data}->>'toTeamId'`))
+    .where(and(isNotNull(events.actorStaffId), or(ownScope, handovers)))
     .orderBy(desc(events.occurredAt), desc(events.id))
     .limit(limit);
 }

@@ -56,5 +56,6 @@ export const EVENT_TYPES = [
   'staff.totp_enabled',
   'staff.totp_reset',
   'team.settings_changed',
+  'municipality.transferred',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

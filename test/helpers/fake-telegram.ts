@@ -21,6 +21,10 @@ export async function startFakeTelegram(token: string) {
   let sendCalls = 0;
   // Polling mode: updates waiting for getUpdates, confirmed by the next call's offset (as Telegram does).
   let pending: { update_id: number }[] = [];
+  // Two long polls for one bot at once: Telegram answers 409 Conflict ("terminated by other getUpdates request").
+  let longPolls = 0;
+  let conflicts = 0;
+  let maxLongPolls = 0;
 
   const server = createServer(async (req, res) => {
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
@@ -43,6 +47,23 @@ export async function startFakeTelegram(token: string) {
     calls.push({ method, payload, at: Date.now() });
     switch (method) {
       case 'getUpdates': {
+        // A long poll (timeout > 0) counts while it is open; grammY's stop() confirms with a short one (timeout 0).
+        if (Number(payload.timeout ?? 0) > 0) {
+          if (longPolls > 0) {
+            conflicts++;
+            return send(409, { ok: false, error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
+          }
+          longPolls++;
+          maxLongPolls = Math.max(maxLongPolls, longPolls);
+          // Ends when answered or when the client aborts it (grammY's stop()), whichever comes first.
+          let open = true;
+          const ended = () => {
+            if (open) longPolls--;
+            open = false;
+          };
+          res.once('finish', ended);
+          res.once('close', ended);
+        }
         const offset = Number(payload.offset ?? 0);
         pending = pending.filter((u) => u.update_id >= offset);
         // A short long-poll: an empty answer after a moment, so a polling bot does not spin.
@@ -73,6 +94,10 @@ export async function startFakeTelegram(token: string) {
     calls,
     sent: (chatId?: number) =>
       calls.filter((c) => c.method === 'sendMessage' && (chatId === undefined || Number(c.payload.chat_id) === chatId)),
+    /** 409 answers to a second simultaneous long poll: more than one process polled the bot. */
+    conflicts: () => conflicts,
+    /** The most long polls open at the same time (1 when exactly one process polls). */
+    maxLongPolls: () => maxLongPolls,
     /** Queues an update for a bot that polls (getUpdates). */
     pushUpdate(update: { update_id: number }) {
       pending.push(update);

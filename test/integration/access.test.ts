@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
-import { contactAttempts, conversationNotes, conversations, messages, staffSessions, staffUsers, youngsters } from '../../db/schema/index.js';
+import { cards, contactAttempts, conversationNotes, conversations, messages, staffSessions, staffUsers, teamMunicipalities, teams, youngsters } from '../../db/schema/index.js';
 import { buildApp } from '../../web/app.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat, postChat } from '../helpers/http.js';
@@ -16,6 +16,8 @@ let oostConversationId: string;
 let oostMessageId: string;
 let oostYoungsterId: string;
 let westColleague: string;
+/** A second team in Oost's region: a handover target that would be accepted if the municipality were the caller's. */
+let oostNoordTeamId: string;
 
 /** Routes registered by libraries, not by us: static files only. */
 const LIBRARY_ROUTES = new Set(['GET /assets/*']);
@@ -27,6 +29,9 @@ beforeAll(async () => {
   const { token, youngster } = await createYoungsterWithCard(iso.ctx.database.db, org.oost.municipalities.Roermond!, org.michelle.id);
   oostYoungsterId = youngster.id;
   westColleague = org.bram.id;
+  const [oostTeam] = await iso.ctx.database.db.select().from(teams).where(eq(teams.id, org.oost.teamId));
+  const [noord] = await iso.ctx.database.db.insert(teams).values({ regionId: oostTeam!.regionId, name: 'Team Oost-Noord' }).returning();
+  oostNoordTeamId = noord!.id;
   const chat = await openChat(app, token);
   const res = await postChat(app, token, chat.cookie, { text: 'vertrouwelijk bericht' });
   oostMessageId = res.json().message.id;
@@ -40,9 +45,13 @@ afterAll(async () => {
 
 const db = () => iso.ctx.database.db;
 
-/** Every path parameter filled with an object of Oost: its conversation, message, or a staff account. */
+/** Every path parameter filled with an object of Oost: its conversation, message, a staff account, or a municipality. */
 function fill(url: string) {
-  const id = url.startsWith('/admin/accounts') ? org.michelle.id : oostConversationId;
+  const id = url.startsWith('/admin/accounts')
+    ? org.michelle.id
+    : url.startsWith('/admin/team/municipalities')
+      ? org.oost.municipalities.Roermond!
+      : oostConversationId;
   return url.replace(':messageId', oostMessageId).replace(':id', id).replace('*', 'style.css');
 }
 
@@ -67,6 +76,8 @@ describe('every staff route', () => {
         'GET /audit',
         'GET /admin/team',
         'POST /admin/team',
+        'GET /admin/team/municipalities/:id/handover',
+        'POST /admin/team/municipalities/:id/handover',
       ]),
     );
   });
@@ -97,7 +108,7 @@ describe('every staff route', () => {
     // Which roles may use a route at all; everyone else is refused by role (403) or, where the
     // route checks scope first, by scope (404). A role that may use it must get 404: out of scope.
     const allowed = (url: string): readonly string[] =>
-      url.startsWith('/admin/accounts') ? ['admin'] : url.startsWith('/inbox') ? ['casemanager', 'coordinator'] : [];
+      url.startsWith('/admin/accounts') || url.startsWith('/admin/team') ? ['admin'] : url.startsWith('/inbox') ? ['casemanager', 'coordinator'] : [];
     // A body that would be accepted in scope, so a refusal is about scope, not about bad input.
     const bodies: Record<string, unknown> = {
       replies: { text: 'ingebroken' },
@@ -107,6 +118,7 @@ describe('every staff route', () => {
       urgent: { urgent: true },
       attempts: { kind: 'phone', minutes: 5, note: 'ingebroken' },
       profile: { outcome: 'werk', supportQuestion: 'werk' },
+      handover: { to: oostNoordTeamId },
     };
     const snapshot = async () => ({
       messages: (await db().select().from(messages)).length,
@@ -116,6 +128,8 @@ describe('every staff route', () => {
       youngster: (await db().select().from(youngsters).where(eq(youngsters.id, oostYoungsterId)))[0],
       michelle: (await db().select().from(staffUsers).where(eq(staffUsers.id, org.michelle.id)))[0],
       sessions: (await db().select().from(staffSessions).where(eq(staffSessions.staffUserId, org.michelle.id))).length,
+      served: (await db().select().from(teamMunicipalities)).map((r) => `${r.teamId}:${r.municipalityId}`).sort(),
+      cards: (await db().select({ id: cards.id, casemanagerId: cards.casemanagerId }).from(cards)).map((c) => `${c.id}:${c.casemanagerId}`).sort(),
     });
     const { createStaff } = await import('../helpers/fixtures.js');
     const idRoutes = staffRoutes().filter((r) => r.url.includes(':id'));

@@ -50,9 +50,9 @@ async function queuedJobs() {
   }
   return n;
 }
-async function waitForSignal(conversationId: string) {
+async function waitForSignal(conversationId: string, kind: InboxSignal['kind'] = 'conversation', noteId?: string) {
   for (let i = 0; i < 100; i++) {
-    if (signals.some((s) => s.conversationId === conversationId && s.kind === 'conversation')) return true;
+    if (signals.some((s) => s.conversationId === conversationId && s.kind === kind && (noteId === undefined || s.noteId === noteId))) return true;
     await new Promise((r) => setTimeout(r, 20));
   }
   return false;
@@ -73,7 +73,9 @@ describe('internal notes', () => {
     const [ev] = await db().select().from(events).where(and(eq(events.type, 'note.added'), eq(events.conversationId, id)));
     expect(ev!.data).toEqual({ kind: 'note' });
     expect(JSON.stringify(ev)).not.toContain('brieven');
-    expect(await waitForSignal(id)).toBe(true);
+    // A note-only signal, carrying the note's id (never its text).
+    expect(await waitForSignal(id, 'note', notes[0]!.id)).toBe(true);
+    expect(JSON.stringify(signals)).not.toContain('brieven');
     // Shown in the thread, labelled, in its own style.
     const page = await app.inject({ method: 'GET', url: `/inbox/c/${id}`, headers: { cookie: michelle.cookie, accept: 'text/html' } });
     expect(page.body).toMatch(/<li class="st-note st-note-note"[\s\S]*Interne notitie[\s\S]*liever bellen/);

@@ -28,6 +28,8 @@ export interface ActionResult {
   conversationId: string;
   municipalityId: string;
   changed: boolean;
+  /** The note this action added (a note, or the handover note of a transfer), for the live signal. */
+  noteId?: string;
 }
 
 /**
@@ -57,11 +59,11 @@ export function createConversationActions(deps: { database: Database; liveBus: L
     return { ...conv, municipalityId: conv.municipalityId };
   }
 
-  async function signal(result: ActionResult) {
+  async function signal(result: ActionResult, kind: 'conversation' | 'note' = 'conversation') {
     if (!result.changed) return;
     // Best effort: a lost signal only delays other screens until their next reload.
     await deps.liveBus
-      .publishInbox({ kind: 'conversation', conversationId: result.conversationId, municipalityId: result.municipalityId })
+      .publishInbox({ kind, conversationId: result.conversationId, municipalityId: result.municipalityId, noteId: result.noteId })
       .catch(() => {});
   }
 
@@ -82,7 +84,7 @@ export function createConversationActions(deps: { database: Database; liveBus: L
       });
       return { conversationId, municipalityId: conv.municipalityId, changed: true, noteId: note!.id };
     });
-    await signal(result);
+    await signal(result, 'note');
     return result;
   }
 
@@ -127,9 +129,12 @@ export function createConversationActions(deps: { database: Database; liveBus: L
         .update(conversations)
         .set({ assignedTo: target.id })
         .where(eq(conversations.id, conversationId));
-      if (note) {
-        await tx.insert(conversationNotes).values({ conversationId, authorId: staff.id, kind: 'handover', toStaffId: target.id, body: note });
-      }
+      const [handover] = note
+        ? await tx
+            .insert(conversationNotes)
+            .values({ conversationId, authorId: staff.id, kind: 'handover', toStaffId: target.id, body: note })
+            .returning({ id: conversationNotes.id })
+        : [];
       await recordEvent(tx, {
         type: 'conversation.assigned',
         municipalityId: conv.municipalityId,
@@ -151,7 +156,7 @@ export function createConversationActions(deps: { database: Database; liveBus: L
           data: { kind: 'handover' },
         });
       }
-      return { conversationId, municipalityId: conv.municipalityId, changed: true };
+      return { conversationId, municipalityId: conv.municipalityId, changed: true, noteId: handover?.id };
     });
     await signal(result);
     return result;

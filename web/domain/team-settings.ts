@@ -13,8 +13,8 @@ import { st, type StaffTextKey } from '../../templates/staff/index.js';
  * closed) and the escalation limit in office hours. The youngster is told when
  * their coach reads a message from these hours, and escalation counts office
  * minutes: so nothing is stored unless all of it is valid.
- * The municipalities a team serves are shown, never changed here (moving one
- * changes who is data controller).
+ * The municipalities a team serves are shown here; handing one to another
+ * team of the region is municipality-handover.ts.
  */
 
 export const WEEKDAYS: readonly WeekdayKey[] = ['1', '2', '3', '4', '5', '6', '7'];
@@ -28,6 +28,8 @@ export type WeekHours = Record<WeekdayKey, [string, string][]>;
 export interface TeamSettings {
   teamName: string;
   municipalities: string[];
+  /** The same municipalities with their ids (for the handover links). */
+  served: { id: string; name: string }[];
   officeHours: WeekHours;
   escalationOfficeMinutes: number;
   /** The same limit in hours (what the form shows): 480 -> 8. */
@@ -153,7 +155,7 @@ export function createTeamSettings(deps: { database: Database }) {
       .where(eq(teams.id, admin.teamId));
     if (!team) throw new NotFoundError('team');
     const served = await db
-      .select({ name: municipalities.name })
+      .select({ id: municipalities.id, name: municipalities.name })
       .from(teamMunicipalities)
       .innerJoin(municipalities, eq(municipalities.id, teamMunicipalities.municipalityId))
       .where(eq(teamMunicipalities.teamId, admin.teamId))
@@ -161,6 +163,7 @@ export function createTeamSettings(deps: { database: Database }) {
     return {
       teamName: team.name,
       municipalities: served.map((m) => m.name),
+      served,
       officeHours: fullWeek(team.officeHours),
       escalationOfficeMinutes: team.escalationOfficeMinutes,
       escalationHours: team.escalationOfficeMinutes / 60,

@@ -174,14 +174,56 @@
     if (st) st.textContent = CONV_STATUS[c.status] || c.status;
   }
 
+  /** A note as the server renders it (conversation.eta), built with textContent only. */
+  function renderNote(n) {
+    var li = el('li', 'st-note st-note-' + n.kind);
+    li.dataset.note = n.id;
+    var label = (n.kind === 'handover' ? tx('handover', 'Overdracht') : tx('internalNote', 'Interne notitie')) +
+      (n.kind === 'handover' && n.toStaffName ? tx('handoverTo', ' aan {name}').replace('{name}', n.toStaffName) : '') +
+      ' · ' + tx('notSent', 'niet verstuurd');
+    var body = el('div', 'st-msg-body', n.body);
+    body.dir = 'auto';
+    var meta = el('div', 'st-msg-meta', (n.authorName || '') + ' ');
+    var time = el('time', null, fmt(n.createdAt));
+    time.dateTime = n.createdAt;
+    meta.append(time);
+    li.append(el('div', 'st-note-label', label), body, meta);
+    return li;
+  }
+
+  /** A colleague's note in the open conversation: the newest thing in it, so it goes at the end of the thread. */
+  function upsertNote(n) {
+    if (!thread || !conv || n.conversationId !== conv.dataset.conversation) return;
+    if (thread.querySelector('[data-note="' + n.id + '"]')) return;
+    thread.append(renderNote(n));
+  }
+
+  /** The view counts in the navigation (mine, unassigned, team, ...), as the server counted them for this person. */
+  function updateCounts(counts) {
+    if (!counts) return;
+    Object.keys(counts).forEach(function (view) {
+      var span = document.querySelector('[data-count="' + view + '"]');
+      if (span && typeof counts[view] === 'number') span.textContent = String(counts[view]);
+    });
+  }
+
   var es = new EventSource('/inbox/events');
   es.addEventListener('inbox', function (ev) {
     var data;
     try { data = JSON.parse(ev.data); } catch (e) { return; }
     if (data.conversation) { upsertRow(data.conversation); updateHead(data.conversation); }
     if (data.message) upsertMessage(data.message);
+    if (data.note) upsertNote(data.note);
     notify(data);
   });
+  function onCounts(ev) {
+    var data;
+    try { data = JSON.parse(ev.data); } catch (e) { return; }
+    updateCounts(data.counts);
+  }
+  es.addEventListener('counts', onCounts);
+  // A (re)connected stream starts with the current counts: nothing missed while it was down stays wrong.
+  es.addEventListener('ready', onCounts);
 
   // Canned replies: the server fills in name, coach and date; the result goes into the textarea as plain text.
   var canned = document.getElementById('canned');

@@ -100,7 +100,7 @@ export const adminTeamRoutes: FastifyPluginAsync<AdminTeamDeps> = async (app, de
       error: view.error,
       notice: view.notice,
       teamName: current.teamName,
-      municipalities: current.municipalities,
+      municipalities: current.served,
       days: WEEKDAYS.map((d) => {
         const list = [...(ranges[d] ?? [])];
         while (list.length < MAX_RANGES_PER_DAY) list.push({ from: '', to: '' });
@@ -112,9 +112,11 @@ export const adminTeamRoutes: FastifyPluginAsync<AdminTeamDeps> = async (app, de
     });
   }
 
-  app.get<{ Querystring: { saved?: string } }>('/admin/team', async (req, reply) =>
-    render(req, reply, { ranges: null, escalationHours: null, error: null, notice: req.query.saved === '1' ? uiOf(req).t('team.saved') : null }),
-  );
+  app.get<{ Querystring: { saved?: string; handedOver?: string } }>('/admin/team', async (req, reply) => {
+    const ui = uiOf(req);
+    const notice = req.query.saved === '1' ? ui.t('team.saved') : req.query.handedOver === '1' ? ui.t('team.handedOver') : null;
+    return render(req, reply, { ranges: null, escalationHours: null, error: null, notice });
+  });
 
   app.post<{ Body: TeamSettingsInput }>(
     '/admin/team',

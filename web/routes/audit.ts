@@ -55,6 +55,7 @@ export const auditRoutes: FastifyPluginAsync<{ database: Database }> = async (ap
         at: ui.auditWhen(a.occurredAt),
         actor: a.actorName ?? ui.t('audit.unknownActor'),
         municipality: a.municipality ?? ui.t('audit.team'),
+        detail: a.fromTeam && a.toTeam ? ui.t('audit.transfer', { from: a.fromTeam, to: a.toTeam }) : null,
       })),
     });
   });

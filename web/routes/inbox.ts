@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { coalesce } from '../../core/coalesce.js';
 import { NotFoundError } from '../../core/errors.js';
 import { loadYoungsterPanel } from '../domain/youngster-panel.js';
 import type { LiveBus } from '../../core/live-bus.js';
@@ -16,7 +17,7 @@ import {
   type ConversationInScope,
   type InboxView,
 } from '../../db/queries/conversations.js';
-import { listAssignableColleagues, listNotes } from '../../db/queries/notes.js';
+import { getNoteInScope, listAssignableColleagues, listNotes } from '../../db/queries/notes.js';
 import { listRecentOptOuts } from '../../db/queries/opt-out.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { cannedReplies, fillCannedReply, pickDate } from '../domain/canned-replies.js';
@@ -25,6 +26,9 @@ import type { Retry } from '../domain/retry.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
 import { staffLanguageOf } from '../plugins/views.js';
 import { staffOf, uuidParam } from './route-helpers.js';
+
+/** How long a page's counts may lag behind a signal; a burst of signals within it is counted once. */
+export const COUNTS_DELAY_MS = 300;
 
 export interface InboxDeps {
   database: Database;
@@ -173,21 +177,46 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
     },
   );
 
-  /** Live updates: a signal from a worker becomes a scoped re-read, never a forwarded payload. */
+  /**
+   * Live updates: a signal from a worker becomes a scoped re-read, never a
+   * forwarded payload. `inbox` carries the conversation and the message or
+   * note the signal names; `counts` the viewer's view counts, re-counted once
+   * per COUNTS_DELAY_MS however many signals arrive (a note moves nothing
+   * between views, so it does not count). `ready` carries the counts too, so a
+   * reconnected page catches up.
+   */
   app.get('/inbox/events', { sse: 'only' }, async (req, reply) => {
     const staff = staffOf(req);
     reply.header('cache-control', 'no-store');
     reply.sse.keepAlive();
+    const counts = coalesce(() => {
+      void countInboxViews(db, staff.municipalityIds, staff.id)
+        .then((c) => (reply.sse.isConnected ? reply.sse.send({ event: 'counts', data: { counts: c } }) : undefined))
+        .catch((err: unknown) => req.log.warn({ err }, 'inbox live counts failed'));
+    }, COUNTS_DELAY_MS);
     const off = deps.liveBus.onInbox((signal) => {
       if (!staff.municipalityIds.includes(signal.municipalityId)) return;
+      if (signal.kind !== 'note') counts.soon();
       void (async () => {
-        const conversation = await getConversationInScope(db, signal.conversationId, staff.municipalityIds);
-        const message = signal.messageId ? await getMessageInScope(db, signal.messageId, staff.municipalityIds) : null;
+        const [conversation, message, note] = await Promise.all([
+          getConversationInScope(db, signal.conversationId, staff.municipalityIds),
+          signal.messageId ? getMessageInScope(db, signal.messageId, staff.municipalityIds) : null,
+          signal.noteId ? getNoteInScope(db, signal.noteId, staff.municipalityIds) : null,
+        ]);
         if (!conversation || !reply.sse.isConnected) return;
-        await reply.sse.send({ event: 'inbox', data: { conversation, message, forMe: conversation.assignedTo === staff.id } });
+        await reply.sse.send({ event: 'inbox', data: { conversation, message, note, forMe: conversation.assignedTo === staff.id } });
       })().catch((err: unknown) => req.log.warn({ err }, 'inbox live push failed'));
     });
-    app.trackStream(reply, off);
-    await reply.sse.send({ event: 'ready', data: {} });
+    // The team's municipalities changed (a handover): this stream's scope is stale, so it ends;
+    // the browser reconnects on its own and the new stream reads the scope afresh.
+    const offScope = deps.liveBus.onScope((s) => {
+      if (s.teamIds.includes(staff.teamId)) reply.sse.close();
+    });
+    app.trackStream(reply, () => {
+      off();
+      offScope();
+      counts.stop();
+    });
+    await reply.sse.send({ event: 'ready', data: { counts: await countInboxViews(db, staff.municipalityIds, staff.id) } });
   });
 };

@@ -1,0 +1,3 @@
+ALTER TABLE "messages" ADD COLUMN "search_text" text GENERATED ALWAYS AS (lower(body)) STORED;--> statement-breakpoint
+CREATE INDEX "messages_search_trgm_idx" ON "messages" USING gin ("search_text" gin_trgm_ops) WHERE "messages"."kind" <> 'bot';--> statement-breakpoint
+CREATE INDEX "youngsters_name_trgm_idx" ON "youngsters" USING gin (("first_name" || ' ' || coalesce("name_prefix" || ' ', '') || "last_name") gin_trgm_ops);
