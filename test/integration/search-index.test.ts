@@ -23,8 +23,8 @@ beforeAll(async () => {
   scope = Object.values(org.oost.municipalities);
   await seedSearchCorpus(db(), {
     municipalityIds: [...scope, org.west.municipalities.Weert!],
-    conversations: 2000,
-    messagesPerConversation: 20,
+    conversations: 8000,
+    messagesPerConversation: 5,
     staffIds: [org.michelle.id, org.yusuf.id],
   });
   // Case folding beyond ASCII: the stored lower() copy and the lowered pattern must agree with ILIKE.
