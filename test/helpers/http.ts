@@ -43,7 +43,7 @@ export async function login(app: FastifyInstance, email: string, password = PASS
     payload: new URLSearchParams({ email, password, _csrf: csrf, next: '/inbox' }).toString(),
   });
   jar.take(res.headers['set-cookie']);
-  return { status: res.statusCode, location: res.headers.location, jar, cookie: jar.header(), csrf: await tokenAfterLogin(app, jar, res.headers.location) ?? csrf };
+  return { status: res.statusCode, location: res.headers.location, body: res.body, jar, cookie: jar.header(), csrf: await tokenAfterLogin(app, jar, res.headers.location) ?? csrf };
 }
 
 /**

@@ -10,7 +10,7 @@ import { backoffSeconds, createLogin, LOGIN_BACKOFF } from '../../web/domain/log
 import { argon2Hasher, DUMMY_HASH, type PasswordHasher } from '../../web/domain/password-hasher.js';
 import { createTotp } from '../../web/domain/totp.js';
 import { createStaff, PASSWORD, twoTeams } from '../helpers/fixtures.js';
-import { cookieJar, csrfFrom } from '../helpers/http.js';
+import { cookieJar, csrfFrom, login } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
 
 /**
@@ -64,17 +64,8 @@ async function userOf(id: string) {
 
 /** A fresh browser: opens the login page and posts the form. The body comes back without its (random) CSRF token. */
 async function attempt(email: string, password: string) {
-  const jar = cookieJar();
-  const page = await app.inject({ method: 'GET', url: '/login', headers: { accept: 'text/html' } });
-  jar.take(page.headers['set-cookie']);
-  const csrf = csrfFrom(page.body);
-  const res = await app.inject({
-    method: 'POST',
-    url: '/login',
-    headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-    payload: new URLSearchParams({ email, password, _csrf: csrf, next: '/inbox' }).toString(),
-  });
-  return { status: res.statusCode, location: res.headers.location, body: res.body.replace(/name="_csrf" value="[^"]+"/g, 'name="_csrf" value=""') };
+  const res = await login(app, email, password);
+  return { status: res.status, location: res.location, body: res.body.replace(/name="_csrf" value="[^"]+"/g, 'name="_csrf" value=""') };
 }
 
 describe('the sign-in form', () => {
