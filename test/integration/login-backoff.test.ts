@@ -10,7 +10,7 @@ import { backoffSeconds, createLogin, LOGIN_BACKOFF } from '../../web/domain/log
 import { argon2Hasher, DUMMY_HASH, type PasswordHasher } from '../../web/domain/password-hasher.js';
 import { createTotp } from '../../web/domain/totp.js';
 import { createStaff, PASSWORD, twoTeams } from '../helpers/fixtures.js';
-import { cookieJar, csrfFrom, login } from '../helpers/http.js';
+import { login } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
 
 /**
