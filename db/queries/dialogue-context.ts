@@ -1,4 +1,4 @@
-import { asc, sql } from 'drizzle-orm';
+import { asc, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { OfficeHours } from '../../core/office-hours.js';
 import type { DbOrTx, Tx } from '../client.js';
@@ -56,12 +56,12 @@ export interface DialogueFacts {
 }
 
 /**
- * Everything in one statement, in the handling transaction. Raw SQL: this runs
- * for every message a youngster sends, and the query builder would cost more
- * CPU than the statement. Null when the contact does not exist.
+ * Everything in one statement. Raw SQL: this runs for every message a
+ * youngster sends, and the query builder would cost more CPU than the
+ * statement. Exported unexecuted for the row-type test.
  */
-export async function loadDialogueFacts(tx: Tx, contactId: string): Promise<DialogueFacts | null> {
-  const rows = await tx.execute<DialogueContextRow>(sql`
+export function dialogueContextStatement(contactId: string): SQL {
+  return sql`
     select y.first_name as youngster_first_name, y.monitoring_key,
            m.id as municipality_id, m.name as municipality_name, m.text_overrides, t.office_hours,
            coach.first_name as coach, coach.absent_until as coach_absent_until,
@@ -84,8 +84,12 @@ export async function loadDialogueFacts(tx: Tx, contactId: string): Promise<Dial
     left join staff_users delegate on delegate.id = coach.absence_delegate_id and delegate.active
                                   and delegate.team_id = coach.team_id
     where c.id = ${contactId}
-    limit 1`);
-  const row = rows[0];
+    limit 1`;
+}
+
+/** What the dialogue needs about a contact, in the handling transaction; null when the contact does not exist. */
+export async function loadDialogueFacts(tx: Tx, contactId: string): Promise<DialogueFacts | null> {
+  const [row] = await tx.execute<DialogueContextRow>(dialogueContextStatement(contactId));
   if (!row) return null;
   return {
     youngsterFirstName: row.youngster_first_name,
