@@ -11,8 +11,8 @@ import { selectList } from '../select-list.js';
  * no two conversations). Their conversation is conversations.ts.
  */
 export type ContactRow = typeof channelContacts.$inferSelect;
-/** Exported for the row-type test (test/integration/raw-rows.test.ts). */
-export const CONTACT = selectList(channelContacts);
+// Its rows equal the builder's (test/integration/row-types.test.ts).
+const CONTACT = selectList(channelContacts);
 
 /**
  * Finds (by either id form) or creates the contact and locks its row for this
