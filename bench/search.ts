@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Context } from '../bin/context.js';
-import { listInbox } from '../db/queries/conversations.js';
+import { listInbox } from '../db/queries/inbox.js';
 import type { DbOrTx } from '../db/client.js';
 import { municipalities, regions, staffUsers, teamMunicipalities, teams } from '../db/schema/index.js';
 import { SEARCH_TERMS, seedSearchCorpus } from '../db/seed/search-corpus.js';

@@ -1,9 +1,8 @@
 import type { Job } from 'bullmq';
-import { and, eq, isNull } from 'drizzle-orm';
 import type { ChannelName } from '../core/channel.js';
 import type { UpdateJob } from '../core/queues.js';
 import type { Database } from '../db/client.js';
-import { channelUpdates } from '../db/schema/index.js';
+import { findPendingUpdate, markUpdateProcessed } from '../db/queries/channel-updates.js';
 
 export type UpdateHandlers = Partial<Record<ChannelName, (payload: unknown) => Promise<void>>>;
 
@@ -16,19 +15,12 @@ export type UpdateHandlers = Partial<Record<ChannelName, (payload: unknown) => P
 export function createUpdateProcessor(deps: { database: Database; handlers: UpdateHandlers }) {
   const { db } = deps.database;
   return async function processUpdate(job: Job<UpdateJob>): Promise<{ processed: boolean }> {
-    const [row] = await db
-      .select()
-      .from(channelUpdates)
-      .where(and(eq(channelUpdates.id, job.data.updateId), isNull(channelUpdates.processedAt)))
-      .limit(1);
+    const row = await findPendingUpdate(db, job.data.updateId);
     if (!row || row.payload === null) return { processed: false };
     const handler = deps.handlers[row.channel];
     if (!handler) throw new Error(`no update handler for ${row.channel}`);
     await handler(row.payload);
-    await db
-      .update(channelUpdates)
-      .set({ processedAt: new Date(), payload: null })
-      .where(eq(channelUpdates.id, row.id));
+    await markUpdateProcessed(db, row.id, new Date());
     return { processed: true };
   };
 }

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import postgres from 'postgres';
+import { serverAnswers } from '../../db/server-probe.js';
 import { LocalServiceError } from './local-service-error.js';
 import { postgresBinaries, SHARED_DIR, type PostgresBinaries } from './postgres-binaries.js';
 import { claimOwner, commandLine, isAlive, otherOwner, readPid, releaseOwner, stopPid } from './process-files.js';
@@ -85,7 +85,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   process.once('exit', killOnExit);
 
   const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
-  await waitFor(() => accepts(url('postgres')), {
+  await waitFor(() => serverAnswers(url('postgres')), {
     timeoutMs: 60_000,
     failed: () => (child.exitCode !== null || child.signalCode !== null ? startFailed(logFile) : null),
     onTimeout: () => startFailed(logFile),
@@ -172,18 +172,6 @@ async function clearLeftover(dataDir: string, ownerFile: string) {
     );
   }
   await stopPid(pid, 'SIGINT');
-}
-
-async function accepts(url: string): Promise<boolean> {
-  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => {});
-  }
 }
 
 function startFailed(logFile: string): LocalServiceError {

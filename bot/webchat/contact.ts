@@ -1,11 +1,11 @@
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MenuOption } from '../../core/channel.js';
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
 import type { Db } from '../../db/client.js';
 import type { CardContext } from '../../db/queries/cards.js';
-import { channelContacts, messages, staffUsers } from '../../db/schema/index.js';
+import { findWebContactByDevice } from '../../db/queries/contacts.js';
+import { listWebChatMessages } from '../../db/queries/webchat-thread.js';
 
 /**
  * A web-chat "contact" is one browser on one card: a random device secret in a
@@ -44,18 +44,7 @@ export function ensureDeviceId(req: FastifyRequest, reply: FastifyReply, token: 
 export async function findDeviceContact(db: Db, req: FastifyRequest, card: CardContext) {
   const secret = deviceSecret(req);
   if (!secret) return null;
-  const rows = await db
-    .select({
-      id: channelContacts.id,
-      externalId: channelContacts.externalId,
-      cardId: channelContacts.cardId,
-      dialogueState: channelContacts.dialogueState,
-      optedOutAt: channelContacts.optedOutAt,
-    })
-    .from(channelContacts)
-    .where(and(eq(channelContacts.channel, 'web'), eq(channelContacts.externalId, sha256(secret))))
-    .limit(1);
-  const row = rows[0];
+  const row = await findWebContactByDevice(db, sha256(secret));
   return row && row.cardId === card.cardId ? row : null;
 }
 
@@ -72,22 +61,6 @@ export interface ChatMessageView {
 
 /** What this browser may see: its own messages and the replies delivered to it. */
 export async function messagesForContact(db: Db, contactId: string, messageId?: string): Promise<ChatMessageView[]> {
-  const visible = or(eq(messages.direction, 'in'), inArray(messages.status, ['sent']));
-  const rows = await db
-    .select({
-      id: messages.id,
-      seq: messages.seq,
-      direction: messages.direction,
-      kind: messages.kind,
-      body: messages.body,
-      menu: messages.menu,
-      author: staffUsers.firstName,
-      createdAt: messages.createdAt,
-    })
-    .from(messages)
-    .leftJoin(staffUsers, eq(staffUsers.id, messages.authorStaffId))
-    .where(and(eq(messages.contactId, contactId), visible, messageId ? eq(messages.id, messageId) : undefined))
-    .orderBy(asc(messages.seq))
-    .limit(500);
+  const rows = await listWebChatMessages(db, contactId, messageId);
   return rows.map((r) => ({ ...r, menu: r.menu ?? null, createdAt: r.createdAt.toISOString() }));
 }

@@ -1,231 +1,41 @@
-import { and, desc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
-import { stripBidiControls } from '../../core/message-text.js';
-import type { DbOrTx } from '../client.js';
-import { alias } from 'drizzle-orm/pg-core';
-import { conversations, messages, municipalities, searchableName, staffUsers, youngsters } from '../schema/index.js';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../client.js';
+import { channelContacts, conversations, messages, staffUsers, youngsters } from '../schema/index.js';
+import { listInbox } from './inbox.js';
 
-export interface InboxItem {
-  id: string;
-  municipalityId: string;
-  municipalityName: string;
-  youngsterName: string | null;
-  assignedTo: string | null;
-  assigneeName: string | null;
-  status: 'open' | 'waiting' | 'closed';
-  urgent: boolean;
-  /** The youngster waited too long (or it was urgent) and the team was alerted; null once staff replied. */
-  escalatedAt: Date | null;
-  lastMessageAt: Date;
-  lastDirection: 'in' | 'out' | null;
-  lastPreview: string | null;
-  /** The youngster asked for no contact (on any of their channels): information, not an unanswered message. */
-  optedOut: boolean;
-}
-
-/** The inbox views a casemanager switches between all day. */
-export const INBOX_VIEWS = ['mine', 'unassigned', 'team', 'urgent', 'waiting', 'closed'] as const;
-export type InboxView = (typeof INBOX_VIEWS)[number];
-export type InboxCounts = Record<InboxView, number>;
-
-/**
- * Three, because the search runs on trigram indexes (pg_trgm): a shorter term
- * has no trigram to look up and would read every row.
+/*
+ * One conversation's own row: reading it inside a scope, finding or creating
+ * it for a contact, locking it and changing it. The inbox list is inbox.ts;
+ * closing on opt-out is opt-out.ts, and a staff reply's touch is the message
+ * lifecycle's.
  */
-export const SEARCH_MIN_CHARS = 3;
-export const SEARCH_MAX_CHARS = 100;
 
-const PREVIEW_CHARS = 120;
+export type ConversationStatus = (typeof conversations.$inferSelect)['status'];
 
-/** Urgent ones stay on top (someone may be in danger); otherwise newest activity first. */
-const INBOX_ORDER = [desc(conversations.urgent), desc(conversations.lastMessageAt), desc(conversations.id)];
+// Opted out on any of their channels means: contact has stopped, for all of them.
+const optedOutAt = sql<Date | null>`(select max(${channelContacts.optedOutAt}) from ${channelContacts}
+  where (${conversations.youngsterId} is not null and ${channelContacts.youngsterId} = ${conversations.youngsterId})
+     or ${channelContacts.id} = ${conversations.contactId})`.mapWith(channelContacts.optedOutAt);
 
-const youngsterName = sql<string | null>`nullif(concat_ws(' ', ${youngsters.firstName}, ${youngsters.namePrefix}, ${youngsters.lastName}), '')`;
-
-/** Which conversations a view holds (besides the scope). Everything but "closed" hides closed conversations. */
-function viewFilter(view: InboxView, staffId: string): SQL {
-  const notClosed = ne(conversations.status, 'closed');
-  switch (view) {
-    case 'mine':
-      return and(eq(conversations.assignedTo, staffId), notClosed)!;
-    case 'unassigned':
-      return and(isNull(conversations.assignedTo), notClosed)!;
-    case 'team':
-      return notClosed;
-    case 'urgent':
-      return and(eq(conversations.urgent, true), notClosed)!;
-    case 'waiting':
-      return eq(conversations.status, 'waiting');
-    case 'closed':
-      return eq(conversations.status, 'closed');
-  }
-}
-
-/** ILIKE pattern for a substring search: the user's %, _ and \ are matched literally. */
-export function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** A search term as the inbox accepts it, or null when it is too short to search with. Over-long terms are cut. */
-export function normaliseSearch(raw: unknown): string | null {
-  if (typeof raw !== 'string') return null;
-  // eslint-disable-next-line no-control-regex
-  const q = raw.replace(/[\u0000-\u001F\u007F]/g, '').trim().slice(0, SEARCH_MAX_CHARS);
-  return q.length >= SEARCH_MIN_CHARS ? q : null;
-}
-
-// The search's own youngsters row (the outer query joins youngsters too).
-const searchYoungster = alias(youngsters, 'sy');
-
-/**
- * The youngster's name or a message of theirs or staff (not the bot's stock
- * texts) matches, ignoring case. Written as one set of conversation ids from
- * two trigram index lookups (youngsters_name_trgm_idx, messages_search_trgm_idx):
- * an OR across the two tables, or an EXISTS per conversation, would make the
- * planner read every conversation in scope instead. Messages are matched on
- * their stored lower-case copy (search_text) with the pattern lowered by the
- * same lower(); `kind <> 'bot'` is the message index's own predicate, spelled
- * the same so the planner can use it.
- */
-function searchFilter(q: string): SQL {
-  const pattern = likePattern(q);
-  return sql`${conversations.id} in (
-    select sc.id from ${conversations} sc join ${youngsters} sy on sy.id = sc.youngster_id
-      where ${searchableName(searchYoungster)} ilike ${pattern}
-    union
-    select sm.conversation_id from ${messages} sm where sm.kind <> 'bot' and sm.search_text like lower(${pattern}))`;
-}
-
-export interface InboxQuery {
-  municipalityIds: string[];
-  assignedTo?: string;
-  conversationId?: string;
-  view?: InboxView;
-  staffId?: string;
-  search?: string | null;
-  limit?: number;
-}
-
-/**
- * Every read of a conversation goes through a municipality scope: the caller
- * passes the ids their team serves, and rows outside it simply do not exist.
- * `view` needs `staffId` for "mine"; `search` looks through every conversation in scope (closed ones too).
- */
-export async function listInbox(db: DbOrTx, q: InboxQuery): Promise<InboxItem[]> {
-  if (q.municipalityIds.length === 0) return [];
-  const rows = await inboxStatement(db, q);
-  // The inner join on municipalities means municipalityId is never null here.
-  return rows.map((r) => ({
-    ...r,
-    municipalityId: r.municipalityId!,
-    lastPreview: r.lastPreview === null ? null : stripBidiControls(r.lastPreview),
-  }));
-}
-
-/** The statement behind listInbox, unexecuted: tests EXPLAIN it (test/integration/search-index.test.ts). */
-export function inboxStatement(db: DbOrTx, q: InboxQuery) {
-  const filters: SQL[] = [inArray(conversations.municipalityId, q.municipalityIds)];
-  if (q.assignedTo) filters.push(eq(conversations.assignedTo, q.assignedTo));
-  if (q.conversationId) filters.push(eq(conversations.id, q.conversationId));
-  if (q.search) filters.push(searchFilter(q.search));
-  else if (q.view) filters.push(viewFilter(q.view, q.staffId ?? '00000000-0000-0000-0000-000000000000'));
-  // The page of conversations is chosen first (order and limit on conversations alone), and only
-  // its rows are joined to names and their last message: a view or a search that matches thousands
-  // of conversations must not look up thousands of last messages to show 200.
-  const page = db
-    .select({
-      id: conversations.id,
-      municipalityId: conversations.municipalityId,
-      youngsterId: conversations.youngsterId,
-      contactId: conversations.contactId,
-      assignedTo: conversations.assignedTo,
-      status: conversations.status,
-      urgent: conversations.urgent,
-      escalatedAt: conversations.escalatedAt,
-      lastMessageAt: conversations.lastMessageAt,
-    })
-    .from(conversations)
-    .where(and(...filters))
-    .orderBy(...INBOX_ORDER)
-    .limit(q.limit ?? 200)
-    .as('page');
-  return db
-    .select({
-      id: page.id,
-      municipalityId: page.municipalityId,
-      municipalityName: municipalities.name,
-      youngsterName,
-      assignedTo: page.assignedTo,
-      assigneeName: staffUsers.name,
-      status: page.status,
-      urgent: page.urgent,
-      escalatedAt: page.escalatedAt,
-      lastMessageAt: page.lastMessageAt,
-      lastDirection: sql<'in' | 'out' | null>`last_msg.direction`,
-      lastPreview: sql<string | null>`last_msg.preview`,
-      optedOut: sql<boolean>`exists (select 1 from channel_contacts oc where oc.opted_out_at is not null
-        and (oc.youngster_id = ${page.youngsterId} or oc.id = ${page.contactId}))`,
-    })
-    .from(page)
-    .innerJoin(municipalities, eq(municipalities.id, page.municipalityId))
-    .leftJoin(youngsters, eq(youngsters.id, page.youngsterId))
-    .leftJoin(staffUsers, eq(staffUsers.id, page.assignedTo))
-    .leftJoinLateral(
-      db
-        .select({
-          direction: messages.direction,
-          preview: sql<string>`left(${messages.body}, ${PREVIEW_CHARS})`.as('preview'),
-        })
-        .from(messages)
-        // The bot's automatic answers are not an answer from a person: they neither preview nor mark "answered".
-        .where(and(eq(messages.conversationId, page.id), ne(messages.kind, 'bot')))
-        .orderBy(desc(messages.seq))
-        .limit(1)
-        .as('last_msg'),
-      sql`true`,
-    )
-    .orderBy(desc(page.urgent), desc(page.lastMessageAt), desc(page.id));
-}
-
-/** How many conversations each view holds, in one grouped scan of the scope. */
-export async function countInboxViews(db: DbOrTx, municipalityIds: string[], staffId: string): Promise<InboxCounts> {
-  const zero: InboxCounts = { mine: 0, unassigned: 0, team: 0, urgent: 0, waiting: 0, closed: 0 };
-  if (municipalityIds.length === 0) return zero;
-  const count = (view: InboxView) => sql<number>`(count(*) filter (where ${viewFilter(view, staffId)}))::int`;
-  const [row] = await db
-    .select({
-      mine: count('mine'),
-      unassigned: count('unassigned'),
-      team: count('team'),
-      urgent: count('urgent'),
-      waiting: count('waiting'),
-      closed: count('closed'),
-    })
-    .from(conversations)
-    .where(inArray(conversations.municipalityId, municipalityIds));
-  return row ?? zero;
-}
+// The language is that of the channel they last wrote from (their own choice on the card page).
+const lastInboundLanguage = sql<string | null>`(select ${channelContacts.language} from ${messages}
+  join ${channelContacts} on ${channelContacts.id} = ${messages.contactId}
+  where ${messages.conversationId} = ${conversations.id} and ${messages.direction} = 'in'
+  order by ${messages.seq} desc limit 1)`;
 
 export async function getConversationInScope(db: DbOrTx, id: string, municipalityIds: string[]) {
   const [item] = await listInbox(db, { municipalityIds, conversationId: id, limit: 1 });
   if (!item) return null;
-  // Opted out on any of their channels means: contact has stopped, for all of them.
-  // The language is that of the channel they last wrote from (their own choice on the card page).
-  const [extra] = await db.execute<{ opted_out_at: Date | null; first_name: string | null; language: string | null; youngster_id: string | null }>(sql`
-    select
-      (select max(c.opted_out_at) from channel_contacts c
-        where (conv.youngster_id is not null and c.youngster_id = conv.youngster_id) or c.id = conv.contact_id) as opted_out_at,
-      y.first_name,
-      y.id as youngster_id,
-      (select c.language from messages m join channel_contacts c on c.id = m.contact_id
-        where m.conversation_id = conv.id and m.direction = 'in' order by m.seq desc limit 1) as language
-    from conversations conv
-    left join youngsters y on y.id = conv.youngster_id
-    where conv.id = ${id}`);
+  const [extra] = await db
+    .select({ optedOutAt, youngsterId: youngsters.id, firstName: youngsters.firstName, language: lastInboundLanguage })
+    .from(conversations)
+    .leftJoin(youngsters, eq(youngsters.id, conversations.youngsterId))
+    .where(eq(conversations.id, id));
   return {
     ...item,
-    optedOutAt: extra?.opted_out_at ?? null,
-    youngsterId: extra?.youngster_id ?? null,
-    youngsterFirstName: extra?.first_name ?? null,
+    optedOutAt: extra?.optedOutAt ?? null,
+    youngsterId: extra?.youngsterId ?? null,
+    youngsterFirstName: extra?.firstName ?? null,
     language: extra?.language === 'en' ? ('en' as const) : ('nl' as const),
   };
 }
@@ -279,4 +89,101 @@ export async function conversationInScope(db: DbOrTx, id: string, municipalityId
     .where(and(eq(conversations.id, id), inArray(conversations.municipalityId, municipalityIds)))
     .limit(1);
   return rows.length > 0;
+}
+
+/**
+ * The conversation a contact's messages belong to: the youngster's one thread
+ * across channels, or - for someone without a card - a thread of this contact,
+ * whose municipality stays empty (invisible to all staff) until they name it.
+ * Locked for the caller's transaction.
+ */
+export async function ensureConversation(
+  tx: Tx,
+  c: { id: string; youngsterId: string | null; municipalityId: string | null },
+): Promise<typeof conversations.$inferSelect> {
+  const where = c.youngsterId ? eq(conversations.youngsterId, c.youngsterId) : eq(conversations.contactId, c.id);
+  const [existing] = await tx.select().from(conversations).where(where).for('update').limit(1);
+  if (existing) {
+    if (!existing.municipalityId && c.municipalityId) {
+      const [updated] = await tx
+        .update(conversations)
+        .set({ municipalityId: c.municipalityId })
+        .where(eq(conversations.id, existing.id))
+        .returning();
+      return updated!;
+    }
+    return existing;
+  }
+  await tx
+    .insert(conversations)
+    .values(
+      c.youngsterId
+        ? { municipalityId: c.municipalityId, youngsterId: c.youngsterId }
+        : { municipalityId: c.municipalityId, contactId: c.id },
+    )
+    .onConflictDoNothing();
+  const [created] = await tx.select().from(conversations).where(where).for('update').limit(1);
+  if (!created) throw new Error('conversation vanished during creation');
+  return created;
+}
+
+/**
+ * The conversation's clock, for every message a youngster sends and every bot
+ * reply: a youngster's message reopens it. Raw SQL because it runs on the
+ * inbound hot path, where the query builder costs more than the statement.
+ */
+export async function touchConversation(tx: Tx, id: string, opts: { inbound: boolean; urgent: boolean }) {
+  await tx.execute(sql`
+    update conversations set last_message_at = now(),
+      last_inbound_at = case when ${opts.inbound} then now() else last_inbound_at end,
+      status = case when ${opts.inbound} then 'open'::conversation_status else status end,
+      urgent = urgent or ${opts.urgent}
+    where id = ${id}`);
+}
+
+/**
+ * Locks a conversation row for the caller's transaction (staff actions and the
+ * escalation check take the same lock a staff reply takes). Null when there is
+ * no such conversation; the caller checks the scope.
+ */
+export async function lockConversation(tx: Tx, id: string) {
+  const [row] = await tx
+    .select({
+      id: conversations.id,
+      municipalityId: conversations.municipalityId,
+      assignedTo: conversations.assignedTo,
+      status: conversations.status,
+      urgent: conversations.urgent,
+    })
+    .from(conversations)
+    .where(eq(conversations.id, id))
+    .for('update')
+    .limit(1);
+  return row ?? null;
+}
+
+export async function setConversationAssignee(tx: DbOrTx, id: string, staffId: string | null) {
+  await tx.update(conversations).set({ assignedTo: staffId }).where(eq(conversations.id, id));
+}
+
+export async function setConversationStatus(tx: DbOrTx, id: string, status: ConversationStatus) {
+  await tx.update(conversations).set({ status }).where(eq(conversations.id, id));
+}
+
+export async function setConversationUrgent(tx: DbOrTx, id: string, urgent: boolean) {
+  await tx.update(conversations).set({ urgent }).where(eq(conversations.id, id));
+}
+
+/**
+ * Records the team's alert for this waiting period. Only when none is recorded
+ * yet (a staff reply clears it), so two processes escalating at once record
+ * one: false when another got there first.
+ */
+export async function markEscalated(tx: DbOrTx, id: string, at: Date): Promise<boolean> {
+  const updated = await tx
+    .update(conversations)
+    .set({ escalatedAt: at })
+    .where(and(eq(conversations.id, id), isNull(conversations.escalatedAt)))
+    .returning({ id: conversations.id });
+  return updated.length > 0;
 }

@@ -57,3 +57,15 @@ export async function listAssignableColleagues(db: DbOrTx, teamId: string) {
     )
     .orderBy(asc(staffUsers.name));
 }
+
+/** Adds an internal note (or the handover note of a transfer); its id. The caller has checked the scope. */
+export async function insertNote(
+  db: DbOrTx,
+  n: { conversationId: string; authorId: string; kind: 'note' | 'handover'; toStaffId?: string | null; body: string },
+): Promise<string> {
+  const [row] = await db
+    .insert(conversationNotes)
+    .values({ conversationId: n.conversationId, authorId: n.authorId, kind: n.kind, toStaffId: n.toStaffId ?? null, body: n.body })
+    .returning({ id: conversationNotes.id });
+  return row!.id;
+}

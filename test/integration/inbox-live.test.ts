@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countInboxViews, type InboxCounts } from '../../db/queries/conversations.js';
+import { countInboxViews, type InboxCounts } from '../../db/queries/inbox.js';
 import { conversations } from '../../db/schema/index.js';
 import { createConversationFixture, twoTeams } from '../helpers/fixtures.js';
 import { login, staffPost } from '../helpers/http.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { likePattern, normaliseSearch } from '../../db/queries/conversations.js';
+import { likePattern, normaliseSearch } from '../../db/queries/inbox.js';
 import { buildApp } from '../../web/app.js';
 import { fillCannedReply, formatDate } from '../../web/domain/canned-replies.js';
 import { createConversationFixture, createStaff, twoTeams } from '../helpers/fixtures.js';

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countInboxViews, listInbox } from '../../db/queries/conversations.js';
+import { countInboxViews, listInbox } from '../../db/queries/inbox.js';
 import { channelContacts, conversations, events, messages } from '../../db/schema/index.js';
 import { createYoungsterWithCard, PASSWORD } from '../helpers/fixtures.js';
 import { login, openChat, postChat, until } from '../helpers/http.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inboxStatement, likePattern, listInbox } from '../../db/queries/conversations.js';
+import { inboxStatement, likePattern, listInbox } from '../../db/queries/inbox.js';
 import { seedSearchCorpus } from '../../db/seed/search-corpus.js';
 import { createConversationFixture, twoTeams } from '../helpers/fixtures.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';

@@ -1,11 +1,16 @@
-import { eq } from 'drizzle-orm';
 import { InputError, NotFoundError } from '../../core/errors.js';
 import type { LiveBus } from '../../core/live-bus.js';
 import { MAX_MESSAGE_CHARS } from '../../core/message-text.js';
-import type { Database, DbOrTx } from '../../db/client.js';
+import type { Database, Tx } from '../../db/client.js';
+import {
+  lockConversation,
+  setConversationAssignee,
+  setConversationStatus,
+  setConversationUrgent,
+} from '../../db/queries/conversations.js';
 import { recordEvent } from '../../db/queries/events.js';
-import type { StaffPrincipal } from '../../db/queries/staff.js';
-import { conversationNotes, conversations, staffUsers } from '../../db/schema/index.js';
+import { insertNote } from '../../db/queries/notes.js';
+import { findStaffById, type StaffPrincipal } from '../../db/queries/staff.js';
 
 export const CONVERSATION_STATUSES = ['open', 'waiting', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -42,19 +47,8 @@ export interface ActionResult {
 export function createConversationActions(deps: { database: Database; liveBus: LiveBus }) {
   const { db } = deps.database;
 
-  async function locked(tx: DbOrTx, staff: StaffPrincipal, conversationId: string) {
-    const [conv] = await tx
-      .select({
-        id: conversations.id,
-        municipalityId: conversations.municipalityId,
-        assignedTo: conversations.assignedTo,
-        status: conversations.status,
-        urgent: conversations.urgent,
-      })
-      .from(conversations)
-      .where(eq(conversations.id, conversationId))
-      .for('update')
-      .limit(1);
+  async function locked(tx: Tx, staff: StaffPrincipal, conversationId: string) {
+    const conv = await lockConversation(tx, conversationId);
     if (!conv?.municipalityId || !staff.municipalityIds.includes(conv.municipalityId)) throw new NotFoundError('conversation');
     return { ...conv, municipalityId: conv.municipalityId };
   }
@@ -71,10 +65,7 @@ export function createConversationActions(deps: { database: Database; liveBus: L
     const body = normaliseNote(rawBody);
     const result = await db.transaction(async (tx) => {
       const conv = await locked(tx, staff, conversationId);
-      const [note] = await tx
-        .insert(conversationNotes)
-        .values({ conversationId, authorId: staff.id, kind: 'note', body })
-        .returning({ id: conversationNotes.id });
+      const noteId = await insertNote(tx, { conversationId, authorId: staff.id, kind: 'note', body });
       await recordEvent(tx, {
         type: 'note.added',
         municipalityId: conv.municipalityId,
@@ -82,7 +73,7 @@ export function createConversationActions(deps: { database: Database; liveBus: L
         actorStaffId: staff.id,
         data: { kind: 'note' },
       });
-      return { conversationId, municipalityId: conv.municipalityId, changed: true, noteId: note!.id };
+      return { conversationId, municipalityId: conv.municipalityId, changed: true, noteId };
     });
     await signal(result, 'note');
     return result;
@@ -98,11 +89,7 @@ export function createConversationActions(deps: { database: Database; liveBus: L
     const note = hasNote ? normaliseNote(rawNote, 'De overdrachtsnotitie') : null;
     const result = await db.transaction(async (tx) => {
       const conv = await locked(tx, staff, conversationId);
-      const [target] = await tx
-        .select({ id: staffUsers.id, teamId: staffUsers.teamId, role: staffUsers.role, active: staffUsers.active })
-        .from(staffUsers)
-        .where(eq(staffUsers.id, toStaffId))
-        .limit(1);
+      const target = await findStaffById(tx, toStaffId);
       if (!target || target.teamId !== staff.teamId || !target.active || (target.role !== 'casemanager' && target.role !== 'coordinator')) {
         throw new InputError('Je kunt een gesprek alleen overdragen aan een actieve collega van je eigen team.', 'invalid_assignee');
       }
@@ -125,16 +112,10 @@ export function createConversationActions(deps: { database: Database; liveBus: L
         throw new InputError('Schrijf een korte overdrachtsnotitie voor je collega (warme overdracht).', 'handover_note_required');
       }
 
-      await tx
-        .update(conversations)
-        .set({ assignedTo: target.id })
-        .where(eq(conversations.id, conversationId));
-      const [handover] = note
-        ? await tx
-            .insert(conversationNotes)
-            .values({ conversationId, authorId: staff.id, kind: 'handover', toStaffId: target.id, body: note })
-            .returning({ id: conversationNotes.id })
-        : [];
+      await setConversationAssignee(tx, conversationId, target.id);
+      const handoverId = note
+        ? await insertNote(tx, { conversationId, authorId: staff.id, kind: 'handover', toStaffId: target.id, body: note })
+        : undefined;
       await recordEvent(tx, {
         type: 'conversation.assigned',
         municipalityId: conv.municipalityId,
@@ -156,7 +137,7 @@ export function createConversationActions(deps: { database: Database; liveBus: L
           data: { kind: 'handover' },
         });
       }
-      return { conversationId, municipalityId: conv.municipalityId, changed: true, noteId: handover?.id };
+      return { conversationId, municipalityId: conv.municipalityId, changed: true, noteId: handoverId };
     });
     await signal(result);
     return result;
@@ -167,7 +148,7 @@ export function createConversationActions(deps: { database: Database; liveBus: L
     const result = await db.transaction(async (tx) => {
       const conv = await locked(tx, staff, conversationId);
       if (conv.status === status) return { conversationId, municipalityId: conv.municipalityId, changed: false };
-      await tx.update(conversations).set({ status }).where(eq(conversations.id, conversationId));
+      await setConversationStatus(tx, conversationId, status);
       await recordEvent(tx, {
         type: 'conversation.status_changed',
         municipalityId: conv.municipalityId,
@@ -187,7 +168,7 @@ export function createConversationActions(deps: { database: Database; liveBus: L
       const conv = await locked(tx, staff, conversationId);
       const next = urgent ?? !conv.urgent;
       if (conv.urgent === next) return { conversationId, municipalityId: conv.municipalityId, changed: false, urgent: next };
-      await tx.update(conversations).set({ urgent: next }).where(eq(conversations.id, conversationId));
+      await setConversationUrgent(tx, conversationId, next);
       await recordEvent(tx, {
         type: 'conversation.urgency_changed',
         municipalityId: conv.municipalityId,

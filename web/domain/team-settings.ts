@@ -1,10 +1,9 @@
-import { asc, eq } from 'drizzle-orm';
 import { InputError, NotFoundError } from '../../core/errors.js';
 import type { OfficeHours, WeekdayKey } from '../../core/office-hours.js';
 import type { Database } from '../../db/client.js';
 import { recordEvent } from '../../db/queries/events.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
-import { municipalities, teamMunicipalities, teams } from '../../db/schema/index.js';
+import { findTeamSettings, listServedMunicipalities, saveTeamSettings } from '../../db/queries/team-settings.js';
 import { st, type StaffTextKey } from '../../templates/staff/index.js';
 
 /**
@@ -149,17 +148,9 @@ export function createTeamSettings(deps: { database: Database }) {
 
   /** The admin's own team; the team comes from the session, never from the request. */
   async function load(admin: StaffPrincipal): Promise<TeamSettings> {
-    const [team] = await db
-      .select({ name: teams.name, officeHours: teams.officeHours, escalationOfficeMinutes: teams.escalationOfficeMinutes })
-      .from(teams)
-      .where(eq(teams.id, admin.teamId));
+    const team = await findTeamSettings(db, admin.teamId);
     if (!team) throw new NotFoundError('team');
-    const served = await db
-      .select({ id: municipalities.id, name: municipalities.name })
-      .from(teamMunicipalities)
-      .innerJoin(municipalities, eq(municipalities.id, teamMunicipalities.municipalityId))
-      .where(eq(teamMunicipalities.teamId, admin.teamId))
-      .orderBy(asc(municipalities.name));
+    const served = await listServedMunicipalities(db, admin.teamId);
     return {
       teamName: team.name,
       municipalities: served.map((m) => m.name),
@@ -174,12 +165,7 @@ export function createTeamSettings(deps: { database: Database }) {
   async function save(admin: StaffPrincipal, input: TeamSettingsInput): Promise<TeamSettings> {
     const parsed = parseTeamSettings(input);
     await db.transaction(async (tx) => {
-      const updated = await tx
-        .update(teams)
-        .set({ officeHours: parsed.officeHours, escalationOfficeMinutes: parsed.escalationOfficeMinutes })
-        .where(eq(teams.id, admin.teamId))
-        .returning({ id: teams.id });
-      if (updated.length !== 1) throw new NotFoundError('team');
+      if (!(await saveTeamSettings(tx, admin.teamId, parsed))) throw new NotFoundError('team');
       await recordEvent(tx, {
         type: 'team.settings_changed',
         actorStaffId: admin.id,

@@ -1,19 +1,15 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { localParts } from '../../core/local-time.js';
 import type { DbOrTx } from '../../db/client.js';
 import {
-  CONTACT_ATTEMPT_KINDS,
-  OUTCOME_CATEGORIES,
-  PROCESS_STEPS,
-  SUPPORT_QUESTIONS,
-  cards,
-  contactAttempts,
-  conversations,
-  events,
-  municipalities,
-  staffUsers,
-  youngsters,
-} from '../../db/schema/index.js';
+  findPanelConversation,
+  findYoungster,
+  listContactAttempts,
+  listYoungsterCards,
+  listYoungsterEvents,
+  totalAttemptMinutes,
+  type PanelEventType,
+} from '../../db/queries/youngster-panel.js';
+import { CONTACT_ATTEMPT_KINDS, OUTCOME_CATEGORIES, PROCESS_STEPS, SUPPORT_QUESTIONS } from '../../db/schema/index.js';
 import { panelLabelsEn } from '../../templates/labels/en.js';
 import { panelLabelsNl, type PanelLabels } from '../../templates/labels/nl.js';
 
@@ -51,7 +47,6 @@ export function panelOptions(lang: PanelLanguage = 'nl') {
   } satisfies Record<string, Option[]>;
 }
 
-export type PanelEventType = 'card.scanned' | 'contact.linked' | 'message.received';
 
 export interface YoungsterPanel {
   conversationId: string;
@@ -134,18 +129,8 @@ export async function loadYoungsterPanel(
   const l = PANEL_LABELS[lang];
   const today = amsterdamToday(opts.now);
 
-  const [conv] = await db
-    .select({
-      id: conversations.id,
-      municipalityId: conversations.municipalityId,
-      municipalityName: municipalities.name,
-      youngsterId: conversations.youngsterId,
-    })
-    .from(conversations)
-    .innerJoin(municipalities, eq(municipalities.id, conversations.municipalityId))
-    .where(and(eq(conversations.id, conversationId), inArray(conversations.municipalityId, municipalityIds)))
-    .limit(1);
-  if (!conv?.municipalityId) return null;
+  const conv = await findPanelConversation(db, conversationId, municipalityIds);
+  if (!conv) return null;
 
   const base = {
     conversationId: conv.id,
@@ -158,67 +143,24 @@ export async function loadYoungsterPanel(
   const empty = { ...base, youngster: null, cards: [], events: [], attempts: [], totalMinutes: 0 };
   if (!conv.youngsterId) return empty;
 
-  const [y] = await db.select().from(youngsters).where(eq(youngsters.id, conv.youngsterId)).limit(1);
+  const y = await findYoungster(db, conv.youngsterId);
   if (!y) return empty;
 
-  const cardRows = await db
-    .select({
-      id: cards.id,
-      status: cards.status,
-      createdAt: cards.createdAt,
-      revokedAt: cards.revokedAt,
-      casemanagerName: staffUsers.name,
-    })
-    .from(cards)
-    .leftJoin(staffUsers, eq(staffUsers.id, cards.casemanagerId))
-    .where(eq(cards.youngsterId, y.id))
-    .orderBy(asc(cards.createdAt));
-
-  // Scans and links: the newest few. First message per channel: one row each.
-  const scanRows = await db
-    .select({ type: events.type, occurredAt: events.occurredAt, data: events.data })
-    .from(events)
-    .where(and(eq(events.subject, y.monitoringKey), inArray(events.type, ['card.scanned', 'contact.linked'])))
-    .orderBy(desc(events.occurredAt), desc(events.id))
-    .limit(MAX_SCAN_EVENTS);
-  const channelOf = sql<string | null>`${events.data}->>'channel'`;
-  const firstMessages = await db
-    .selectDistinctOn([channelOf], { type: events.type, occurredAt: events.occurredAt, data: events.data })
-    .from(events)
-    .where(and(eq(events.subject, y.monitoringKey), eq(events.type, 'message.received')))
-    .orderBy(channelOf, asc(events.occurredAt), asc(events.id));
-
-  const eventList = [...scanRows, ...firstMessages]
+  const cardRows = await listYoungsterCards(db, y.id);
+  const eventList = (await listYoungsterEvents(db, y.monitoringKey, MAX_SCAN_EVENTS))
     .map((e) => {
       const channel = typeof e.data.channel === 'string' ? e.data.channel : null;
-      const type = e.type as PanelEventType;
       return {
-        type,
-        label: l.event[type],
+        type: e.type,
+        label: l.event[e.type],
         occurredAt: e.occurredAt,
         channel,
         channelLabel: channel ? (l.channel[channel as keyof PanelLabels['channel']] ?? channel) : null,
       };
     })
     .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-
-  const attemptRows = await db
-    .select({
-      id: contactAttempts.id,
-      kind: contactAttempts.kind,
-      occurredOn: contactAttempts.occurredOn,
-      minutes: contactAttempts.minutes,
-      note: contactAttempts.note,
-      staffFirstName: staffUsers.firstName,
-    })
-    .from(contactAttempts)
-    .leftJoin(staffUsers, eq(staffUsers.id, contactAttempts.staffId))
-    .where(eq(contactAttempts.youngsterId, y.id))
-    .orderBy(desc(contactAttempts.occurredOn), desc(contactAttempts.createdAt));
-  const [total] = await db
-    .select({ minutes: sql<string | null>`sum(${contactAttempts.minutes})` })
-    .from(contactAttempts)
-    .where(eq(contactAttempts.youngsterId, y.id));
+  const attemptRows = await listContactAttempts(db, y.id);
+  const totalMinutes = await totalAttemptMinutes(db, y.id);
 
   const name = [y.firstName, y.namePrefix, y.lastName].filter((p) => p && p.trim()).join(' ');
   const streetLine = [y.street, y.houseNumber].filter(Boolean).join(' ');
@@ -247,6 +189,6 @@ export async function loadYoungsterPanel(
     cards: cardRows.map((c) => ({ ...c, statusLabel: l.cardStatus[c.status] })),
     events: eventList,
     attempts: attemptRows.map((a) => ({ ...a, kindLabel: l.attemptKind[a.kind] })),
-    totalMinutes: Number(total?.minutes ?? 0),
+    totalMinutes,
   };
 }

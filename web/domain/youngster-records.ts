@@ -1,19 +1,10 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import { InputError, NotFoundError } from '../../core/errors.js';
 import type { LiveBus } from '../../core/live-bus.js';
 import type { Database, Tx } from '../../db/client.js';
 import { recordEvent } from '../../db/queries/events.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
-import {
-  CONTACT_ATTEMPT_KINDS,
-  OUTCOME_CATEGORIES,
-  PROCESS_STEPS,
-  SUPPORT_QUESTIONS,
-  contactAttempts,
-  conversations,
-  youngsters,
-  type StaffRole,
-} from '../../db/schema/index.js';
+import { insertContactAttempt, lockConversationYoungster, updateYoungsterProfile } from '../../db/queries/youngster-records.js';
+import { CONTACT_ATTEMPT_KINDS, OUTCOME_CATEGORIES, PROCESS_STEPS, SUPPORT_QUESTIONS, type StaffRole } from '../../db/schema/index.js';
 import { amsterdamToday, type AttemptKind, type OutcomeCategory, type ProcessStep, type SupportQuestion } from './youngster-panel.js';
 
 export const MAX_ATTEMPT_MINUTES = 600;
@@ -147,26 +138,12 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
 
   /** The conversation's youngster, locked, if the conversation is in scope and has one; else 404. */
   async function lockYoungster(tx: Tx, staff: StaffPrincipal, conversationId: string) {
-    if (staff.municipalityIds.length === 0) throw new NotFoundError('conversation');
-    const [row] = await tx
-      .select({
-        municipalityId: conversations.municipalityId,
-        youngsterId: youngsters.id,
-        monitoringKey: youngsters.monitoringKey,
-        outcome: youngsters.outcome,
-        processStep: youngsters.processStep,
-        supportQuestion: youngsters.supportQuestion,
-      })
-      .from(conversations)
-      .innerJoin(youngsters, eq(youngsters.id, conversations.youngsterId))
-      .where(and(eq(conversations.id, conversationId), inArray(conversations.municipalityId, staff.municipalityIds)))
-      .for('update', { of: youngsters })
-      .limit(1);
-    if (!row?.municipalityId) throw new NotFoundError('conversation');
+    const row = await lockConversationYoungster(tx, conversationId, staff.municipalityIds);
+    if (!row) throw new NotFoundError('conversation');
     // Role after scope, so someone of another team learns nothing either way (404), and
     // admins and privacy officers of the own team get a plain refusal: this is casework.
     if (!RECORDING_ROLES.includes(staff.role)) throw new InputError('Je hebt hier geen toegang toe.', 'forbidden', 403);
-    return { ...row, municipalityId: row.municipalityId };
+    return row;
   }
 
   async function signal(conversationId: string, municipalityId: string) {
@@ -180,10 +157,7 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
       // Scope first: outside it the conversation does not exist, whatever was sent.
       const y = await lockYoungster(tx, staff, conversationId);
       const attempt = validateAttempt(input, today);
-      const [row] = await tx
-        .insert(contactAttempts)
-        .values({ youngsterId: y.youngsterId, staffId: staff.id, ...attempt })
-        .returning({ id: contactAttempts.id });
+      const attemptId = await insertContactAttempt(tx, { youngsterId: y.youngsterId, staffId: staff.id, ...attempt });
       await recordEvent(tx, {
         type: 'contact_attempt.recorded',
         municipalityId: y.municipalityId,
@@ -193,7 +167,7 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
         // The day counts for monitoring's time per period; a date alone identifies no one.
         data: { kind: attempt.kind, minutes: attempt.minutes, on: attempt.occurredOn },
       });
-      return { attemptId: row!.id, municipalityId: y.municipalityId };
+      return { attemptId, municipalityId: y.municipalityId };
     });
     await signal(conversationId, done.municipalityId);
     return { attemptId: done.attemptId };
@@ -207,10 +181,7 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
       if (change.outcome === undefined && change.outcomeOn !== undefined && y.outcome === null) {
         throw new InputError('Kies eerst een uitstroomrichting, dan pas een datum.', 'outcome_missing');
       }
-      await tx
-        .update(youngsters)
-        .set({ ...change, updatedAt: sql`now()` })
-        .where(eq(youngsters.id, y.youngsterId));
+      await updateYoungsterProfile(tx, y.youngsterId, change);
       const base = { municipalityId: y.municipalityId, subject: y.monitoringKey, conversationId, actorStaffId: staff.id };
       if (change.supportQuestion !== undefined && change.supportQuestion !== y.supportQuestion) {
         await recordEvent(tx, { ...base, type: 'youngster.support_question_set', data: { category: change.supportQuestion } });

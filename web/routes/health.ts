@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Database } from '../../db/client.js';
+import { pingDatabase } from '../../db/queries/health.js';
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -23,7 +24,7 @@ async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
 export const healthRoutes: FastifyPluginAsync<{ database: Database; redis: Redis }> = async (app, deps) => {
   app.get('/healthz', { logLevel: 'warn', config: { public: true } }, async (_req, reply) => {
     const [db, redis] = await Promise.all([
-      probe(() => deps.database.sql`select 1`),
+      probe(() => pingDatabase(deps.database.db)),
       probe(() => deps.redis.ping()),
     ]);
     const ok = db === 'up' && redis === 'up';

@@ -5,18 +5,8 @@ import { loadYoungsterPanel } from '../domain/youngster-panel.js';
 import type { LiveBus } from '../../core/live-bus.js';
 import { MAX_MESSAGE_CHARS, MESSAGE_POST_BODY_LIMIT, messagePostSchema } from '../../core/message-text.js';
 import type { Database } from '../../db/client.js';
-import {
-  countInboxViews,
-  getConversationInScope,
-  getMessageInScope,
-  INBOX_VIEWS,
-  listInbox,
-  listThread,
-  normaliseSearch,
-  SEARCH_MAX_CHARS,
-  type ConversationInScope,
-  type InboxView,
-} from '../../db/queries/conversations.js';
+import { getConversationInScope, getMessageInScope, listThread, type ConversationInScope } from '../../db/queries/conversations.js';
+import { countInboxViews, INBOX_VIEWS, listInbox, normaliseSearch, SEARCH_MAX_CHARS, type InboxView } from '../../db/queries/inbox.js';
 import { getNoteInScope, listAssignableColleagues, listNotes } from '../../db/queries/notes.js';
 import { listRecentOptOuts } from '../../db/queries/opt-out.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';

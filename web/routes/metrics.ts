@@ -3,6 +3,7 @@ import { Gauge, Registry } from 'prom-client';
 import { safeEqual } from '../../core/hash.js';
 import type { Queues } from '../../core/queues.js';
 import type { Database } from '../../db/client.js';
+import { countMessageOutcomes, countUndelivered, deliveryLatency } from '../../db/queries/metrics.js';
 
 /**
  * Prometheus metrics. Read at scrape time from PostgreSQL and BullMQ, so one
@@ -19,7 +20,7 @@ export const metricsRoutes: FastifyPluginAsync<{ database: Database; queues: Que
     return;
   }
   const registry = new Registry();
-  const { sql } = deps.database;
+  const { db } = deps.database;
 
   new Gauge({
     name: 'lijntje_queue_jobs',
@@ -41,10 +42,7 @@ export const metricsRoutes: FastifyPluginAsync<{ database: Database; queues: Que
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await sql<{ channel: string; status: string; n: number }[]>`
-        select channel, status, count(*)::int as n from messages
-        where direction = 'out' and status in ('queued', 'sending', 'failed') group by 1, 2`;
-      for (const r of rows) this.set({ channel: r.channel, status: r.status }, r.n);
+      for (const r of await countUndelivered(db)) this.set({ channel: r.channel, status: r.status }, r.n);
     },
   });
   new Gauge({
@@ -54,15 +52,8 @@ export const metricsRoutes: FastifyPluginAsync<{ database: Database; queues: Que
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await sql<{ channel: string; p50: number; p95: number; p99: number }[]>`
-        select channel,
-          percentile_cont(0.5) within group (order by extract(epoch from sent_at - created_at)) as p50,
-          percentile_cont(0.95) within group (order by extract(epoch from sent_at - created_at)) as p95,
-          percentile_cont(0.99) within group (order by extract(epoch from sent_at - created_at)) as p99
-        from messages where direction = 'out' and status = 'sent' and sent_at > now() - interval '15 minutes'
-        group by channel`;
-      for (const r of rows) {
-        for (const q of ['p50', 'p95', 'p99'] as const) this.set({ channel: r.channel, quantile: q.replace('p', '0.') }, Number(r[q]));
+      for (const r of await deliveryLatency(db, 15)) {
+        for (const q of ['p50', 'p95', 'p99'] as const) this.set({ channel: r.channel, quantile: q.replace('p', '0.') }, r[q]);
       }
     },
   });
@@ -73,10 +64,7 @@ export const metricsRoutes: FastifyPluginAsync<{ database: Database; queues: Que
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await sql<{ type: string; channel: string | null; n: number }[]>`
-        select type, data->>'channel' as channel, count(*)::int as n from events
-        where type in ('message.received', 'message.sent', 'message.failed', 'message.cancelled') group by 1, 2`;
-      for (const r of rows) this.set({ outcome: r.type.replace('message.', ''), channel: r.channel ?? 'unknown' }, r.n);
+      for (const r of await countMessageOutcomes(db)) this.set({ outcome: r.type.replace('message.', ''), channel: r.channel ?? 'unknown' }, r.n);
     },
   });
 

@@ -3,7 +3,7 @@ import type { Update } from 'grammy/types';
 import type { Logger } from '../../../core/logger.js';
 import type { Queues } from '../../../core/queues.js';
 import type { Database } from '../../../db/client.js';
-import { channelUpdates } from '../../../db/schema/index.js';
+import { storeUpdate } from '../../../db/queries/channel-updates.js';
 
 /**
  * The first thing that happens to a Telegram update, in webhook and polling
@@ -14,16 +14,12 @@ import { channelUpdates } from '../../../db/schema/index.js';
 export function installIngest(bot: Bot, deps: { database: Database; queues: Queues; logger: Logger }) {
   bot.use(async (ctx) => {
     const update = ctx.update as Update;
-    const [row] = await deps.database.db
-      .insert(channelUpdates)
-      .values({ channel: 'telegram', updateKey: String(update.update_id), payload: update })
-      .onConflictDoNothing()
-      .returning({ id: channelUpdates.id });
-    if (!row) return; // already have it
+    const id = await storeUpdate(deps.database.db, { channel: 'telegram', key: String(update.update_id), payload: update });
+    if (id === null) return; // already have it
     try {
-      await deps.queues.enqueueUpdate(row.id);
+      await deps.queues.enqueueUpdate(id);
     } catch (err) {
-      deps.logger.warn({ err, updateRowId: row.id }, 'update enqueue failed; the sweeper will pick it up');
+      deps.logger.warn({ err, updateRowId: id }, 'update enqueue failed; the sweeper will pick it up');
     }
   });
 }

@@ -1,13 +1,13 @@
 import type { Bot } from 'grammy';
 import type { Logger } from '../../../core/logger.js';
-import { acquireProcessLock, type ProcessLock } from '../process-lock.js';
+import { acquireProcessLock, type ProcessLock } from '../../../db/process-lock.js';
 import { ALLOWED_UPDATES } from './ingest.js';
 
 /**
  * Long polling for small installs, by exactly one worker process per bot.
  * Telegram answers a second getUpdates for the same bot with 409 Conflict and
  * the two pollers keep knocking each other out (grammY then gives up), so the
- * poller holds a PostgreSQL advisory lock (../process-lock.ts) for as long as
+ * poller holds a PostgreSQL advisory lock (db/process-lock.ts) for as long as
  * it polls. Every other worker tries again every `lockRetryMs` and takes over
  * when the holder stops or dies (its lock connection closes with it); a
  * holder that loses its lock connection stops polling at once and queues up

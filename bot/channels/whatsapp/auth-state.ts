@@ -7,9 +7,8 @@ import {
   type SignalDataSet,
   type SignalDataTypeMap,
 } from '@whiskeysockets/baileys';
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { waAuthCreds, waAuthKeys } from '../../../db/schema/index.js';
+import { deleteKeys, deleteSession, readCreds, readKeys, writeCreds, writeKeys, type KeyValue } from '../../../db/queries/whatsapp-auth.js';
 
 /**
  * Baileys' auth state in PostgreSQL (its useMultiFileAuthState is not meant
@@ -29,77 +28,42 @@ export interface PostgresAuthState {
 
 type KeyType = keyof SignalDataTypeMap;
 
-// Baileys uploads 812 pre-keys at once; 4 parameters a row stays far below PostgreSQL's 65,535 limit.
-const CHUNK = 500;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 const serialise = (value: unknown): string => JSON.stringify(value, BufferJSON.replacer);
 const deserialise = (text: string): unknown => JSON.parse(text, BufferJSON.reviver);
 
 export async function usePostgresAuthState(db: Db, session: string): Promise<PostgresAuthState> {
-  const [row] = await db.select({ data: waAuthCreds.data }).from(waAuthCreds).where(eq(waAuthCreds.session, session));
-  const creds = row ? (deserialise(row.data) as AuthenticationCreds) : initAuthCreds();
+  const stored = await readCreds(db, session);
+  const creds = stored !== null ? (deserialise(stored) as AuthenticationCreds) : initAuthCreds();
 
   async function getKeys<T extends KeyType>(type: T, ids: string[]): Promise<{ [id: string]: SignalDataTypeMap[T] }> {
     const result: { [id: string]: SignalDataTypeMap[T] } = {};
-    for (const part of chunks([...new Set(ids)])) {
-      const rows = await db
-        .select({ id: waAuthKeys.id, data: waAuthKeys.data })
-        .from(waAuthKeys)
-        .where(and(eq(waAuthKeys.session, session), eq(waAuthKeys.type, type), inArray(waAuthKeys.id, part)));
-      for (const r of rows) {
-        let value = deserialise(r.data);
-        // Baileys expects a protobuf object here, not the plain JSON (as its own file store does).
-        if (type === 'app-state-sync-key' && value) {
-          value = proto.Message.AppStateSyncKeyData.fromObject(value as Record<string, unknown>);
-        }
-        result[r.id] = value as SignalDataTypeMap[T];
+    for (const r of await readKeys(db, session, type, ids)) {
+      let value = deserialise(r.data);
+      // Baileys expects a protobuf object here, not the plain JSON (as its own file store does).
+      if (type === 'app-state-sync-key' && value) {
+        value = proto.Message.AppStateSyncKeyData.fromObject(value as Record<string, unknown>);
       }
+      result[r.id] = value as SignalDataTypeMap[T];
     }
     return result;
   }
 
   async function setKeys(data: SignalDataSet): Promise<void> {
-    const upserts: { session: string; type: string; id: string; data: string }[] = [];
-    const deletes = new Map<string, string[]>();
+    const upserts: KeyValue[] = [];
+    const deletes: { type: string; ids: string[] }[] = [];
     for (const type of Object.keys(data) as KeyType[]) {
+      const gone: string[] = [];
       for (const [id, value] of Object.entries(data[type] ?? {})) {
-        if (value === null || value === undefined) {
-          deletes.set(type, [...(deletes.get(type) ?? []), id]);
-        } else {
-          upserts.push({ session, type, id, data: serialise(value) });
-        }
+        if (value === null || value === undefined) gone.push(id);
+        else upserts.push({ type, id, data: serialise(value) });
       }
+      if (gone.length) deletes.push({ type, ids: gone });
     }
-    if (upserts.length === 0 && deletes.size === 0) return;
-    // One transaction: a half-applied key update (new session, old pre-key) breaks decryption.
-    await db.transaction(async (tx) => {
-      for (const part of chunks(upserts)) {
-        await tx
-          .insert(waAuthKeys)
-          .values(part)
-          .onConflictDoUpdate({
-            target: [waAuthKeys.session, waAuthKeys.type, waAuthKeys.id],
-            set: { data: sql`excluded.data` },
-          });
-      }
-      for (const [type, ids] of deletes) {
-        for (const part of chunks(ids)) {
-          await tx
-            .delete(waAuthKeys)
-            .where(and(eq(waAuthKeys.session, session), eq(waAuthKeys.type, type), inArray(waAuthKeys.id, part)));
-        }
-      }
-    });
+    await writeKeys(db, session, { upserts, deletes });
   }
 
   async function clearKeys(): Promise<void> {
-    await db.delete(waAuthKeys).where(eq(waAuthKeys.session, session));
+    await deleteKeys(db, session);
   }
 
   const state: AuthenticationState = {
@@ -110,13 +74,7 @@ export async function usePostgresAuthState(db: Db, session: string): Promise<Pos
   // creds.update fires in bursts; chaining keeps an older snapshot from committing after a newer one.
   let saving: Promise<void> = Promise.resolve();
   function saveCreds(): Promise<void> {
-    const run = async () => {
-      const data = serialise(state.creds);
-      await db
-        .insert(waAuthCreds)
-        .values({ session, data })
-        .onConflictDoUpdate({ target: waAuthCreds.session, set: { data, updatedAt: sql`now()` } });
-    };
+    const run = () => writeCreds(db, session, serialise(state.creds));
     const next = saving.then(run, run);
     saving = next.catch(() => {});
     return next;
@@ -125,10 +83,7 @@ export async function usePostgresAuthState(db: Db, session: string): Promise<Pos
   async function clear(): Promise<void> {
     // Wait for pending saves, or one could re-create the creds row after the delete.
     await saving;
-    await db.transaction(async (tx) => {
-      await tx.delete(waAuthKeys).where(eq(waAuthKeys.session, session));
-      await tx.delete(waAuthCreds).where(eq(waAuthCreds.session, session));
-    });
+    await deleteSession(db, session);
     // Fresh identity for the next pairing; the next socket reads state.creds when it is made.
     state.creds = initAuthCreds();
   }

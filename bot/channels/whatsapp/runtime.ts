@@ -1,8 +1,7 @@
-import { and, eq } from 'drizzle-orm';
 import type { ChannelSender, InboundHandler } from '../../../core/channel.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Database } from '../../../db/client.js';
-import { channelContacts, messages } from '../../../db/schema/index.js';
+import { findSentMessage } from '../../../db/queries/sent-message.js';
 import { t, type Language } from '../../../templates/texts/index.js';
 import { usePostgresAuthState } from './auth-state.js';
 import { createWhatsAppConnection, type WhatsAppConnection } from './connection.js';
@@ -38,12 +37,7 @@ export function startWhatsAppRuntime(deps: {
   let stopped = false;
 
   async function getSentMessage(waId: string): Promise<string | null> {
-    const [row] = await db
-      .select({ body: messages.body, menu: messages.menu, language: channelContacts.language })
-      .from(messages)
-      .innerJoin(channelContacts, eq(channelContacts.id, messages.contactId))
-      .where(and(eq(messages.channel, 'whatsapp'), eq(messages.direction, 'out'), eq(messages.externalId, waId)))
-      .limit(1);
+    const row = await findSentMessage(db, 'whatsapp', waId);
     // Exactly as it was sent, numbered menu included, so a retry decrypts to the same text.
     return row ? renderNumberedMenu(row.body, row.menu, menuInstruction, row.language) : null;
   }
