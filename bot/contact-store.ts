@@ -81,13 +81,3 @@ export async function ensureConversation(
   if (!created) throw new Error('conversation vanished during creation');
   return created;
 }
-
-/** The conversation's clock (every message; raw SQL for the hot path): a youngster's message reopens it. */
-export async function touchConversation(tx: Tx, id: string, opts: { inbound: boolean; urgent: boolean }) {
-  await tx.execute(sql`
-    update conversations set last_message_at = now(),
-      last_inbound_at = case when ${opts.inbound} then now() else last_inbound_at end,
-      status = case when ${opts.inbound} then 'open'::conversation_status else status end,
-      urgent = urgent or ${opts.urgent}
-    where id = ${id}`);
-}

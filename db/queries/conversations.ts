@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { stripBidiControls } from '../../core/message-text.js';
 import type { DbOrTx } from '../client.js';
+import { recordEvent } from './events.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { conversations, messages, municipalities, searchableName, staffUsers, youngsters } from '../schema/index.js';
 
@@ -279,4 +280,97 @@ export async function conversationInScope(db: DbOrTx, id: string, municipalityId
     .where(and(eq(conversations.id, id), inArray(conversations.municipalityId, municipalityIds)))
     .limit(1);
   return rows.length > 0;
+}
+
+/* ------------------------------------------- what a message's life does to its conversation */
+
+/**
+ * The conversation's clock, for every message of a youngster (raw SQL: the
+ * hot path): their message reopens it and marks when they last wrote; a crisis
+ * makes it urgent. `inbound: false` for an opt-out and what follows it: that
+ * waits for no answer.
+ */
+export async function touchConversation(tx: DbOrTx, id: string, opts: { inbound: boolean; urgent: boolean }) {
+  await tx.execute(sql`
+    update conversations set last_message_at = now(),
+      last_inbound_at = case when ${opts.inbound} then now() else last_inbound_at end,
+      status = case when ${opts.inbound} then 'open'::conversation_status else status end,
+      urgent = urgent or ${opts.urgent}
+    where id = ${id}`);
+}
+
+/** Locks a conversation for the rest of the transaction (a staff reply), with its municipality for the scope check. */
+export async function lockConversation(tx: DbOrTx, id: string) {
+  const [conv] = await tx
+    .select({ id: conversations.id, municipalityId: conversations.municipalityId })
+    .from(conversations)
+    .where(eq(conversations.id, id))
+    .for('update')
+    .limit(1);
+  return conv ?? null;
+}
+
+/** A person answered: the waiting is over, and so is its escalation (the next unanswered message starts anew). */
+export async function markAnsweredByStaff(tx: DbOrTx, id: string) {
+  await tx.update(conversations).set({ lastMessageAt: sql`now()`, escalatedAt: null }).where(eq(conversations.id, id));
+}
+
+/**
+ * The routing decision's write, as a statement for markRouted (messages.ts) to
+ * run together with the message's own: the new owner, only if it differs and
+ * only while the owner is still the one the decision was based on.
+ */
+export function assignIfStill(c: { id: string; from: string | null; to: string | null }): SQL {
+  return sql`update conversations set assigned_to = ${c.to}
+    where ${c.to !== c.from} and id = ${c.id} and assigned_to is not distinct from ${c.from}
+    returning id`;
+}
+
+/**
+ * A confirmed opt-out is information, not work: the conversation is closed (so
+ * it is no longer unanswered in "Niet toegewezen" or "Heel het team") and stays
+ * with the person who should know - its owner, or else the casemanager on the
+ * card (the one who might otherwise still plan a home visit). Runs in the
+ * dialogue's transaction; returns the municipality for the live signal.
+ */
+export async function closeOptedOutConversation(
+  tx: DbOrTx,
+  c: { conversationId: string; cardId: string | null; youngsterId: string | null },
+): Promise<{ municipalityId: string | null } | null> {
+  const rows = await tx.execute<{
+    municipality_id: string | null;
+    old_status: string;
+    old_assignee: string | null;
+    new_assignee: string | null;
+  }>(sql`
+    with before as (
+      select id, municipality_id, status, assigned_to from conversations where id = ${c.conversationId} for update
+    ), card_coach as (
+      select k.casemanager_id from cards k join staff_users s on s.id = k.casemanager_id and s.active
+      where (${c.cardId}::uuid is not null and k.id = ${c.cardId}::uuid)
+         or (${c.youngsterId}::uuid is not null and k.youngster_id = ${c.youngsterId}::uuid)
+      order by (k.id = ${c.cardId}::uuid) desc nulls last, k.created_at desc
+      limit 1
+    ), owner as (
+      select coalesce(
+        (select b.assigned_to from before b join staff_users s on s.id = b.assigned_to and s.active),
+        (select casemanager_id from card_coach),
+        (select assigned_to from before)) as id
+    ), updated as (
+      update conversations set status = 'closed', escalated_at = null, assigned_to = (select id from owner)
+      where id = ${c.conversationId}
+      returning municipality_id, assigned_to
+    )
+    select u.municipality_id, b.status as old_status, b.assigned_to as old_assignee, u.assigned_to as new_assignee
+    from updated u, before b`);
+  const r = rows[0];
+  if (!r) return null;
+  const base = { municipalityId: r.municipality_id, conversationId: c.conversationId };
+  if (r.old_status !== 'closed') {
+    await recordEvent(tx, { ...base, type: 'conversation.status_changed', data: { from: r.old_status, to: 'closed', reason: 'opted_out' } });
+  }
+  if (r.old_assignee !== r.new_assignee) {
+    await recordEvent(tx, { ...base, type: 'conversation.assigned', data: { from: r.old_assignee, to: r.new_assignee, reason: 'opted_out' } });
+  }
+  return { municipalityId: r.municipality_id };
 }

@@ -43,7 +43,7 @@ export const metricsRoutes: FastifyPluginAsync<{ database: Database; queues: Que
       this.reset();
       const rows = await sql<{ channel: string; status: string; n: number }[]>`
         select channel, status, count(*)::int as n from messages
-        where direction = 'out' and status in ('queued', 'sending', 'failed') group by 1, 2`;
+        where direction = 'out' and status in ('queued', 'sending', 'failed', 'in_doubt') group by 1, 2`;
       for (const r of rows) this.set({ channel: r.channel, status: r.status }, r.n);
     },
   });
@@ -75,7 +75,7 @@ export const metricsRoutes: FastifyPluginAsync<{ database: Database; queues: Que
       this.reset();
       const rows = await sql<{ type: string; channel: string | null; n: number }[]>`
         select type, data->>'channel' as channel, count(*)::int as n from events
-        where type in ('message.received', 'message.sent', 'message.failed', 'message.cancelled') group by 1, 2`;
+        where type in ('message.received', 'message.sent', 'message.failed', 'message.cancelled', 'message.in_doubt') group by 1, 2`;
       for (const r of rows) this.set({ outcome: r.type.replace('message.', ''), channel: r.channel ?? 'unknown' }, r.n);
     },
   });
