@@ -38,3 +38,22 @@ export class ConflictError extends Error {
     super(message);
   }
 }
+
+/**
+ * A message status change the lifecycle does not allow (core/message-lifecycle.ts),
+ * or one whose row was not in the state its caller relied on (e.g. marking sent
+ * a claim another worker has taken over). Ids and statuses only, never text.
+ */
+export class IllegalTransitionError extends Error {
+  override name = 'IllegalTransitionError';
+  constructor(
+    readonly messageId: string,
+    /** The row's status when the move was refused; 'absent' when the row is gone (erased). */
+    readonly from: string,
+    readonly to: string,
+    /** What the caller relied on, e.g. 'sending, attempt 2'. */
+    readonly expected?: string,
+  ) {
+    super(`message ${messageId}: ${from} -> ${to} refused${expected ? ` (expected ${expected})` : ''}`);
+  }
+}

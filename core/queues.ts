@@ -24,6 +24,20 @@ export interface OutboundJob {
   messageId: string;
 }
 
+/**
+ * The head of a contact's line: its oldest queued message while nothing of
+ * theirs is being sent (db/queries/outbox.ts `findHeads` says which). Only
+ * heads go on the queue; the delivery worker enqueues the next one when a head
+ * is done. Enqueueing the whole line at once would make the later messages
+ * wait by re-running, and every re-run counts against the channel's rate limit
+ * (BullMQ's limiter counts processed jobs).
+ */
+export interface OutboxHead {
+  id: string;
+  channel: ChannelName;
+  /** How often the row was claimed for sending: the round in its job id. */
+  round: number;
+}
 
 export const defaultJobOptions: JobsOptions = {
   attempts: 8,
@@ -44,6 +58,11 @@ export const updateJobId = (updateId: string) => `upd-${updateId}`;
 export const outboundJobId = (messageId: string, round = 0, tag?: string) =>
   `out-${messageId}-r${round}${tag ? `-${tag}` : ''}`;
 
+export interface EnqueueOptions {
+  delayMs?: number;
+  tag?: string;
+}
+
 export interface Queues {
   inbound: Queue<InboundJob>;
   updates: Queue<UpdateJob>;
@@ -55,7 +74,9 @@ export interface Queues {
    * only when the plain job id is taken, so that the sweeper's re-enqueue under the plain id stays a no-op for
    * a row that is merely waiting in a backlog. `delayMs` paces it.
    */
-  enqueueOutbound(messageId: string, channel: ChannelName, round?: number, opts?: { delayMs?: number; tag?: string }): Promise<void>;
+  enqueueOutbound(messageId: string, channel: ChannelName, round?: number, opts?: EnqueueOptions): Promise<void>;
+  /** Puts each head on its channel's queue; returns how many. */
+  enqueueHeads(heads: readonly OutboxHead[], opts?: EnqueueOptions): Promise<number>;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -78,6 +99,12 @@ export function createQueues(opts: {
     Queue<OutboundJob>
   >;
   const all = (): Queue[] => [inbound, updates, ...Object.values(outbound)];
+  async function enqueueOutbound(messageId: string, channel: ChannelName, round = 0, o: EnqueueOptions = {}) {
+    const queue = outbound[channel];
+    const plain = outboundJobId(messageId, round);
+    const jobId = o.tag && (await queue.getJobState(plain)) !== 'unknown' ? outboundJobId(messageId, round, o.tag) : plain;
+    await queue.add('deliver', { messageId }, { jobId, ...(o.delayMs ? { delay: o.delayMs } : {}) });
+  }
   return {
     inbound,
     updates,
@@ -90,11 +117,10 @@ export function createQueues(opts: {
     async enqueueUpdate(updateId) {
       await updates.add('update', { updateId }, { jobId: updateJobId(updateId) });
     },
-    async enqueueOutbound(messageId, channel, round = 0, opts = {}) {
-      const queue = outbound[channel];
-      const plain = outboundJobId(messageId, round);
-      const jobId = opts.tag && (await queue.getJobState(plain)) !== 'unknown' ? outboundJobId(messageId, round, opts.tag) : plain;
-      await queue.add('deliver', { messageId }, { jobId, ...(opts.delayMs ? { delay: opts.delayMs } : {}) });
+    enqueueOutbound,
+    async enqueueHeads(heads, o = {}) {
+      for (const h of heads) await enqueueOutbound(h.id, h.channel, h.round, o);
+      return heads.length;
     },
     all,
     async close() {

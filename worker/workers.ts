@@ -114,6 +114,7 @@ export function startWorkers(deps: WorkerDeps) {
     database: deps.database,
     queues: deps.queues,
     logger: deps.logger,
+    liveBus: deps.liveBus,
     graceMs: Math.min(10_000, deps.outbox.sweepIntervalMs),
     staleSendingMs: deps.outbox.staleSendingMs,
   });

@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../client.js';
 import { channelContacts, conversations, messages, staffUsers, youngsters } from '../schema/index.js';
+import { recordEvent } from './events.js';
 import { listInbox } from './inbox.js';
 
 /*
@@ -132,7 +133,7 @@ export async function ensureConversation(
  * reply: a youngster's message reopens it. Raw SQL because it runs on the
  * inbound hot path, where the query builder costs more than the statement.
  */
-export async function touchConversation(tx: Tx, id: string, opts: { inbound: boolean; urgent: boolean }) {
+export async function touchConversation(tx: DbOrTx, id: string, opts: { inbound: boolean; urgent: boolean }) {
   await tx.execute(sql`
     update conversations set last_message_at = now(),
       last_inbound_at = case when ${opts.inbound} then now() else last_inbound_at end,
@@ -146,7 +147,7 @@ export async function touchConversation(tx: Tx, id: string, opts: { inbound: boo
  * escalation check take the same lock a staff reply takes). Null when there is
  * no such conversation; the caller checks the scope.
  */
-export async function lockConversation(tx: Tx, id: string) {
+export async function lockConversation(tx: DbOrTx, id: string) {
   const [row] = await tx
     .select({
       id: conversations.id,
@@ -186,4 +187,71 @@ export async function markEscalated(tx: DbOrTx, id: string, at: Date): Promise<b
     .where(and(eq(conversations.id, id), isNull(conversations.escalatedAt)))
     .returning({ id: conversations.id });
   return updated.length > 0;
+}
+
+/* ------------------------------------------- what a message's life does to its conversation */
+
+/** A person answered: the waiting is over, and so is its escalation (the next unanswered message starts anew). */
+export async function markAnsweredByStaff(tx: DbOrTx, id: string) {
+  await tx.update(conversations).set({ lastMessageAt: sql`now()`, escalatedAt: null }).where(eq(conversations.id, id));
+}
+
+/**
+ * The routing decision's write, as a statement for markRouted (messages.ts) to
+ * run together with the message's own: the new owner, only if it differs and
+ * only while the owner is still the one the decision was based on.
+ */
+export function assignIfStill(c: { id: string; from: string | null; to: string | null }): SQL {
+  return sql`update conversations set assigned_to = ${c.to}
+    where ${c.to !== c.from} and id = ${c.id} and assigned_to is not distinct from ${c.from}
+    returning id`;
+}
+
+/**
+ * A confirmed opt-out is information, not work: the conversation is closed (so
+ * it is no longer unanswered in "Niet toegewezen" or "Heel het team") and stays
+ * with the person who should know - its owner, or else the casemanager on the
+ * card (the one who might otherwise still plan a home visit). Runs in the
+ * dialogue's transaction; returns the municipality for the live signal.
+ */
+export async function closeOptedOutConversation(
+  tx: DbOrTx,
+  c: { conversationId: string; cardId: string | null; youngsterId: string | null },
+): Promise<{ municipalityId: string | null } | null> {
+  const rows = await tx.execute<{
+    municipality_id: string | null;
+    old_status: string;
+    old_assignee: string | null;
+    new_assignee: string | null;
+  }>(sql`
+    with before as (
+      select id, municipality_id, status, assigned_to from conversations where id = ${c.conversationId} for update
+    ), card_coach as (
+      select k.casemanager_id from cards k join staff_users s on s.id = k.casemanager_id and s.active
+      where (${c.cardId}::uuid is not null and k.id = ${c.cardId}::uuid)
+         or (${c.youngsterId}::uuid is not null and k.youngster_id = ${c.youngsterId}::uuid)
+      order by (k.id = ${c.cardId}::uuid) desc nulls last, k.created_at desc
+      limit 1
+    ), owner as (
+      select coalesce(
+        (select b.assigned_to from before b join staff_users s on s.id = b.assigned_to and s.active),
+        (select casemanager_id from card_coach),
+        (select assigned_to from before)) as id
+    ), updated as (
+      update conversations set status = 'closed', escalated_at = null, assigned_to = (select id from owner)
+      where id = ${c.conversationId}
+      returning municipality_id, assigned_to
+    )
+    select u.municipality_id, b.status as old_status, b.assigned_to as old_assignee, u.assigned_to as new_assignee
+    from updated u, before b`);
+  const r = rows[0];
+  if (!r) return null;
+  const base = { municipalityId: r.municipality_id, conversationId: c.conversationId };
+  if (r.old_status !== 'closed') {
+    await recordEvent(tx, { ...base, type: 'conversation.status_changed', data: { from: r.old_status, to: 'closed', reason: 'opted_out' } });
+  }
+  if (r.old_assignee !== r.new_assignee) {
+    await recordEvent(tx, { ...base, type: 'conversation.assigned', data: { from: r.old_assignee, to: r.new_assignee, reason: 'opted_out' } });
+  }
+  return { municipalityId: r.municipality_id };
 }

@@ -1,6 +1,8 @@
+import { is, SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
-import { sql } from 'drizzle-orm';
 import type { EventType } from '../schema/index.js';
+
+type EventData = Record<string, string | number | boolean | null>;
 
 export interface EventInput {
   type: EventType;
@@ -9,13 +11,35 @@ export interface EventInput {
   conversationId?: string | null;
   actorStaffId?: string | null;
   /** Categories and ids only - never text, names or messenger ids. */
-  data?: Record<string, string | number | boolean | null>;
+  data?: EventData;
+}
+
+/**
+ * An event whose fields may also be SQL expressions over the rows of `from`
+ * (e.g. the rows an UPDATE just changed), for a statement that records one
+ * event per changed row.
+ */
+export type EventColumns = { type: EventType } & {
+  [K in Exclude<keyof EventInput, 'type'>]?: EventInput[K] | SQL;
+};
+
+/**
+ * The one INSERT of an event row. `recordEvent` runs it on its own; a
+ * statement that must stay one statement (a message and its event, a routing
+ * decision) embeds it as a CTE, with `from` saying which rows it is recorded
+ * for (`sql\`from moved\``: one event per changed row, none if nothing changed).
+ * The casts are explicit because in INSERT ... SELECT PostgreSQL cannot take
+ * the parameters' types from the target columns.
+ */
+export function eventInsert(e: EventInput | EventColumns, from?: SQL): SQL {
+  const value = (v: unknown, type: 'uuid' | 'jsonb') =>
+    is(v, SQL) ? v : type === 'jsonb' ? sql`${JSON.stringify(v ?? {})}::jsonb` : sql`${v ?? null}::uuid`;
+  return sql`insert into events (type, municipality_id, subject, conversation_id, actor_staff_id, data)
+    select ${e.type}::text, ${value(e.municipalityId, 'uuid')}, ${value(e.subject, 'uuid')}, ${value(e.conversationId, 'uuid')},
+           ${value(e.actorStaffId, 'uuid')}, ${value(e.data, 'jsonb')} ${from ?? sql``}`;
 }
 
 /** Raw SQL: several events are recorded for every message, and the query builder costs more than the insert. */
 export async function recordEvent(db: DbOrTx, e: EventInput): Promise<void> {
-  await db.execute(sql`
-    insert into events (type, municipality_id, subject, conversation_id, actor_staff_id, data)
-    values (${e.type}, ${e.municipalityId ?? null}, ${e.subject ?? null}, ${e.conversationId ?? null},
-            ${e.actorStaffId ?? null}, ${JSON.stringify(e.data ?? {})}::jsonb)`);
+  await db.execute(eventInsert(e));
 }

@@ -13,7 +13,7 @@ export async function countUndelivered(db: DbOrTx) {
   return db
     .select({ channel: messages.channel, status: messages.status, n: count() })
     .from(messages)
-    .where(and(eq(messages.direction, 'out'), inArray(messages.status, ['queued', 'sending', 'failed'])))
+    .where(and(eq(messages.direction, 'out'), inArray(messages.status, ['queued', 'sending', 'failed', 'in_doubt'])))
     .groupBy(messages.channel, messages.status);
 }
 
@@ -35,7 +35,7 @@ export async function deliveryLatency(db: DbOrTx, minutes: number) {
     .groupBy(messages.channel);
 }
 
-export const MESSAGE_OUTCOMES = ['message.received', 'message.sent', 'message.failed', 'message.cancelled'] as const;
+export const MESSAGE_OUTCOMES = ['message.received', 'message.sent', 'message.failed', 'message.cancelled', 'message.in_doubt'] as const;
 
 /** Messages per outcome and channel since the start, counted in the event log (it survives erasure). */
 export async function countMessageOutcomes(db: DbOrTx) {

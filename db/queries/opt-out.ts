@@ -1,54 +1,22 @@
-import { sql } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
-import { recordEvent } from './events.js';
+import { channelContacts } from '../schema/index.js';
 
 /**
- * A confirmed opt-out is information, not work: the conversation is closed (so
- * it is no longer unanswered in "Niet toegewezen" or "Heel het team") and stays
- * with the person who should know - its owner, or else the casemanager on the
- * card (the one who might otherwise still plan a home visit). Runs in the
- * dialogue's transaction; returns the municipality for the live signal.
+ * A confirmed opt-out stops all contact at once: every channel of this
+ * youngster (or just this contact, without a card) is marked opted out - set
+ * once, never cleared. Returns the contacts stopped; the caller cancels what
+ * waits for them (messages.ts cancelWaitingFor) and closes the conversation
+ * (conversations.ts closeOptedOutConversation), in the same transaction.
  */
-export async function closeOptedOutConversation(
-  tx: DbOrTx,
-  c: { conversationId: string; cardId: string | null; youngsterId: string | null },
-): Promise<{ municipalityId: string | null } | null> {
-  const rows = await tx.execute<{
-    municipality_id: string | null;
-    old_status: string;
-    old_assignee: string | null;
-    new_assignee: string | null;
-  }>(sql`
-    with before as (
-      select id, municipality_id, status, assigned_to from conversations where id = ${c.conversationId} for update
-    ), card_coach as (
-      select k.casemanager_id from cards k join staff_users s on s.id = k.casemanager_id and s.active
-      where (${c.cardId}::uuid is not null and k.id = ${c.cardId}::uuid)
-         or (${c.youngsterId}::uuid is not null and k.youngster_id = ${c.youngsterId}::uuid)
-      order by (k.id = ${c.cardId}::uuid) desc nulls last, k.created_at desc
-      limit 1
-    ), owner as (
-      select coalesce(
-        (select b.assigned_to from before b join staff_users s on s.id = b.assigned_to and s.active),
-        (select casemanager_id from card_coach),
-        (select assigned_to from before)) as id
-    ), updated as (
-      update conversations set status = 'closed', escalated_at = null, assigned_to = (select id from owner)
-      where id = ${c.conversationId}
-      returning municipality_id, assigned_to
-    )
-    select u.municipality_id, b.status as old_status, b.assigned_to as old_assignee, u.assigned_to as new_assignee
-    from updated u, before b`);
-  const r = rows[0];
-  if (!r) return null;
-  const base = { municipalityId: r.municipality_id, conversationId: c.conversationId };
-  if (r.old_status !== 'closed') {
-    await recordEvent(tx, { ...base, type: 'conversation.status_changed', data: { from: r.old_status, to: 'closed', reason: 'opted_out' } });
-  }
-  if (r.old_assignee !== r.new_assignee) {
-    await recordEvent(tx, { ...base, type: 'conversation.assigned', data: { from: r.old_assignee, to: r.new_assignee, reason: 'opted_out' } });
-  }
-  return { municipalityId: r.municipality_id };
+export async function stopContacts(tx: DbOrTx, contact: { id: string; youngsterId: string | null }): Promise<string[]> {
+  const whose = contact.youngsterId ? eq(channelContacts.youngsterId, contact.youngsterId) : eq(channelContacts.id, contact.id);
+  const stopped = await tx
+    .update(channelContacts)
+    .set({ optedOutAt: sql`coalesce(${channelContacts.optedOutAt}, now())`, dialogueState: 'opted_out' })
+    .where(or(whose, eq(channelContacts.id, contact.id)))
+    .returning({ id: channelContacts.id });
+  return stopped.map((s) => s.id);
 }
 
 export interface RecentOptOut {

@@ -33,6 +33,7 @@ export const EVENT_TYPES = [
   'message.sent',
   'message.failed',
   'message.cancelled',
+  'message.in_doubt',
   'conversation.routed',
   'contact.linked',
   'visit.requested',

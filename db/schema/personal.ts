@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { MESSAGE_STATUSES } from '../../core/message-lifecycle.js';
 import { municipalities, staffUsers } from './organisation.js';
 
 /**
@@ -194,19 +195,8 @@ export const conversations = pgTable(
 );
 
 export const messageDirection = pgEnum('message_direction', ['in', 'out']);
-/**
- * Inbound: received -> routed. Outbound (the outbox): queued -> sending -> sent,
- * or failed (gave up) / cancelled (recipient opted out before it went).
- */
-export const messageStatus = pgEnum('message_status', [
-  'received',
-  'routed',
-  'queued',
-  'sending',
-  'sent',
-  'failed',
-  'cancelled',
-]);
+/** The statuses and which may follow which: core/message-lifecycle.ts (new values go at the end: PostgreSQL adds enum values, it does not reorder them). */
+export const messageStatus = pgEnum('message_status', MESSAGE_STATUSES);
 export type MessageStatus = (typeof messageStatus.enumValues)[number];
 
 /** text: typed by a person; choice: a menu button/number; bot: written by the dialogue, not by staff. */

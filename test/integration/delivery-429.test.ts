@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueHeads } from '../../db/queries/outbox.js';
+import { findHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
 import { until } from '../helpers/http.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -23,7 +23,7 @@ describe('Telegram answers 429 to half of all calls', () => {
     const { org } = t;
     const { messages: out, chatIds, contactIds } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 6, perChat: 4 });
     fake.tooManyRequestsHalf(true, 1);
-    await enqueueHeads(db, iso.ctx.queues, contactIds);
+    await iso.ctx.queues.enqueueHeads(await findHeads(db, contactIds));
 
     await until(async () => {
       const rows = await db.select({ status: messages.status }).from(messages).where(eq(messages.direction, 'out'));

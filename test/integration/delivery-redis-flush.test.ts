@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueHeads } from '../../db/queries/outbox.js';
+import { findHeads } from '../../db/queries/outbox.js';
 import { messages } from '../../db/schema/index.js';
 import { until } from '../helpers/http.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -26,7 +26,7 @@ describe('Redis loses everything in the middle of a burst', () => {
     const db = iso.ctx.database.db;
     const { org } = t;
     const { messages: out, contactIds } = await seedTelegramOutbox(db, { municipalityId: org.oost.municipalities.Roermond!, chats: 500, perChat: 2 });
-    await enqueueHeads(db, iso.ctx.queues, contactIds);
+    await iso.ctx.queues.enqueueHeads(await findHeads(db, contactIds));
 
     await until(async () => fake.sent().length >= 300, 30_000);
     const flusher = new Redis(REDIS_URL);

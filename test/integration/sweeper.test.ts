@@ -34,11 +34,11 @@ describe('the outbox sweeper after a worker died', () => {
     const sweep = createOutboxSweeper({ ...iso.ctx, logger: createLogger({ level: 'silent' }), graceMs: 1000, staleSendingMs: 60_000 });
     const result = await sweep();
     expect(result.reclaimed).toBe(1);
-    expect(result.interrupted).toBe(1);
+    expect(result.inDoubt).toBe(1);
 
     const rows = new Map((await db.select().from(messages).where(inArray(messages.id, out.map((m) => m.id)))).map((r) => [r.id, r]));
     expect(rows.get(neverLeft)!.status).toBe('queued');
-    expect(rows.get(onTheWire)!).toMatchObject({ status: 'failed', lastError: 'interrupted' });
+    expect(rows.get(onTheWire)!).toMatchObject({ status: 'in_doubt', lastError: 'interrupted' });
     expect(rows.get(fresh)!.status).toBe('sending');
     // The requeued row has a job of its next round; nothing was queued for the one in doubt.
     expect(await iso.ctx.queues.outbound.telegram.getJob(outboundJobId(neverLeft, 1))).toBeTruthy();
@@ -46,7 +46,7 @@ describe('the outbox sweeper after a worker died', () => {
     expect(jobs.map((j) => j.data.messageId)).not.toContain(onTheWire);
 
     // A second pass changes nothing more.
-    expect(await sweep()).toMatchObject({ reclaimed: 0, interrupted: 0 });
+    expect(await sweep()).toMatchObject({ reclaimed: 0, inDoubt: 0 });
   });
 });
 

@@ -16,16 +16,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Runtime code; tests and the benchmark read the database to check and measure. */
 const CHECKED = ['bin', 'bot', 'core', 'templates', 'web', 'worker'];
 
-// Cleaned up by the message-lifecycle change: these write the messages/outbox tables and move
-// their statements into db/queries themselves. The lead removes this list after merging.
-const ALLOWED = new Set([
-  'bot/dialogue/service.ts',
-  'web/domain/replies.ts',
-  'web/domain/retry.ts',
-  'worker/delivery-processor.ts',
-  'worker/routing-processor.ts',
-  'worker/sweeper.ts',
-]);
 
 const DATABASE_MODULE = /^(drizzle-orm(\/.*)?|postgres)$/;
 const QUERY_METHODS = new Set(['execute', 'select', 'selectDistinct', 'selectDistinctOn', 'insert', 'update', 'delete', 'query', 'unsafe', '$count', '$with']);
@@ -82,13 +72,8 @@ describe('queries live in db/queries', () => {
     const files = CHECKED.flatMap(sourceFiles);
     expect(files.length).toBeGreaterThan(100);
     const violations = files
-      .filter((f) => !ALLOWED.has(f))
       .flatMap((f) => queryViolations(f, readFileSync(join(ROOT, f), 'utf8')).map((v) => `${f}:${v}`));
     expect(violations).toEqual([]);
-  });
-
-  it('the allowlist names only files that exist and still need it', () => {
-    for (const f of ALLOWED) expect(queryViolations(f, readFileSync(join(ROOT, f), 'utf8')), f).not.toEqual([]);
   });
 
   describe('what counts as a query', () => {

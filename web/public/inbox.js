@@ -5,7 +5,7 @@
   var T = {};
   try { T = JSON.parse(document.body.dataset.texts || '{}'); } catch (e) { T = {}; }
   function tx(key, fallback) { return typeof T[key] === 'string' ? T[key] : fallback; }
-  var STATUS = { queued: tx('queued', 'in wachtrij'), sending: tx('sending', 'wordt verstuurd'), sent: tx('sent', 'verstuurd'), failed: tx('failed', 'mislukt'), cancelled: tx('cancelled', 'niet verstuurd') };
+  var STATUS = { queued: tx('queued', 'in wachtrij'), sending: tx('sending', 'wordt verstuurd'), sent: tx('sent', 'verstuurd'), failed: tx('failed', 'mislukt'), cancelled: tx('cancelled', 'niet verstuurd'), in_doubt: tx('in_doubt', 'misschien niet aangekomen') };
   var CHANNEL = { web: tx('web', 'web'), telegram: 'Telegram', whatsapp: 'WhatsApp' };
   var CONV_STATUS = { open: tx('open', 'Open'), waiting: tx('waiting', 'Wacht op jongere'), closed: tx('closed', 'Afgesloten') };
   var LOCALE = tx('locale', 'nl-NL');
@@ -84,7 +84,7 @@
     var time = el('time', null, fmt(m.createdAt));
     time.dateTime = m.createdAt;
     meta.append(time);
-    if (m.direction === 'out' && m.status === 'failed') meta.append(retryForm(m));
+    if (m.direction === 'out' && (m.status === 'failed' || m.status === 'in_doubt')) meta.append(retryForm(m));
     if (m.direction === 'out') {
       var st = el('span', 'st-status', STATUS[m.status] || m.status);
       st.dataset.status = m.status;
@@ -107,7 +107,7 @@
     t.type = 'hidden';
     t.name = '_csrf';
     t.value = csrfToken();
-    var b = el('button', 'st-link-button', m.lastError === 'interrupted' ? tx('retryInterrupted', 'Misschien niet aangekomen - opnieuw versturen') : tx('retry', 'Opnieuw versturen'));
+    var b = el('button', 'st-link-button', tx('retry', 'Opnieuw versturen'));
     b.type = 'submit';
     f.append(t, b);
     return f;
