@@ -4,7 +4,7 @@ import type { Tx } from '../../db/client.js';
 import { municipalities, type TextOverrides } from '../../db/schema/index.js';
 import { isLanguage, type TextKey } from '../../templates/texts/index.js';
 import type { ContactRow } from '../contact-store.js';
-import type { DialogueContext } from './dialogue.js';
+import type { DialogueContext } from './types.js';
 import { asDialogueState } from './states.js';
 
 /** How long an automatic notice holds before another may be sent. */
