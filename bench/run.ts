@@ -1,8 +1,7 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { buildChannels } from '../bin/channels.js';
-import { buildApp } from '../web/app.js';
+import { buildWebApp } from '../bin/services.js';
 import { startFakeBotApi, type FakeBotApi } from './fake-bot-api.js';
 import { formatCpu, startCpuMeter, type CpuShares } from './cpu.js';
 import { runFloor, type FloorResult } from './floor.js';
@@ -93,8 +92,7 @@ async function main() {
 
     // As deployed: this process is the web app (webhook + dialogue); routing and delivery run in a worker process.
     worker = await startWorkerProcess(ctx, world.env);
-    const channels = buildChannels(ctx);
-    app = await buildApp({ ...ctx, channels });
+    app = await buildWebApp(ctx);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the app did not get a port');

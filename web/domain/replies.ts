@@ -50,8 +50,8 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
         .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
         .orderBy(desc(messages.seq))
         .limit(1);
-      if (!lastInbound?.contactId) throw new ConflictError('Er is nog geen kanaal om op te antwoorden', 'no_channel');
-      if (lastInbound.optedOutAt) throw new ConflictError('Deze jongere wil geen contact meer', 'opted_out');
+      if (!lastInbound?.contactId) throw new ConflictError('no channel to reply on yet', 'no_channel');
+      if (lastInbound.optedOutAt) throw new ConflictError('the youngster opted out', 'opted_out');
 
       const [msg] = await tx
         .insert(messages)

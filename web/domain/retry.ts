@@ -34,8 +34,8 @@ export function createRetry(deps: { database: Database; queues: Queues; logger: 
         .for('update', { of: messages })
         .limit(1);
       if (!m?.municipalityId || !staff.municipalityIds.includes(m.municipalityId)) throw new NotFoundError('message');
-      if (m.status !== 'failed') throw new ConflictError('Alleen een mislukt bericht kan opnieuw', 'not_failed');
-      if (m.optedOutAt) throw new ConflictError('Deze jongere wil geen contact meer', 'opted_out');
+      if (m.status !== 'failed') throw new ConflictError('only a failed message can be retried', 'not_failed');
+      if (m.optedOutAt) throw new ConflictError('the youngster opted out', 'opted_out');
       await tx
         .update(messages)
         .set({ status: 'queued', lastError: null, sendingSince: null })
