@@ -64,7 +64,7 @@ export function createDeliveryProcessor(deps: {
   async function next(contactId: string | null, delayMs: number) {
     if (!contactId) return;
     await enqueueHeads(db, deps.queues, [contactId], { delayMs, tag: `after-${Date.now().toString(36)}` }).catch((err: unknown) =>
-      deps.logger.warn({ err: { message: (err as Error).message }, contactId }, 'next message not enqueued; the sweeper will'),
+      deps.logger.warn({ err, contactId }, 'next message not enqueued; the sweeper will'),
     );
   }
 

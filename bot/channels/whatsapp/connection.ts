@@ -3,7 +3,7 @@ import type { InboundEnvelope } from '../../../core/channel.js';
 import type { Logger } from '../../../core/logger.js';
 import type { PostgresAuthState } from './auth-state.js';
 import { toInboundEnvelope } from './inbound-message.js';
-import { disconnectCode, safeErr } from './errors.js';
+import { disconnectCode } from './errors.js';
 import { createRecentIds } from './recent-ids.js';
 import type { MakeSocket, SocketLike } from './socket.js';
 
@@ -71,7 +71,7 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
     try {
       deps.onStatus?.(status);
     } catch (err) {
-      log.warn({ err: safeErr(err) }, 'onStatus failed');
+      log.warn({ err }, 'onStatus failed');
     }
   }
 
@@ -79,7 +79,7 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
     try {
       await deps.onPairingQr(qr);
     } catch (err) {
-      log.warn({ err: safeErr(err) }, 'onPairingQr failed');
+      log.warn({ err }, 'onPairingQr failed');
     }
   }
 
@@ -116,7 +116,7 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
         // Only after success: a redelivery of a message that failed here gets another chance.
         if (id) seen.add(id);
       } catch (err) {
-        log.error({ err: safeErr(err), waMessageId: id }, 'inbound WhatsApp message not handled');
+        log.error({ err, waMessageId: id }, 'inbound WhatsApp message not handled');
       }
     }
   }
@@ -137,7 +137,7 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
       try {
         await deps.authState.clear();
       } catch (err) {
-        log.error({ err: safeErr(err) }, 'clearing WhatsApp auth failed');
+        log.error({ err }, 'clearing WhatsApp auth failed');
       }
       if (stopped) return; // stop() ran meanwhile and already reported 'closed'
       setStatus('logged_out');
@@ -181,7 +181,7 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
     try {
       sock = deps.makeSocket({ auth: deps.authState.state, getMessage, logger: deps.logger });
     } catch (err) {
-      log.error({ err: safeErr(err) }, 'making a WhatsApp socket failed');
+      log.error({ err }, 'making a WhatsApp socket failed');
       setStatus('closed');
       scheduleReconnect(nextDelay());
       return;
@@ -194,20 +194,20 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
       Object.assign(deps.authState.state.creds, update);
       track(
         deps.authState.saveCreds().catch((err: unknown) => {
-          log.error({ err: safeErr(err) }, 'saving WhatsApp creds failed');
+          log.error({ err }, 'saving WhatsApp creds failed');
         }),
       );
     };
     const onConnection = (update: BaileysEventMap['connection.update']) => {
       track(
         handleConnectionUpdate(sock, update).catch((err: unknown) => {
-          log.error({ err: safeErr(err) }, 'handling WhatsApp connection update failed');
+          log.error({ err }, 'handling WhatsApp connection update failed');
         }),
       );
     };
     const onUpsert = (upsert: BaileysEventMap['messages.upsert']) => {
       inbound = inbound.then(() => handleUpsert(upsert)).catch((err: unknown) => {
-        log.error({ err: safeErr(err) }, 'handling WhatsApp messages failed');
+        log.error({ err }, 'handling WhatsApp messages failed');
       });
     };
     sock.ev.on('creds.update', onCreds);
@@ -239,7 +239,7 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
         try {
           await sock.end(undefined);
         } catch (err) {
-          log.warn({ err: safeErr(err) }, 'ending WhatsApp socket failed');
+          log.warn({ err }, 'ending WhatsApp socket failed');
         }
       }
       setStatus('closed');
