@@ -2,7 +2,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildWebApp } from '../bin/services.js';
-import { startFakeBotApi, type FakeBotApi } from './fake-bot-api.js';
+import { startFakeTelegram, type FakeTelegram } from '../testing/fake-telegram.js';
 import { formatCpu, startCpuMeter, type CpuShares } from './cpu.js';
 import { runFloor, type FloorResult } from './floor.js';
 import { runInbound, startChats, type InboundResult, type Webhook } from './inbound.js';
@@ -47,7 +47,7 @@ const log = (msg: string) => console.error(`[bench] ${msg}`);
 const SEARCH_ONLY = process.argv.includes('--search-only');
 
 async function main() {
-  let fake: FakeBotApi | undefined;
+  let fake: FakeTelegram | undefined;
   let world: BenchWorld | undefined;
   let app: FastifyInstance | undefined;
   let worker: WorkerProcess | undefined;
@@ -78,7 +78,7 @@ async function main() {
   if (busyBefore > 0.25) log(`warning: the machine is busy (${backgroundNote}); figures will be lower than on an idle machine`);
   const purged: string[] = [];
   try {
-    fake = await startFakeBotApi(BOT_TOKEN, OUTBOUND.allowedRate);
+    fake = await startFakeTelegram(BOT_TOKEN, { perSecond: OUTBOUND.allowedRate });
     world = await createWorld(fake.apiRoot);
     const { ctx } = world;
     log(`database ${world.dbName}, queue prefix ${world.prefix}`);
