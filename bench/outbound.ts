@@ -3,7 +3,7 @@ import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Context } from '../bin/context.js';
 import { findHeads } from '../db/queries/outbox.js';
 import { channelContacts, conversations, messages } from '../db/schema/index.js';
-import type { FakeBotApi } from './fake-bot-api.js';
+import type { FakeTelegram } from '../testing/fake-telegram.js';
 import { idIn, waitFor } from './load.js';
 
 /**
@@ -30,7 +30,7 @@ export interface OutboundResult {
 
 export async function runOutbound(
   ctx: Context,
-  fake: FakeBotApi,
+  fake: FakeTelegram,
   opts: {
     chats: number;
     perChat: number;
@@ -98,7 +98,11 @@ export async function runOutbound(
     .where(and(idIn(ids), eq(messages.status, 'sent')));
   const sent = sentRow?.n ?? 0;
   const ours = new Set(chatIds);
-  const accepted = fake.accepted.slice(before.accepted).filter((a) => ours.has(a.chatId));
+  const accepted = fake
+    .sent()
+    .slice(before.sent)
+    .map((c) => ({ chatId: Number(c.payload.chat_id), text: String(c.payload.text ?? ''), at: c.at }))
+    .filter((a) => ours.has(a.chatId));
   // Until the last accepted send when all went; until the cut-off when the run was cut short.
   const last = finished ? (accepted.at(-1)?.at ?? performance.now()) : performance.now();
   const seconds = (last - t0) / 1000;

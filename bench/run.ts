@@ -1,9 +1,8 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { buildChannels } from '../bin/channels.js';
-import { buildApp } from '../web/app.js';
-import { startFakeBotApi, type FakeBotApi } from './fake-bot-api.js';
+import { buildWebApp } from '../bin/services.js';
+import { startFakeTelegram, type FakeTelegram } from '../testing/fake-telegram.js';
 import { formatCpu, startCpuMeter, type CpuShares } from './cpu.js';
 import { runFloor, type FloorResult } from './floor.js';
 import { runInbound, startChats, type InboundResult, type Webhook } from './inbound.js';
@@ -48,7 +47,7 @@ const log = (msg: string) => console.error(`[bench] ${msg}`);
 const SEARCH_ONLY = process.argv.includes('--search-only');
 
 async function main() {
-  let fake: FakeBotApi | undefined;
+  let fake: FakeTelegram | undefined;
   let world: BenchWorld | undefined;
   let app: FastifyInstance | undefined;
   let worker: WorkerProcess | undefined;
@@ -79,7 +78,7 @@ async function main() {
   if (busyBefore > 0.25) log(`warning: the machine is busy (${backgroundNote}); figures will be lower than on an idle machine`);
   const purged: string[] = [];
   try {
-    fake = await startFakeBotApi(BOT_TOKEN, OUTBOUND.allowedRate);
+    fake = await startFakeTelegram(BOT_TOKEN, { perSecond: OUTBOUND.allowedRate });
     world = await createWorld(fake.apiRoot);
     const { ctx } = world;
     log(`database ${world.dbName}, queue prefix ${world.prefix}`);
@@ -93,8 +92,7 @@ async function main() {
 
     // As deployed: this process is the web app (webhook + dialogue); routing and delivery run in a worker process.
     worker = await startWorkerProcess(ctx, world.env);
-    const channels = buildChannels(ctx);
-    app = await buildApp({ ...ctx, channels });
+    app = await buildWebApp(ctx);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the app did not get a port');

@@ -3,7 +3,7 @@ import { sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Context } from '../bin/context.js';
 import { listInbox } from '../db/queries/inbox.js';
 import type { DbOrTx } from '../db/client.js';
-import { municipalities, regions, staffUsers, teamMunicipalities, teams } from '../db/schema/index.js';
+import { createOrganisation } from '../db/seed/organisation.js';
 import { SEARCH_TERMS, seedSearchCorpus } from '../db/seed/search-corpus.js';
 import { summarise } from './load.js';
 
@@ -66,19 +66,24 @@ export async function runSearch(
   opts: { conversations: number; messagesPerConversation: number; repeat: number; passes: number; withoutIndexRepeat: number },
 ): Promise<SearchResult> {
   const { db } = ctx.database;
-  const [region] = await db.insert(regions).values({ name: 'Regio Zoeken' }).returning();
-  const [team] = await db.insert(teams).values({ regionId: region!.id, name: 'Team Zoeken' }).returning();
-  const [other] = await db.insert(teams).values({ regionId: region!.id, name: 'Team Elders' }).returning();
-  const ms = await db
-    .insert(municipalities)
-    .values(['Zoekdam', 'Vindhoven', 'Speurwijk', 'Elders'].map((name) => ({ regionId: region!.id, name })))
-    .returning({ id: municipalities.id });
+  const org = await createOrganisation(
+    db,
+    {
+      region: 'Regio Zoeken',
+      teams: [
+        {
+          name: 'Team Zoeken',
+          municipalities: ['Zoekdam', 'Vindhoven', 'Speurwijk'],
+          staff: ['Anna', 'Bert', 'Cora'].map((firstName) => ({ email: `${firstName.toLowerCase()}@zoeken.bench`, name: `${firstName} Zoeken`, firstName })),
+        },
+        { name: 'Team Elders', municipalities: ['Elders'] },
+      ],
+    },
+    { passwordHash: null },
+  );
+  const ms = ['Zoekdam', 'Vindhoven', 'Speurwijk', 'Elders'].map((name) => ({ id: org.municipalities[name]! }));
   const scope = ms.slice(0, 3).map((m) => m.id);
-  await db.insert(teamMunicipalities).values([...scope.map((municipalityId) => ({ teamId: team!.id, municipalityId })), { teamId: other!.id, municipalityId: ms[3]!.id }]);
-  const coaches = await db
-    .insert(staffUsers)
-    .values(['Anna', 'Bert', 'Cora'].map((firstName) => ({ teamId: team!.id, email: `${firstName.toLowerCase()}@zoeken.bench`, name: `${firstName} Zoeken`, firstName, role: 'casemanager' as const })))
-    .returning({ id: staffUsers.id });
+  const coaches = Object.values(org.staff);
 
   const t0 = performance.now();
   const seeded = await seedSearchCorpus(db, {

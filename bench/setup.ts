@@ -4,7 +4,8 @@ import { createContext, type Context } from '../bin/context.js';
 import { loadEnv } from '../core/env.js';
 import { createLogger } from '../core/logger.js';
 import { newCardToken } from '../core/tokens.js';
-import { cards, municipalities, regions, staffUsers, teamMunicipalities, teams, youngsters } from '../db/schema/index.js';
+import { cards, youngsters, type OfficeHours } from '../db/schema/index.js';
+import { createOrganisation } from '../db/seed/organisation.js';
 
 /**
  * A throw-away world for one benchmark run: its own database (created here,
@@ -104,7 +105,7 @@ export interface Org {
 }
 
 /**
- * The minimal organisation, inserted like test/helpers/fixtures.ts does. One
+ * The minimal organisation (db/seed/organisation.ts, as the tests and the demo build theirs). One
  * youngster per chat, because 200 chats are 200 people: linking them all to
  * one youngster would put every message into one conversation and serialise
  * the run on that conversation's row lock, which no real install sees.
@@ -113,22 +114,31 @@ export interface Org {
  */
 export async function seedOrg(ctx: Context, youngsterCount: number): Promise<Org> {
   const { db } = ctx.database;
-  const allDay = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '23:59']]]));
-  const [region] = await db.insert(regions).values({ name: 'Regio Bench' }).returning();
-  const [team] = await db.insert(teams).values({ regionId: region!.id, name: 'Team Bench', officeHours: allDay }).returning();
-  const [municipality] = await db.insert(municipalities).values({ regionId: region!.id, name: 'Benchdam' }).returning();
-  await db.insert(teamMunicipalities).values({ teamId: team!.id, municipalityId: municipality!.id });
-  const [casemanager] = await db
-    .insert(staffUsers)
-    // No password hash: nobody logs in during a benchmark, and argon2 would only slow the setup.
-    .values({ teamId: team!.id, email: 'coach@bench.test', name: 'Michelle Bench', firstName: 'Michelle', role: 'casemanager' })
-    .returning();
+  const allDay = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '23:59']]])) as OfficeHours;
+  // No password hash: nobody logs in during a benchmark, and argon2 would only slow the setup.
+  const org = await createOrganisation(
+    db,
+    {
+      region: 'Regio Bench',
+      teams: [
+        {
+          name: 'Team Bench',
+          municipalities: ['Benchdam'],
+          officeHours: allDay,
+          staff: [{ email: 'coach@bench.test', name: 'Michelle Bench', firstName: 'Michelle', role: 'casemanager' }],
+        },
+      ],
+    },
+    { passwordHash: null },
+  );
+  const municipality = { id: org.municipalities.Benchdam! };
+  const casemanager = org.staff['coach@bench.test']!;
 
   const people = await db
     .insert(youngsters)
-    .values(Array.from({ length: youngsterCount }, (_, i) => ({ municipalityId: municipality!.id, firstName: `Jongere${i}`, lastName: 'Bench' })))
+    .values(Array.from({ length: youngsterCount }, (_, i) => ({ municipalityId: municipality.id, firstName: `Jongere${i}`, lastName: 'Bench' })))
     .returning({ id: youngsters.id });
   const cardTokens = people.map(() => newCardToken());
-  await db.insert(cards).values(people.map((p, i) => ({ youngsterId: p.id, token: cardTokens[i]!, casemanagerId: casemanager!.id })));
-  return { municipalityId: municipality!.id, casemanagerId: casemanager!.id, cardTokens };
+  await db.insert(cards).values(people.map((p, i) => ({ youngsterId: p.id, token: cardTokens[i]!, casemanagerId: casemanager.id })));
+  return { municipalityId: municipality.id, casemanagerId: casemanager.id, cardTokens };
 }

@@ -1,10 +1,9 @@
 import { loadEnv, type Env } from '../core/env.js';
 import { ConfigError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { buildApp } from '../web/app.js';
 import { listen, shutdownOnSignals } from '../web/server.js';
-import { buildChannels, registerTelegramWebhook } from './channels.js';
 import { createContext } from './context.js';
+import { buildServices, buildWebApp } from './services.js';
 
 export type Role = 'web' | 'worker';
 
@@ -44,16 +43,16 @@ export async function boot(
   }
 
   const stops: (() => Promise<void>)[] = [];
-  const channels = buildChannels(ctx);
+  const services = buildServices(ctx);
   if (roles.includes('worker')) {
-    const running = channels.startWorkers();
+    const running = services.channels.startWorkers();
     stops.push(() => running.stop());
     logger.info('workers started');
   }
   if (roles.includes('web')) {
-    const app = await buildApp({ ...ctx, channels });
+    const app = await buildWebApp(ctx, services);
     await listen(app, { host: env.host, port: env.port });
-    if (channels.telegramWebhook) await registerTelegramWebhook(env, logger);
+    await services.channels.registerTelegramWebhook();
     // Stop HTTP first so no new work arrives while workers drain.
     stops.unshift(() => app.close());
   }

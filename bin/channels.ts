@@ -1,10 +1,6 @@
-import type { Bot } from 'grammy';
 import { createDialogueService } from '../bot/dialogue/service.js';
-import { createTelegramBot } from '../bot/channels/telegram/bot.js';
-import { installTelegramDialogue } from '../bot/channels/telegram/dialogue-adapter.js';
-import { ALLOWED_UPDATES, installIngest } from '../bot/channels/telegram/ingest.js';
-import { startTelegramPolling, type TelegramPolling } from '../bot/channels/telegram/polling.js';
-import { createTelegramSender } from '../bot/channels/telegram/sender.js';
+import { createTelegramChannel } from '../bot/channels/telegram/channel.js';
+import type { TelegramPolling } from '../bot/channels/telegram/polling.js';
 import { createWebSender } from '../bot/channels/web-sender.js';
 import { createPairingStore, type PairingStore } from '../bot/channels/whatsapp/pairing-store.js';
 import { startWhatsAppRuntime } from '../bot/channels/whatsapp/runtime.js';
@@ -13,34 +9,26 @@ import type { UpdateHandlers } from '../worker/update-processor.js';
 import { startWorkers, type Senders, type Workers } from '../worker/workers.js';
 import type { Context } from './context.js';
 
+export interface ChannelOptions {
+  makeWhatsAppSocket?: MakeSocket;
+  pollLockRetryMs?: number;
+}
+
 /**
  * Which channels this deployment has, built from config: the web chat always;
- * Telegram with TELEGRAM_BOT_TOKEN; WhatsApp with WHATSAPP_NUMBER. Entry points
- * and tests wire channels through this one function.
+ * Telegram with TELEGRAM_BOT_TOKEN (one grammY Bot for the process:
+ * bot/channels/telegram/channel.ts); WhatsApp with WHATSAPP_NUMBER. Built once
+ * per process by buildServices (./services.ts).
  */
-export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSocket; pollLockRetryMs?: number } = {}) {
+export function buildChannels(ctx: Context, opts: ChannelOptions = {}) {
   const { env } = ctx;
   const dialogue = createDialogueService({ ...ctx, publicUrl: env.publicUrl });
   const senders: Senders = { web: createWebSender({ liveBus: ctx.liveBus }) };
   const updateHandlers: UpdateHandlers = {};
-  let telegramIngest: Bot | null = null;
-  let telegramWebhookBot: Bot | null = null;
-
-  if (env.telegram) {
-    senders.telegram = createTelegramSender({ api: createTelegramBot(env.telegram).api });
-    const processing = createTelegramBot(env.telegram);
-    installTelegramDialogue(processing, dialogue);
-    updateHandlers.telegram = (payload) => processing.handleUpdate(payload as Parameters<Bot['handleUpdate']>[0]);
-    if (env.telegram.mode === 'webhook') {
-      // Webhook: handled in the request. Telegram keeps an update until we answer 200, so a
-      // failure answers 500 and Telegram delivers it again (de-duplicated on the message id).
-      telegramWebhookBot = processing;
-    } else {
-      // Polling: grammY moves past an update whose handler failed, so each one is stored
-      // first and handled from the updates queue, where a failure is retried.
-      telegramIngest = createTelegramBot(env.telegram);
-      installIngest(telegramIngest, ctx);
-    }
+  const telegram = env.telegram ? createTelegramChannel(env.telegram, { ...ctx, dialogue }) : null;
+  if (telegram) {
+    senders.telegram = telegram.sender;
+    updateHandlers.telegram = (payload) => telegram.handleStoredUpdate(payload);
   }
   const pairing: PairingStore | null = env.whatsapp ? createPairingStore(ctx.redis, env.queuePrefix, env.whatsapp.session) : null;
 
@@ -48,7 +36,11 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
     dialogue,
     pairing,
     /** For the web app: the webhook route (webhook mode only). */
-    telegramWebhook: telegramWebhookBot && env.telegram?.webhookSecret ? { bot: telegramWebhookBot, secretToken: env.telegram.webhookSecret } : null,
+    telegramWebhook: telegram?.webhook ?? null,
+    /** Webhook mode: tells Telegram where to deliver updates (the web role does it at every start). */
+    async registerTelegramWebhook() {
+      await telegram?.registerWebhook(env.publicUrl);
+    },
 
     /** Starts the workers plus what belongs with them: Telegram polling, the WhatsApp socket. */
     startWorkers(): { workers: Workers; telegramPolling: TelegramPolling | null; stop(): Promise<void> } {
@@ -63,13 +55,8 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
         prefix: env.queuePrefix,
       });
       const stops: (() => Promise<void>)[] = [];
-      let telegramPolling: TelegramPolling | null = null;
-      if (telegramIngest) {
-        // One poller per bot in the whole deployment; the other workers wait for its lock.
-        telegramPolling = startTelegramPolling({ bot: telegramIngest, databaseUrl: env.databaseUrl, logger: ctx.logger, lockRetryMs: opts.pollLockRetryMs });
-        const polling = telegramPolling;
-        stops.push(() => polling.stop());
-      }
+      const telegramPolling = telegram?.startPolling({ databaseUrl: env.databaseUrl, lockRetryMs: opts.pollLockRetryMs }) ?? null;
+      if (telegramPolling) stops.push(() => telegramPolling.stop());
       if (env.whatsapp && pairing) {
         const runtime = startWhatsAppRuntime({
           database: ctx.database,
@@ -96,20 +83,3 @@ export function buildChannels(ctx: Context, opts: { makeWhatsAppSocket?: MakeSoc
   };
 }
 export type Channels = ReturnType<typeof buildChannels>;
-
-/**
- * Tells Telegram where to deliver updates (webhook mode). Idempotent, so every
- * start may do it; a failure is logged, not fatal - the web chat works anyway.
- */
-export async function registerTelegramWebhook(env: Context['env'], logger: Context['logger']) {
-  if (!env.telegram?.webhookSecret) return;
-  try {
-    await createTelegramBot(env.telegram).api.setWebhook(`${env.publicUrl}/telegram/webhook`, {
-      secret_token: env.telegram.webhookSecret,
-      allowed_updates: [...ALLOWED_UPDATES],
-    });
-    logger.info('telegram webhook registered');
-  } catch (err) {
-    logger.error({ err: { message: (err as Error).message } }, 'telegram webhook registration failed');
-  }
-}

@@ -19,12 +19,12 @@ export async function createContext(env: Env, logger: Logger, opts: { createDb?:
   const subscriber = createRedis(env.redisUrl, 'subscriber');
   const queueConnection = createRedis(env.redisUrl, 'producer');
   for (const client of [redis, subscriber, queueConnection]) {
-    client.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
+    client.on('error', (err: Error) => logger.warn({ err }, 'redis connection error'));
   }
   const queues = createQueues({
     connection: queueConnection,
     prefix: env.queuePrefix,
-    onError: (err) => logger.warn({ err: { message: err.message } }, 'queue error'),
+    onError: (err) => logger.warn({ err }, 'queue error'),
   });
   const liveBus = createLiveBus({ publisher: redis, subscriber, prefix: env.queuePrefix });
   const workerClients: ReturnType<typeof createRedis>[] = [];

@@ -1,7 +1,14 @@
 /**
  * The few named errors of Lijntje. Each carries the context an operator needs,
  * never personal data (no message text, names or contact ids).
+ *
+ * A refusal (InputError, ConflictError) carries a `code` and the values its
+ * text needs (`vars`); what a person reads comes from the templates in their
+ * language (staff: templates/staff `refusalsNl`, youngsters: templates/texts),
+ * chosen where the request is answered. The message is for logs and developers.
  */
+export type RefusalVars = Record<string, string | number>;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -13,6 +20,7 @@ export class InputError extends Error {
     message: string,
     readonly code: string,
     readonly statusCode = 400,
+    readonly vars: RefusalVars = {},
   ) {
     super(message);
   }
@@ -34,6 +42,7 @@ export class ConflictError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    readonly vars: RefusalVars = {},
   ) {
     super(message);
   }

@@ -1,8 +1,11 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { serializeError } from './log-error.js';
 
 /**
  * Logs must never carry personal data. Besides not logging it in the first place,
- * these paths are redacted as a safety net (request bodies, cookies, message text).
+ * these paths are redacted as a safety net (request bodies, cookies, message text,
+ * and a query's text and values should an error be logged under another key
+ * than `err`, where serializeError does not see it).
  */
 const REDACT = [
   'req.headers.cookie',
@@ -15,6 +18,11 @@ const REDACT = [
   '*.body',
   '*.text',
   '*.password',
+  '*.query',
+  '*.params',
+  '*.parameters',
+  '*.payload',
+  '*.detail',
 ];
 
 /**
@@ -41,7 +49,8 @@ export function createLogger(opts: { level: string; name?: string; destination?:
     name: opts.name ?? 'lijntje',
     redact: { paths: REDACT, censor: '[redacted]' },
     serializers: {
-      err: pino.stdSerializers.err,
+      // Every error, wherever it is logged (HTTP, workers, channels, start-up): see core/log-error.ts.
+      err: serializeError,
       // No headers, no remote address: nothing that identifies a youngster's device.
       req: (req: LoggableRequest) => ({ id: req.id, method: req.method, url: req.url ? scrubUrl(req.url) : undefined }),
     },

@@ -26,7 +26,7 @@ export function normaliseMessageText(raw: unknown): string {
     throw new InputError('The message is empty', 'message_empty');
   }
   if (text.length > MAX_MESSAGE_CHARS) {
-    throw new InputError(`The message is longer than ${MAX_MESSAGE_CHARS} characters`, 'message_too_long', 413);
+    throw new InputError(`The message is longer than ${MAX_MESSAGE_CHARS} characters`, 'message_too_long', 413, { max: MAX_MESSAGE_CHARS });
   }
   return text;
 }

@@ -6,18 +6,7 @@ import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Queues } from '../core/queues.js';
 import type { Database } from '../db/client.js';
-import { createDialogueService } from '../bot/dialogue/service.js';
-import type { Bot } from 'grammy';
-import { telegramWebhookRoutes } from '../bot/channels/telegram/webhook-route.js';
-import type { PairingStore } from '../bot/channels/whatsapp/pairing-store.js';
-import { webchatRoutes } from '../bot/webchat/routes.js';
-import type { InboundHandler } from '../core/channel.js';
-import { createLogin } from './domain/login.js';
-import type { PasswordHasher } from './domain/password-hasher.js';
-import { createTotp } from './domain/totp.js';
-import { createConversationActions } from './domain/conversation-actions.js';
-import { createReplies } from './domain/replies.js';
-import { createRetry } from './domain/retry.js';
+import { telegramWebhookRoutes, webchatRoutes } from '../bot/http-routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { liveStreamsPlugin } from './plugins/live-streams.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -40,6 +29,7 @@ import { conversationActionRoutes } from './routes/conversation-actions.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { youngsterRoutes } from './routes/youngster.js';
+import type { HttpChannels, WebServices } from './services.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,13 +41,6 @@ declare module 'fastify' {
   }
 }
 
-/** The channel pieces the HTTP side needs; built by bin/channels.ts from config. */
-export interface AppChannels {
-  dialogue: InboundHandler;
-  telegramWebhook: { bot: Bot; secretToken: string } | null;
-  pairing: PairingStore | null;
-}
-
 export interface AppDeps {
   env: Pick<Env, 'appEnv' | 'secretKey' | 'secureCookies' | 'trustProxy' | 'publicUrl' | 'telegram' | 'whatsapp' | 'metricsToken' | 'queuePrefix' | 'rateLimits'> & Partial<Pick<Env, 'requireAdminTotp'>>;
   database: Database;
@@ -65,16 +48,15 @@ export interface AppDeps {
   queues: Queues;
   liveBus: LiveBus;
   logger: Logger;
-  /** Defaults to the web chat only (what tests of the staff side need). */
-  channels?: AppChannels;
-  /** Defaults to argon2id; tests count its calls. */
-  passwordHasher?: PasswordHasher;
+  /** Built by bin/services.ts (buildWebApp), like everything the app is given. */
+  services: WebServices;
+  channels: HttpChannels;
 }
 
 /**
  * Builds the HTTP app - the staff web app and the youngster-facing HTTP
  * channels - without listening, so tests can `inject()` or listen on port 0.
- * Order: infrastructure plugins, then domain services, then routes.
+ * Order: infrastructure plugins, then routes (on the services they are given).
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -107,20 +89,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { database: deps.database, requireAdminTotp });
   registerErrorHandler(app);
 
-  // Domain
-  const dialogue =
-    deps.channels?.dialogue ??
-    createDialogueService({ database: deps.database, queues: deps.queues, logger: deps.logger, liveBus: deps.liveBus, publicUrl: deps.env.publicUrl });
-  const totp = createTotp({ database: deps.database, secretKey: deps.env.secretKey });
-  const login = createLogin({ database: deps.database, totp, hasher: deps.passwordHasher });
-  const replies = createReplies({ database: deps.database, queues: deps.queues, logger: deps.logger });
-  const retry = createRetry({ database: deps.database, queues: deps.queues, logger: deps.logger });
-
   // Routes
+  const { services, channels } = deps;
   await app.register(healthRoutes, { database: deps.database, redis: deps.redis });
   await app.register(webchatRoutes, {
     database: deps.database,
-    dialogue,
+    dialogue: channels.dialogue,
     liveBus: deps.liveBus,
     secureCookies: deps.env.secureCookies,
     publicUrl: deps.env.publicUrl,
@@ -129,9 +103,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       whatsappNumber: deps.env.whatsapp?.number ?? null,
     },
   });
-  if (deps.channels?.telegramWebhook) await app.register(telegramWebhookRoutes, deps.channels.telegramWebhook);
-  await app.register(authRoutes, { login, secureCookies: deps.env.secureCookies, publicUrl: deps.env.publicUrl });
-  await app.register(adminWhatsAppRoutes, { pairing: deps.channels?.pairing ?? null });
+  if (channels.telegramWebhook) await app.register(telegramWebhookRoutes, channels.telegramWebhook);
+  await app.register(authRoutes, { login: services.login, secureCookies: deps.env.secureCookies, publicUrl: deps.env.publicUrl });
+  await app.register(adminWhatsAppRoutes, { pairing: channels.pairing });
   await app.register(adminQueuesRoutes, { queues: deps.queues });
   await app.register(metricsRoutes, {
     database: deps.database,
@@ -139,19 +113,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     token: deps.env.metricsToken,
     production: deps.env.appEnv === 'production',
   });
-  await app.register(accountRoutes, { database: deps.database });
-  await app.register(adminAccountsRoutes, { database: deps.database, publicUrl: deps.env.publicUrl });
-  await app.register(adminTeamRoutes, { database: deps.database });
-  await app.register(adminHandoverRoutes, { database: deps.database, liveBus: deps.liveBus });
-  await app.register(inviteRoutes, { database: deps.database, login, requireAdminTotp });
-  await app.register(totpRoutes, { database: deps.database, totp, requireAdminTotp });
+  await app.register(accountRoutes, { database: deps.database, absence: services.absence });
+  await app.register(adminAccountsRoutes, { database: deps.database, publicUrl: deps.env.publicUrl, accounts: services.accounts });
+  await app.register(adminTeamRoutes, { settings: services.teamSettings });
+  await app.register(adminHandoverRoutes, { handover: services.municipalityHandover });
+  await app.register(inviteRoutes, { database: deps.database, login: services.login, requireAdminTotp });
+  await app.register(totpRoutes, { database: deps.database, totp: services.totp, requireAdminTotp });
   await app.register(auditRoutes, { database: deps.database });
-  await app.register(inboxRoutes, { database: deps.database, replies, retry, liveBus: deps.liveBus });
-  await app.register(youngsterRoutes, { database: deps.database, liveBus: deps.liveBus });
-  await app.register(conversationActionRoutes, {
-    database: deps.database,
-    actions: createConversationActions({ database: deps.database, liveBus: deps.liveBus }),
-  });
+  await app.register(inboxRoutes, { database: deps.database, replies: services.replies, retry: services.retry, liveBus: deps.liveBus });
+  await app.register(youngsterRoutes, { database: deps.database, records: services.youngsterRecords });
+  await app.register(conversationActionRoutes, { database: deps.database, actions: services.conversationActions });
 
   return app;
 }

@@ -56,7 +56,7 @@ export function createDeliveryProcessor(deps: {
     const tag = `after-${Date.now().toString(36)}`;
     await findHeads(db, [contactId])
       .then((heads) => deps.queues.enqueueHeads(heads, { delayMs, tag }))
-      .catch((err: unknown) => deps.logger.warn({ err: { message: (err as Error).message }, contactId }, 'next message not enqueued; the sweeper will'));
+      .catch((err: unknown) => deps.logger.warn({ err, contactId }, 'next message not enqueued; the sweeper will'));
   }
 
   /** Come back later without counting a failed attempt (pacing, not an error). */

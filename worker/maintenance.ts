@@ -19,7 +19,7 @@ export function startMaintenance(deps: { logger: Logger; tasks: MaintenanceTasks
       if (busy || stopped) return;
       busy = true;
       const run = task()
-        .catch((err: unknown) => deps.logger.error({ task: name, err: { message: (err as Error).message } }, 'maintenance task failed'))
+        .catch((err: unknown) => deps.logger.error({ task: name, err }, 'maintenance task failed'))
         .finally(() => {
           busy = false;
           running.delete(run);

@@ -64,14 +64,10 @@ export function startWorkers(deps: WorkerDeps) {
   const lockOptions = { lockDuration: deps.workerLockMs, stalledInterval: deps.workerLockMs };
 
   function watch<T extends Worker>(w: T): T {
-    // The worker runtime's one error sink. Ids only: job data never holds personal data.
-    w.on('failed', (job, err) =>
-      deps.logger.warn(
-        { queue: w.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: { name: err.name, message: err.message } },
-        'job failed',
-      ),
-    );
-    w.on('error', (err) => deps.logger.error({ queue: w.name, err: { name: err.name, message: err.message } }, 'worker error'));
+    // The worker runtime's one error sink. Ids only: job data never holds personal data, and the
+    // logger's error serializer leaves out what a failed query carries (core/log-error.ts).
+    w.on('failed', (job, err) => deps.logger.warn({ queue: w.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err }, 'job failed'));
+    w.on('error', (err) => deps.logger.error({ queue: w.name, err }, 'worker error'));
     all.push(w);
     return w;
   }

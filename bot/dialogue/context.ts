@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client.js';
 import type { ContactRow } from '../../db/queries/contacts.js';
 import { listMunicipalityChoices, loadDialogueFacts } from '../../db/queries/dialogue-context.js';
 import { isLanguage, type TextKey } from '../../templates/texts/index.js';
-import type { DialogueContext } from './dialogue.js';
+import type { DialogueContext } from './types.js';
 import { asDialogueState } from './states.js';
 
 /** How long an automatic notice holds before another may be sent. */

@@ -1,72 +1,10 @@
 import type { InboundEvent, MenuOption } from '../../core/channel.js';
-import type { Opening } from '../../core/office-hours.js';
 import { t, type Language, type TextKey } from '../../templates/texts/index.js';
 import { mentionsCrisis } from './crisis.js';
-import { matchKeyword, matchNumber, matchYesNo } from './keywords.js';
+import { matchKeyword, matchNumber, matchYesNo, type Keyword } from './keywords.js';
 import { normaliseWords } from './normalise.js';
-import { automaticNotices, type ReplyFn, type Say } from './notices.js';
-import type { DialogueState } from './states.js';
-
-/**
- * The youngster-facing bot, channel-agnostic and pure: given where the contact
- * stands and what just came in, it says what to answer, what goes to the
- * coach's inbox and what changes. It never answers content itself - free text
- * always goes to a person. The service (./service.ts) applies the outcome.
- */
-export interface DialogueContext {
-  state: DialogueState;
-  language: Language;
-  /** The contact knows its municipality (through a card or by choosing one). */
-  linked: boolean;
-  /**
-   * The person behind this contact (its card's youngster) already asked for no
-   * contact, through another browser or messenger. This contact is new to us,
-   * but nothing may be promised or passed on.
-   */
-  personOptedOut: boolean;
-  youngsterFirstName: string | null;
-  coachFirstName: string | null;
-  municipalityName: string | null;
-  /** Offered to someone without a card, sorted by name. */
-  municipalities: { id: string; name: string }[];
-  officeOpen: boolean;
-  nextOpening: Opening | null;
-  /** No "outside office hours" notice was sent recently. */
-  officeNoticeDue: boolean;
-  /** The coach named to the youngster (coachFirstName) is away right now; null when not. */
-  coachAbsence: { until: Date; delegateFirstName: string | null } | null;
-  /** No "your coach is away" notice was sent recently. */
-  absenceNoticeDue: boolean;
-  privacyUrl: string;
-  overrides: Partial<Record<TextKey, string>>;
-}
-
-export interface Reply {
-  text: string;
-  menu: MenuOption[] | null;
-}
-
-export type DialogueEventType = 'visit.requested' | 'optout.requested' | 'optout.confirmed' | 'crisis.flagged';
-
-export interface DialogueOutcome {
-  replies: Reply[];
-  /** Goes to the coach's inbox as the youngster's message. */
-  forward: { text: string; kind: 'text' | 'choice' } | null;
-  urgent: boolean;
-  state: DialogueState;
-  language: Language;
-  /** Municipality picked by someone without a card. */
-  municipalityId: string | null;
-  /**
-   * The municipality just became known: messages written before it (stored,
-   * not yet routed - nobody could see them) now go to the inbox.
-   */
-  releaseHeldText: boolean;
-  optOut: boolean;
-  officeNoticeSent: boolean;
-  absenceNoticeSent: boolean;
-  events: DialogueEventType[];
-}
+import { automaticNotices } from './notices.js';
+import type { DialogueContext, DialogueOutcome, ReplyFn, Say } from './types.js';
 
 export const CHOICE = {
   chat: 'chat',
@@ -77,7 +15,55 @@ export const CHOICE = {
   municipalityPrefix: 'm:',
 } as const;
 
+/** One decision in the making: what is known, the outcome so far, and how to speak. */
+interface Turn {
+  ctx: DialogueContext;
+  out: DialogueOutcome;
+  /** In the outcome's language, also after a switch of language in this very turn. */
+  say: Say;
+  reply: ReplyFn;
+  /** "Michelle reads it" is only promised while Michelle is there; during her absence the team wording is used. */
+  coachHere: boolean;
+}
+
+/**
+ * The youngster-facing bot, channel-agnostic and pure: given where the contact
+ * stands and what just came in, it says what to answer, what goes to the
+ * coach's inbox and what changes. It never answers content itself - free text
+ * always goes to a person. The service (./service.ts) applies the outcome.
+ */
 export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutcome {
+  const turn = beginTurn(ctx);
+  // Opted out means silence: nothing is answered, nothing forwarded.
+  if (ctx.state === 'opted_out') return turn.out;
+  if (ctx.personOptedOut) return stopContactOfOptedOutPerson(turn, event);
+  if (event.type === 'start') return ctx.linked ? greet(turn) : askMunicipality(turn);
+
+  const typed = event.type === 'text' ? event.text : null;
+  // Crisis first, whatever the state or hour.
+  if (typed !== null && mentionsCrisis(typed)) return pointToCrisisHelp(turn, typed);
+
+  const choice = event.type === 'choice' ? event.choice : typed !== null ? numberedChoice(ctx, typed) : null;
+  const keyword = typed !== null && choice === null ? matchKeyword(typed) : null;
+  if (keyword === 'english' || keyword === 'dutch') return switchLanguage(turn, keyword === 'english' ? 'en' : 'nl');
+  if (!ctx.linked) return learnMunicipality(turn, typed, choice, keyword);
+
+  if (ctx.state === 'optout_confirm') {
+    const answer = choice === CHOICE.optoutYes ? 'yes' : choice === CHOICE.optoutNo ? 'no' : typed !== null ? matchYesNo(typed) : null;
+    if (answer === 'yes' || keyword === 'optout') return confirmOptOut(turn);
+    if (answer === 'no') return cancelOptOut(turn);
+    // Something else entirely: they are talking, not deciding. It goes to the coach (below).
+  }
+  if (keyword === 'optout' || choice === CHOICE.optout) return askOptOutConfirmation(turn);
+  if (keyword === 'menu') return showMenu(turn);
+  if (choice === CHOICE.chat) return acceptChat(turn);
+  if (choice === CHOICE.visit) return acceptVisitRequest(turn);
+  // A stale button (e.g. an old keyboard) that means nothing now: the menu again, nothing changes.
+  if (typed === null) return showMenuAgain(turn);
+  return forwardToCoach(turn, typed);
+}
+
+function beginTurn(ctx: DialogueContext): Turn {
   const out: DialogueOutcome = {
     replies: [],
     forward: null,
@@ -91,149 +77,145 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
     absenceNoticeSent: false,
     events: [],
   };
-  // Opted out means silence: nothing is answered, nothing forwarded.
-  if (ctx.state === 'opted_out') return out;
+  return {
+    ctx,
+    out,
+    say: (key, vars = {}) => text(ctx, out.language, key, vars),
+    reply: (body, menu = null) => void out.replies.push({ text: body, menu }),
+    coachHere: ctx.coachFirstName !== null && ctx.coachAbsence === null,
+  };
+}
 
-  const say = (key: TextKey, vars: Record<string, string> = {}) => text(ctx, out.language, key, vars);
-  const reply = (body: string, menu: MenuOption[] | null = null) => out.replies.push({ text: body, menu });
-
-  if (ctx.personOptedOut) {
-    // They said no earlier: one calm line (with 113/112 if needed - that promises no coach), then this
-    // contact is stopped too. No menu, nothing for the inbox: nobody may answer.
-    const typed = event.type === 'text' ? event.text : null;
-    const crisis = typed !== null && mentionsCrisis(typed) ? `${say('bot.crisis')}\n\n` : '';
-    reply(`${crisis}${say('bot.optedOutEarlier')}`);
-    out.optOut = true;
-    out.state = 'opted_out';
-    return out;
-  }
-  // "Michelle reads it" is only promised while Michelle is there; during her absence the team wording is used.
-  const coachHere = ctx.coachFirstName !== null && ctx.coachAbsence === null;
-
-  if (event.type === 'start') {
-    if (!ctx.linked) return askMunicipality(out, say, reply, ctx);
-    if (ctx.state === 'new') {
-      const greeting = [
-        say(ctx.coachFirstName ? 'bot.greeting.coach' : 'bot.greeting.team', {
-          name: ctx.youngsterFirstName ? ` ${ctx.youngsterFirstName}` : '',
-        }),
-        say('bot.voluntary'),
-        say('bot.privacy'),
-        say('bot.signoff'),
-      ].filter(Boolean);
-      reply(greeting.join('\n\n'));
-      reply(say('bot.menu.prompt'), mainMenu(ctx, out.language));
-    } else {
-      reply(say('bot.menu.again'), mainMenu(ctx, out.language));
-    }
-    out.state = 'menu';
-    return out;
-  }
-
+/**
+ * They said no earlier, through another contact: one calm line (with 113/112 if needed - that
+ * promises no coach), then this contact is stopped too. No menu, nothing for the inbox: nobody may answer.
+ */
+function stopContactOfOptedOutPerson({ out, say, reply }: Turn, event: InboundEvent) {
   const typed = event.type === 'text' ? event.text : null;
+  const crisis = typed !== null && mentionsCrisis(typed) ? `${say('bot.crisis')}\n\n` : '';
+  reply(`${crisis}${say('bot.optedOutEarlier')}`);
+  out.optOut = true;
+  out.state = 'opted_out';
+  return out;
+}
 
-  // Crisis first, whatever the state or hour: pointer to 113/112 and an urgent flag.
-  if (typed !== null && mentionsCrisis(typed)) {
-    out.urgent = true;
-    out.events.push('crisis.flagged');
-    reply(`${say('bot.crisis')}${ctx.linked ? `\n\n${say('bot.crisis.seen')}` : ''}`);
-    if (ctx.linked) {
-      out.forward = { text: typed, kind: 'text' };
-      if (ctx.state !== 'optout_confirm') out.state = 'chatting';
-      return out;
-    }
-    return askMunicipality(out, say, reply, ctx);
-  }
-
-  const choice = event.type === 'choice' ? event.choice : typed !== null ? numberedChoice(ctx, typed) : null;
-  const keyword = typed !== null && choice === null ? matchKeyword(typed) : null;
-
-  if (keyword === 'english' || keyword === 'dutch') {
-    out.language = keyword === 'english' ? 'en' : 'nl';
-    const sayNew = (key: TextKey) => text(ctx, out.language, key, {});
-    if (ctx.linked) reply(sayNew('bot.language.switched'), mainMenu(ctx, out.language));
-    else reply(`${sayNew('bot.language.switched')}\n\n${sayNew('bot.lostCard.ask')}`, municipalityMenu(ctx));
-    if (ctx.linked && ctx.state !== 'optout_confirm') out.state = 'menu';
-    return out;
-  }
-
-  if (!ctx.linked) {
-    if (choice?.startsWith(CHOICE.municipalityPrefix)) return pickMunicipality(ctx, out, say, reply, choice.slice(2));
-    const byName = typed !== null ? findMunicipality(ctx, typed) : null;
-    if (byName) return pickMunicipality(ctx, out, say, reply, byName);
-    if (ctx.state === 'ask_municipality' && typed !== null && keyword === null) {
-      reply(say('bot.lostCard.unknown'), municipalityMenu(ctx));
-      return out;
-    }
-    return askMunicipality(out, say, reply, ctx);
-  }
-
-  if (ctx.state === 'optout_confirm') {
-    const answer = choice === CHOICE.optoutYes ? 'yes' : choice === CHOICE.optoutNo ? 'no' : typed !== null ? matchYesNo(typed) : null;
-    if (answer === 'yes' || keyword === 'optout') {
-      out.optOut = true;
-      out.events.push('optout.confirmed');
-      out.state = 'opted_out';
-      reply(say('bot.optout.done'));
-      return out;
-    }
-    if (answer === 'no') {
-      out.state = 'menu';
-      reply(say('bot.optout.cancelled'), mainMenu(ctx, out.language));
-      return out;
-    }
-    // Something else entirely: they are talking, not deciding. It goes to the coach.
-  }
-
-  if (keyword === 'optout' || choice === CHOICE.optout) {
-    out.events.push('optout.requested');
-    out.state = 'optout_confirm';
-    reply(say('bot.optout.confirm'), [
-      { id: CHOICE.optoutYes, label: say('bot.optout.yes') },
-      { id: CHOICE.optoutNo, label: say('bot.optout.no') },
-    ]);
-    return out;
-  }
-
-  if (keyword === 'menu') {
-    out.state = 'menu';
+/** A card scan: the full greeting the first time, the menu again after that. */
+function greet({ ctx, out, say, reply }: Turn) {
+  if (ctx.state === 'new') {
+    const greeting = [
+      say(ctx.coachFirstName ? 'bot.greeting.coach' : 'bot.greeting.team', {
+        name: ctx.youngsterFirstName ? ` ${ctx.youngsterFirstName}` : '',
+      }),
+      say('bot.voluntary'),
+      say('bot.privacy'),
+      say('bot.signoff'),
+    ].filter(Boolean);
+    reply(greeting.join('\n\n'));
     reply(say('bot.menu.prompt'), mainMenu(ctx, out.language));
+  } else {
+    reply(say('bot.menu.again'), mainMenu(ctx, out.language));
+  }
+  out.state = 'menu';
+  return out;
+}
+
+/** Pointer to 113/112 and an urgent flag; with a municipality known, the words go to the coach too. */
+function pointToCrisisHelp(turn: Turn, typed: string) {
+  const { ctx, out, say, reply } = turn;
+  out.urgent = true;
+  out.events.push('crisis.flagged');
+  reply(`${say('bot.crisis')}${ctx.linked ? `\n\n${say('bot.crisis.seen')}` : ''}`);
+  if (!ctx.linked) return askMunicipality(turn);
+  out.forward = { text: typed, kind: 'text' };
+  if (ctx.state !== 'optout_confirm') out.state = 'chatting';
+  return out;
+}
+
+function switchLanguage({ ctx, out, say, reply }: Turn, language: Language) {
+  out.language = language;
+  if (ctx.linked) reply(say('bot.language.switched'), mainMenu(ctx, out.language));
+  else reply(`${say('bot.language.switched')}\n\n${say('bot.lostCard.ask')}`, municipalityMenu(ctx));
+  // A pending "are you sure you want to stop?" stays open.
+  if (ctx.linked && ctx.state !== 'optout_confirm') out.state = 'menu';
+  return out;
+}
+
+/** Someone without a (valid) card: nothing goes anywhere until they say where they live. */
+function learnMunicipality(turn: Turn, typed: string | null, choice: string | null, keyword: Keyword | null) {
+  const { ctx, out, say, reply } = turn;
+  if (choice?.startsWith(CHOICE.municipalityPrefix)) return pickMunicipality(turn, choice.slice(CHOICE.municipalityPrefix.length));
+  const byName = typed !== null ? findMunicipality(ctx, typed) : null;
+  if (byName) return pickMunicipality(turn, byName);
+  if (ctx.state === 'ask_municipality' && typed !== null && keyword === null) {
+    reply(say('bot.lostCard.unknown'), municipalityMenu(ctx));
     return out;
   }
+  return askMunicipality(turn);
+}
 
-  if (choice === CHOICE.chat) {
-    out.state = 'chatting';
-    out.forward = { text: say(ctx.coachFirstName ? 'bot.menu.chat.coach' : 'bot.menu.chat.team'), kind: 'choice' };
-    reply(say(coachHere ? 'bot.chat.ack.coach' : 'bot.chat.ack.team'));
-    automaticNotices(ctx, out, say, reply);
-    return out;
-  }
+function askOptOutConfirmation({ out, say, reply }: Turn) {
+  out.events.push('optout.requested');
+  out.state = 'optout_confirm';
+  reply(say('bot.optout.confirm'), [
+    { id: CHOICE.optoutYes, label: say('bot.optout.yes') },
+    { id: CHOICE.optoutNo, label: say('bot.optout.no') },
+  ]);
+  return out;
+}
 
-  if (choice === CHOICE.visit) {
-    // Booking comes later; until then the request is recorded and the coach follows up.
-    out.state = 'chatting';
-    out.events.push('visit.requested');
-    out.forward = { text: say('bot.menu.visit'), kind: 'choice' };
-    reply(say(coachHere ? 'bot.visit.ack.coach' : 'bot.visit.ack.team'));
-    automaticNotices(ctx, out, say, reply);
-    return out;
-  }
+function confirmOptOut({ out, say, reply }: Turn) {
+  out.optOut = true;
+  out.events.push('optout.confirmed');
+  out.state = 'opted_out';
+  reply(say('bot.optout.done'));
+  return out;
+}
 
-  if (choice !== null && typed === null) {
-    // A stale button (e.g. an old keyboard) that means nothing now: show the menu again.
-    reply(say('bot.menu.prompt'), mainMenu(ctx, out.language));
-    return out;
-  }
+function cancelOptOut({ ctx, out, say, reply }: Turn) {
+  out.state = 'menu';
+  reply(say('bot.optout.cancelled'), mainMenu(ctx, out.language));
+  return out;
+}
 
-  // Free text: to the coach. A short acknowledgement the first time, and the due notices (away, after hours).
-  if (typed !== null) {
-    out.forward = { text: typed, kind: 'text' };
-    if (ctx.state === 'menu' || ctx.state === 'new') {
-      reply(say(coachHere ? 'bot.firstText.ack.coach' : 'bot.firstText.ack.team'));
-    }
-    out.state = 'chatting';
-    automaticNotices(ctx, out, say, reply);
+function showMenu(turn: Turn) {
+  turn.out.state = 'menu';
+  return showMenuAgain(turn);
+}
+
+function showMenuAgain({ ctx, out, say, reply }: Turn) {
+  reply(say('bot.menu.prompt'), mainMenu(ctx, out.language));
+  return out;
+}
+
+function acceptChat(turn: Turn) {
+  const { ctx, out, say, reply } = turn;
+  out.state = 'chatting';
+  out.forward = { text: say(ctx.coachFirstName ? 'bot.menu.chat.coach' : 'bot.menu.chat.team'), kind: 'choice' };
+  reply(say(turn.coachHere ? 'bot.chat.ack.coach' : 'bot.chat.ack.team'));
+  automaticNotices(ctx, out, say, reply);
+  return out;
+}
+
+/** Booking comes later; until then the request is recorded and the coach follows up. */
+function acceptVisitRequest(turn: Turn) {
+  const { ctx, out, say, reply } = turn;
+  out.state = 'chatting';
+  out.events.push('visit.requested');
+  out.forward = { text: say('bot.menu.visit'), kind: 'choice' };
+  reply(say(turn.coachHere ? 'bot.visit.ack.coach' : 'bot.visit.ack.team'));
+  automaticNotices(ctx, out, say, reply);
+  return out;
+}
+
+/** Free text goes to a person: a short acknowledgement the first time, and the due notices (away, after hours). */
+function forwardToCoach(turn: Turn, typed: string) {
+  const { ctx, out, say, reply } = turn;
+  out.forward = { text: typed, kind: 'text' };
+  if (ctx.state === 'menu' || ctx.state === 'new') {
+    reply(say(turn.coachHere ? 'bot.firstText.ack.coach' : 'bot.firstText.ack.team'));
   }
+  out.state = 'chatting';
+  automaticNotices(ctx, out, say, reply);
   return out;
 }
 
@@ -287,15 +269,17 @@ function findMunicipality(ctx: DialogueContext, typed: string): string | null {
   return contains.length === 1 ? contains[0]!.id : null;
 }
 
-function askMunicipality(out: DialogueOutcome, say: Say, reply: ReplyFn, ctx: DialogueContext) {
+function askMunicipality({ ctx, out, say, reply }: Turn) {
   out.state = 'ask_municipality';
   reply(say('bot.lostCard.ask'), municipalityMenu(ctx));
   return out;
 }
 
-function pickMunicipality(ctx: DialogueContext, out: DialogueOutcome, say: Say, reply: ReplyFn, id: string) {
+/** From now on they talk with that municipality's team: a greeting in its name, and what they wrote before goes to it. */
+function pickMunicipality(turn: Turn, id: string) {
+  const { ctx, out, reply } = turn;
   const m = ctx.municipalities.find((x) => x.id === id);
-  if (!m) return askMunicipality(out, say, reply, ctx);
+  if (!m) return askMunicipality(turn);
   out.municipalityId = m.id;
   out.releaseHeldText = true;
   out.state = 'menu';

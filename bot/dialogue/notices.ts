@@ -1,17 +1,13 @@
-import type { MenuOption } from '../../core/channel.js';
 import { formatDay } from '../../core/local-time.js';
 import type { Opening } from '../../core/office-hours.js';
 import type { TextKey } from '../../templates/texts/index.js';
-import type { DialogueContext, DialogueOutcome } from './dialogue.js';
+import type { DialogueContext, DialogueOutcome, ReplyFn, Say } from './types.js';
 
 /**
  * The automatic notices after a youngster writes: "your coach is away" and
  * "outside office hours". Each is sent at most once in a while (the context
  * says whether one is due), so a conversation does not fill up with them.
  */
-export type Say = (key: TextKey, vars?: Record<string, string>) => string;
-export type ReplyFn = (body: string, menu?: MenuOption[] | null) => void;
-
 export function automaticNotices(ctx: DialogueContext, out: DialogueOutcome, say: Say, reply: ReplyFn) {
   absenceNotice(ctx, out, say, reply);
   officeNotice(ctx, out, say, reply);

@@ -1,17 +1,8 @@
 import { and, eq, isNotNull, notExists, or } from 'drizzle-orm';
 import { newCardToken } from '../../core/tokens.js';
 import type { Db } from '../client.js';
-import {
-  cards,
-  channelContacts,
-  municipalities,
-  regions,
-  staffUsers,
-  teamMunicipalities,
-  teams,
-  youngsters,
-  type StaffRole,
-} from '../schema/index.js';
+import { cards, channelContacts, municipalities, regions, staffUsers, teams, youngsters, type StaffRole } from '../schema/index.js';
+import { createOrganisation, type TeamSpec } from './organisation.js';
 
 /**
  * A demo region shaped like Midden-Limburg: two Doorstroompunt teams, five
@@ -20,12 +11,6 @@ import {
  */
 export const DEMO_REGION = 'Midden-Limburg (demo)';
 
-interface DemoStaff {
-  email: string;
-  name: string;
-  firstName: string;
-  role: StaffRole;
-}
 interface DemoYoungster {
   firstName: string;
   namePrefix?: string;
@@ -40,7 +25,7 @@ interface DemoYoungster {
   kvk?: boolean;
 }
 
-const TEAMS: { name: string; municipalities: string[]; staff: DemoStaff[] }[] = [
+const TEAMS: TeamSpec[] = [
   {
     name: 'Doorstroompunt West',
     municipalities: ['Weert', 'Nederweert', 'Leudal'],
@@ -81,39 +66,21 @@ export async function seedDemo(db: Db, passwordHash: string): Promise<DemoSummar
   await db.transaction(async (tx) => {
     const existing = await tx.select().from(regions).where(eq(regions.name, DEMO_REGION)).limit(1);
     if (existing[0]) return;
-    const [region] = await tx.insert(regions).values({ name: DEMO_REGION }).returning();
-    if (!region) throw new Error('region insert failed');
-    const municipalityIds = new Map<string, string>();
-    const staffIds = new Map<string, string>();
-    for (const team of TEAMS) {
-      const [t] = await tx.insert(teams).values({ regionId: region.id, name: team.name }).returning();
-      if (!t) throw new Error('team insert failed');
-      for (const name of team.municipalities) {
-        const [m] = await tx.insert(municipalities).values({ regionId: region.id, name }).returning();
-        if (!m) throw new Error('municipality insert failed');
-        municipalityIds.set(name, m.id);
-        await tx.insert(teamMunicipalities).values({ teamId: t.id, municipalityId: m.id });
-      }
-      for (const s of team.staff) {
-        const [u] = await tx.insert(staffUsers).values({ ...s, teamId: t.id, passwordHash }).returning();
-        if (!u) throw new Error('staff insert failed');
-        staffIds.set(s.email, u.id);
-      }
-    }
+    const org = await createOrganisation(tx, { region: DEMO_REGION, teams: TEAMS }, { passwordHash });
     for (const y of YOUNGSTERS) {
       const { municipality, coachEmail, kvk, ...person } = y;
       const [row] = await tx
         .insert(youngsters)
         .values({
           ...person,
-          municipalityId: municipalityIds.get(municipality)!,
+          municipalityId: org.municipalities[municipality]!,
           listInflowDate: '2026-11-01',
           newInflow: true,
           kvkRegistered: kvk ?? false,
         })
         .returning();
       if (!row) throw new Error('youngster insert failed');
-      await tx.insert(cards).values({ youngsterId: row.id, token: newCardToken(), casemanagerId: staffIds.get(coachEmail) });
+      await tx.insert(cards).values({ youngsterId: row.id, token: newCardToken(), casemanagerId: org.staff[coachEmail]!.id });
     }
   });
   return demoSummary(db);

@@ -1,15 +1,17 @@
-import { domainMessagesEn, eventLabelsEn, staffEn } from './en.js';
-import { eventLabelsNl, staffNl, type StaffTextKey } from './nl.js';
+import { eventLabelsEn, refusalFieldsEn, refusalsEn, staffEn } from './en.js';
+import { eventLabelsNl, refusalFieldsNl, refusalsNl, staffNl, type StaffTextKey } from './nl.js';
 
 export type StaffLanguage = 'nl' | 'en';
 export const STAFF_LANGUAGES: readonly StaffLanguage[] = ['nl', 'en'];
 export type { StaffTextKey };
 export type StaffEventType = keyof typeof eventLabelsNl;
+export type RefusalCode = keyof typeof refusalsNl;
 
 const catalogues: Record<StaffLanguage, Record<StaffTextKey, string>> = { nl: staffNl, en: staffEn };
 export const STAFF_CATALOGUES = catalogues;
 export const EVENT_LABELS: Record<StaffLanguage, Record<StaffEventType, string>> = { nl: eventLabelsNl, en: eventLabelsEn };
-export { domainMessagesEn };
+export const REFUSALS: Record<StaffLanguage, Record<RefusalCode, string>> = { nl: refusalsNl, en: refusalsEn };
+const REFUSAL_FIELDS: Record<StaffLanguage, Record<string, string>> = { nl: refusalFieldsNl, en: refusalFieldsEn };
 
 export function isStaffLanguage(v: unknown): v is StaffLanguage {
   return v === 'nl' || v === 'en';
@@ -20,9 +22,30 @@ export function st(lang: StaffLanguage, key: StaffTextKey, vars: Record<string, 
   return catalogues[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
-/** A Dutch message from the domain layer in the user's language (unknown ones stay Dutch). */
-export function domainMessage(lang: StaffLanguage, dutch: string): string {
-  return lang === 'en' ? (domainMessagesEn[dutch] ?? dutch) : dutch;
+export function isRefusalCode(code: string): code is RefusalCode {
+  return Object.hasOwn(refusalsNl, code);
+}
+
+/**
+ * Why a request was refused, in the user's language, from the code its error
+ * carries (core/errors.ts) and its values: `{field}` is itself a name from the
+ * catalogue, `{day}` a weekday key. A code without a text gets `fallback`'s.
+ */
+export function refusalText(
+  lang: StaffLanguage,
+  code: string,
+  vars: Record<string, string | number> = {},
+  fallback: RefusalCode = 'bad_request',
+): string {
+  const text = REFUSALS[lang][isRefusalCode(code) ? code : fallback];
+  const fill = (name: string): string | undefined => {
+    const v = vars[name];
+    if (v === undefined) return undefined;
+    if (name === 'field') return REFUSAL_FIELDS[lang][String(v)] ?? String(v);
+    if (name === 'day') return (catalogues[lang] as Record<string, string>)[`team.day.${v}`] ?? String(v);
+    return String(v);
+  };
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => fill(name) ?? whole);
 }
 
 /** The plain name of an anonymous event type (the code itself for a type we do not know). */
@@ -60,7 +83,7 @@ export function staffTexts(lang: StaffLanguage) {
     dateTime: (d: Date) => medium.format(d),
     auditWhen: (d: Date) => audit.format(d),
     event: (type: string) => eventLabel(lang, type),
-    message: (dutch: string) => domainMessage(lang, dutch),
+    refusal: (code: string, vars: Record<string, string | number> = {}) => refusalText(lang, code, vars),
   };
 }
 

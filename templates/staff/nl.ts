@@ -381,3 +381,80 @@ export const eventLabelsNl = {
   'municipality.transferred': 'Gemeente overgedragen aan een ander team',
   'team.settings_changed': 'Teaminstellingen gewijzigd',
 } as const;
+
+/**
+ * Why a request was refused, by the code the error carries (core/errors.ts);
+ * the error handler and the form pages show it in the user's language
+ * (`refusalText`). `{field}` names a field from refusalFieldsNl, `{day}` a weekday.
+ */
+export const refusalsNl = {
+  // The HTTP app itself (web/plugins).
+  not_found: 'Niet gevonden.',
+  page_not_found: 'Deze pagina bestaat niet.',
+  csrf: 'De pagina is verlopen. Laad haar opnieuw en probeer het nog eens.',
+  internal: 'Er ging iets mis aan onze kant. Probeer het zo nog eens.',
+  invalid_input: 'Er klopt iets niet aan wat er werd verstuurd. Controleer het en probeer het opnieuw.',
+  bad_request: 'Dit verzoek kunnen we niet aannemen. Laad de pagina opnieuw en probeer het nog eens.',
+  too_large: 'Dat is te veel in één keer. Maak het korter en probeer het opnieuw.',
+  unauthenticated: 'Log opnieuw in.',
+  forbidden: 'Je hebt hier geen toegang toe.',
+  rate_limited: 'Te veel pogingen achter elkaar. Wacht een minuut en probeer het dan opnieuw.',
+  // Messages and notes.
+  message_not_text: 'Het bericht moet tekst zijn.',
+  message_empty: 'Het bericht is leeg.',
+  message_too_long: 'Het bericht is langer dan {max} tekens.',
+  note_not_text: '{field} moet tekst zijn.',
+  note_empty: '{field} is leeg.',
+  note_bad_chars: '{field} bevat tekens die niet kunnen. Typ haar opnieuw.',
+  note_too_long: '{field} is te lang: hoogstens {max} tekens.',
+  // Replies and conversations.
+  no_channel: 'Er is nog geen kanaal om op te antwoorden.',
+  opted_out: 'Deze jongere wil geen contact meer.',
+  not_failed: 'Alleen een mislukt bericht kan opnieuw.',
+  invalid_assignee: 'Je kunt een gesprek alleen overdragen aan een actieve collega van je eigen team.',
+  take_unassigned_yourself: 'Je kunt een gesprek zonder eigenaar alleen zelf oppakken.',
+  transfer_by_owner: 'Alleen de eigenaar of een coördinator kan dit gesprek overdragen.',
+  handover_note_required: 'Schrijf een korte overdrachtsnotitie voor je collega (warme overdracht).',
+  invalid_status: 'Onbekende status.',
+  // The youngster panel.
+  date_invalid: 'Vul bij {field} een geldige datum in (dag-maand-jaar).',
+  date_future: 'De datum bij {field} ligt in de toekomst. Kies vandaag of een dag ervoor.',
+  date_too_early: 'De datum bij {field} ligt voor 2020. Kies een latere datum.',
+  minutes_invalid: 'Vul bij minuten een heel getal in van 0 tot en met {max}.',
+  kind_invalid: 'Kies wat voor contactpoging het was.',
+  support_question_invalid: 'Kies een ondersteuningsvraag uit de lijst.',
+  outcome_invalid: 'Kies een uitstroomrichting uit de lijst.',
+  process_step_invalid: 'Kies een stap uit de lijst.',
+  nothing_to_save: 'Er is niets ingevuld om op te slaan.',
+  outcome_missing: 'Kies eerst een uitstroomrichting, dan pas een datum.',
+  // Absence.
+  absence_date_invalid: 'Vul een geldige datum en tijd in.',
+  absence_date_past: 'Die datum en tijd zijn al voorbij. Kies een moment in de toekomst.',
+  absence_date_too_far: 'Je kunt je hoogstens een jaar vooruit afwezig melden.',
+  absence_delegate_invalid: 'Kies als vervanger een actieve collega uit je eigen team.',
+  // Accounts.
+  invalid_account: 'Controleer het formulier.',
+  email_missing: 'Vul een e-mailadres in.',
+  email_too_long: 'Het e-mailadres is te lang.',
+  email_invalid: 'Dit is geen geldig e-mailadres.',
+  role_missing: 'Kies een rol.',
+  name_missing: 'Vul de volledige naam in.',
+  name_too_long: 'De volledige naam is te lang (hoogstens {max} tekens).',
+  name_bad_chars: 'De volledige naam bevat tekens die niet kunnen.',
+  first_name_missing: 'Vul de voornaam in.',
+  first_name_too_long: 'De voornaam is te lang (hoogstens {max} tekens).',
+  first_name_bad_chars: 'De voornaam bevat tekens die niet kunnen.',
+  duplicate_email: 'Er is al een account met dit e-mailadres.',
+  self_deactivate: 'Je kunt je eigen account niet uitzetten.',
+  self_reinvite: 'Je kunt jezelf geen nieuwe uitnodiging sturen. Vraag een andere beheerder.',
+  self_totp_reset: 'Je kunt je eigen tweede stap hier niet resetten. Vraag een andere beheerder.',
+  inactive: 'Zet het account eerst weer aan.',
+} as const;
+
+/** The fields a refusal can name (`{field}`). */
+export const refusalFieldsNl = {
+  note: 'De notitie',
+  handover_note: 'De overdrachtsnotitie',
+  attempt: 'de contactpoging',
+  outcome: 'de uitstroom',
+} as const;

@@ -21,6 +21,7 @@ export const en: Record<TextKey, string> = {
   'chat.error.message_empty': 'Your message is still empty.',
   'chat.error.message_too_long': 'Your message is too long. Could you send it in two parts?',
   'chat.error.generic': "Sending didn't work. Your text is still here; please try again in a moment.",
+  'chat.error.rate_limited': "You're sending a lot of messages in a row. Wait a moment, then you can go on.",
   'chat.optedOut': "You let us know that you don't want contact, so you can't type here any more. Changed your mind? Your municipality is always there for you.",
   'chat.error.offline': 'No connection. Your text is still here; please try again in a moment.',
   'notFound.title': "This link doesn't work (any more)",

@@ -23,6 +23,7 @@ export const nl = {
   'chat.error.message_empty': 'Je bericht is nog leeg.',
   'chat.error.message_too_long': 'Je bericht is te lang. Kun je het in twee stukken sturen?',
   'chat.error.generic': 'Versturen lukte niet. Je tekst staat er nog; probeer het zo nog een keer.',
+  'chat.error.rate_limited': 'Je stuurt veel berichten achter elkaar. Wacht even, dan kun je weer verder.',
   'chat.optedOut': 'Je hebt laten weten dat je geen contact wilt, dus hier kun je niet meer typen. Bedenk je je? Dan kun je altijd bij je gemeente terecht.',
   'chat.error.offline': 'Geen verbinding. Je tekst staat er nog; probeer het zo nog een keer.',
   'notFound.title': 'Deze link werkt niet (meer)',

@@ -1,34 +1,18 @@
 import { newCardToken } from '../../core/tokens.js';
 import type { Db } from '../../db/client.js';
-import {
-  cards,
-  municipalities,
-  regions,
-  staffUsers,
-  teamMunicipalities,
-  teams,
-  youngsters,
-  type StaffRole,
-} from '../../db/schema/index.js';
+import { addStaff, createOrganisation } from '../../db/seed/organisation.js';
+import { cards, youngsters, type StaffRole } from '../../db/schema/index.js';
 import { hashPassword } from '../../web/domain/login.js';
 
 export const PASSWORD = 'correct horse battery staple';
 let cachedHash: Promise<string> | undefined;
 const passwordHash = () => (cachedHash ??= hashPassword(PASSWORD));
 
+/** A team of its own region (so two of them never share one) serving these municipalities. */
 export async function createTeam(db: Db, name: string, municipalityNames: string[]) {
-  const [region] = await db
-    .insert(regions)
-    .values({ name: `Regio ${name}` })
-    .returning();
-  const [team] = await db.insert(teams).values({ regionId: region!.id, name }).returning();
-  const ms: Record<string, string> = {};
-  for (const n of municipalityNames) {
-    const [m] = await db.insert(municipalities).values({ regionId: region!.id, name: n }).returning();
-    ms[n] = m!.id;
-    await db.insert(teamMunicipalities).values({ teamId: team!.id, municipalityId: m!.id });
-  }
-  return { teamId: team!.id, municipalities: ms };
+  const org = await createOrganisation(db, { region: `Regio ${name}`, teams: [{ name, municipalities: municipalityNames }] }, { passwordHash: null });
+  const team = org.teams[name]!;
+  return { teamId: team.id, municipalities: team.municipalities };
 }
 
 export async function createStaff(
@@ -36,18 +20,7 @@ export async function createStaff(
   teamId: string,
   s: { email: string; firstName: string; role?: StaffRole; active?: boolean },
 ) {
-  const [u] = await db
-    .insert(staffUsers)
-    .values({
-      teamId,
-      email: s.email,
-      name: `${s.firstName} Test`,
-      firstName: s.firstName,
-      role: s.role ?? 'casemanager',
-      passwordHash: await passwordHash(),
-      active: s.active ?? true,
-    })
-    .returning();
+  const [u] = await addStaff(db, teamId, [s], await passwordHash());
   return u!;
 }
 

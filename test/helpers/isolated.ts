@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createContext, type Context } from '../../bin/context.js';
-import { buildChannels } from '../../bin/channels.js';
+import { buildServices, buildWebApp } from '../../bin/services.js';
 import type { MakeSocket } from '../../bot/channels/whatsapp/socket.js';
 import type { Env } from '../../core/env.js';
 import { createLogger } from '../../core/logger.js';
-import { buildApp } from '../../web/app.js';
 import type { Workers } from '../../worker/workers.js';
 import { TEST_PG_BASE, dbUrl, testEnv } from './test-env.js';
 
@@ -48,8 +47,9 @@ export async function isolated(overrides: Record<string, string> = {}): Promise<
 
 /** The HTTP app on a random loopback port, with the real workers running against the same Redis prefix. */
 export async function runningStack(iso: Isolated, opts: { workers?: boolean; makeWhatsAppSocket?: MakeSocket } = {}) {
-  const channels = buildChannels(iso.ctx, { makeWhatsAppSocket: opts.makeWhatsAppSocket });
-  const app = await buildApp({ ...iso.ctx, channels });
+  const services = buildServices(iso.ctx, { makeWhatsAppSocket: opts.makeWhatsAppSocket });
+  const { channels } = services;
+  const app = await buildWebApp(iso.ctx, services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');

@@ -1,5 +1,6 @@
 import type { MakeSocket } from '../../bot/channels/whatsapp/socket.js';
-import { startFakeTelegram, telegramEnv, TEST_BOT_TOKEN } from './fake-telegram.js';
+import { startFakeTelegram } from '../../testing/fake-telegram.js';
+import { telegramEnv, TEST_BOT_TOKEN } from './telegram-updates.js';
 import { twoTeams } from './fixtures.js';
 import { isolated, runningStack } from './isolated.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
 import { cards, contactAttempts, conversationNotes, conversations, messages, staffSessions, staffUsers, teamMunicipalities, teams, youngsters } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat, postChat } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -24,7 +24,7 @@ const LIBRARY_ROUTES = new Set(['GET /assets/*']);
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(iso.ctx.database.db);
   const { token, youngster } = await createYoungsterWithCard(iso.ctx.database.db, org.oost.municipalities.Roermond!, org.michelle.id);
   oostYoungsterId = youngster.id;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../core/hash.js';
 import { scrubUrl } from '../../core/logger.js';
 import { events, staffSessions, staffUsers } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createStaffWithRole, createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { cookieJar, csrfFrom, login, openChat, postChat } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -20,7 +20,7 @@ const NEW_PASSWORD = 'een heel lang nieuw wachtwoord';
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(db());
   oostAdmin = await createStaffWithRole(db(), org.oost.teamId, 'admin@oost.test', 'Ada', 'admin');
   // West's admin: the one who must never see or change Oost's accounts.

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOpen, nextOpening, officeMinutesBetween } from '../../core/office-hours.js';
 import { events, staffUsers, teams } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createStaffWithRole, twoTeams } from '../helpers/fixtures.js';
 import { csrfFrom, login, staffPost } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -17,7 +17,7 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'tex
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(db());
   await createStaffWithRole(db(), org.oost.teamId, 'admin@oost.test', 'Ada', 'admin');
   await createStaffWithRole(db(), org.west.teamId, 'admin@west.test', 'Wim', 'admin');

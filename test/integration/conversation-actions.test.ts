@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxSignal } from '../../core/live-bus.js';
 import { conversationNotes, conversations, events, messages } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createConversationFixture, createStaff, twoTeams } from '../helpers/fixtures.js';
 import { login, staffPost } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -22,7 +22,7 @@ const db = () => iso.ctx.database.db;
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(db());
   iso.ctx.liveBus.onInbox((s) => signals.push(s));
   michelle = await login(app, 'michelle@oost.test');

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, staffSessions } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createConversationFixture, PASSWORD, twoTeams } from '../helpers/fixtures.js';
 import { cookieJar, csrfFrom, login } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -23,8 +23,8 @@ const db = () => iso.ctx.database.db;
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
-  httpsApp = await buildApp({ ...iso.ctx, env: { ...iso.ctx.env, publicUrl: 'https://lijntje.test', secureCookies: true } });
+  app = await buildWebApp(iso.ctx);
+  httpsApp = await buildWebApp({ ...iso.ctx, env: { ...iso.ctx.env, publicUrl: 'https://lijntje.test', secureCookies: true } });
   org = await twoTeams(db());
   const c = await createConversationFixture(db(), { municipalityId: org.oost.municipalities.Roermond!, firstName: 'Sam', assignedTo: org.michelle.id });
   conversationId = c.conversation.id;

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cards, channelContacts, conversations, events, messages, youngsters } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { openChat, postChat } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -15,7 +15,7 @@ afterAll(async () => iso?.destroy());
 describe('the data model keeps erasure one small, complete operation', () => {
   it('deleting a youngster removes every personal row and leaves anonymous events that hold no text', async () => {
     const db = iso.ctx.database.db;
-    const app = await buildApp({ ...iso.ctx });
+    const app = await buildWebApp(iso.ctx);
     const org = await twoTeams(db);
     const { token, youngster } = await createYoungsterWithCard(db, org.oost.municipalities.Roermond!, org.michelle.id, {
       firstName: 'Uniekenaam',

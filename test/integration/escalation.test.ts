@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxSignal } from '../../core/live-bus.js';
 import { channelContacts, conversations, events, messages, teams } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createReplies } from '../../web/domain/replies.js';
 import { createEscalationCheck } from '../../worker/escalation.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   iso = await isolated();
   org = await twoTeams(db());
   await db().update(teams).set({ escalationOfficeMinutes: LIMIT }).where(eq(teams.id, org.oost.teamId));
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   stopListening = iso.ctx.liveBus.onInbox((s) => signals.push(s));
   // The subscription is asynchronous: wait until a probe comes back, so no real signal can be missed.
   const probe = randomUUID();

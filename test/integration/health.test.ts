@@ -3,7 +3,7 @@ import { createLiveBus } from '../../core/live-bus.js';
 import { createQueues } from '../../core/queues.js';
 import { createRedis } from '../../core/redis.js';
 import { createDatabase } from '../../db/client.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
 
 let iso: Isolated;
@@ -14,7 +14,7 @@ afterAll(async () => iso?.destroy());
 
 describe('GET /healthz', () => {
   it('answers 200 naming db and redis when both are up', async () => {
-    const app = await buildApp({ ...iso.ctx });
+    const app = await buildWebApp(iso.ctx);
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok', db: 'up', redis: 'up' });
@@ -26,7 +26,7 @@ describe('GET /healthz', () => {
     const deadRedis = createRedis('redis://127.0.0.1:1', 'producer');
     deadRedis.on('error', () => {});
     const deadDb = createDatabase('postgres://postgres@127.0.0.1:1/none', { max: 1 });
-    const app = await buildApp({
+    const app = await buildWebApp({
       ...iso.ctx,
       redis: deadRedis,
       database: deadDb,

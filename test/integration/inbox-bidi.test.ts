@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat, postChat } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -29,7 +29,7 @@ const VISIBLE = 'Hoi etadpu ab cde f gh klaar';
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { likePattern, normaliseSearch } from '../../db/queries/inbox.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { fillCannedReply, formatDate } from '../../web/domain/canned-replies.js';
 import { createConversationFixture, createStaff, twoTeams } from '../helpers/fixtures.js';
 import { login } from '../helpers/http.js';
@@ -17,7 +17,7 @@ const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   const db = iso.ctx.database.db;
   org = await twoTeams(db);
   const roermond = org.oost.municipalities.Roermond!;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seal, sealKey } from '../../core/seal.js';
 import { enableTotp, insertInvitedStaff } from '../../db/queries/staff.js';
 import { staffUsers } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildServices, buildWebApp } from '../../bin/services.js';
 import { backoffSeconds, createLogin, LOGIN_BACKOFF } from '../../web/domain/login.js';
 import { argon2Hasher, DUMMY_HASH, type PasswordHasher } from '../../web/domain/password-hasher.js';
 import { createTotp } from '../../web/domain/totp.js';
@@ -35,7 +35,7 @@ const db = () => iso.ctx.database.db;
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx, passwordHasher: countingHasher });
+  app = await buildWebApp(iso.ctx, buildServices(iso.ctx, { passwordHasher: countingHasher }));
   org = await twoTeams(db());
   await createStaff(db(), org.oost.teamId, { email: 'weg@oost.test', firstName: 'Weg', active: false });
   await insertInvitedStaff(db(), {

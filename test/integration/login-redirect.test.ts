@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seal, sealKey } from '../../core/seal.js';
 import { enableTotp } from '../../db/queries/staff.js';
 import { staffUsers } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createStaffWithRole, PASSWORD, twoTeams } from '../helpers/fixtures.js';
 import { cookieJar, csrfFrom, login } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -25,7 +25,7 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'tex
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(iso.ctx.database.db);
   await createStaffWithRole(iso.ctx.database.db, org.oost.teamId, 'admin@oost.test', 'Ada', 'admin');
   // Yusuf signs in with a second factor whose secret the test knows.

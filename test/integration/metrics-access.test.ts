@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../core/logger.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
 
 /**
@@ -39,7 +39,7 @@ function capturingLogger() {
 }
 
 async function appWith(env: Partial<Isolated['env']>, logger?: Logger) {
-  const a = await buildApp({ ...iso.ctx, ...(logger ? { logger } : {}), env: { ...iso.ctx.env, ...env } });
+  const a = await buildWebApp({ ...iso.ctx, ...(logger ? { logger } : {}), env: { ...iso.ctx.env, ...env } });
   apps.push(a);
   return a;
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { createStaff, createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat, postChat } from '../helpers/http.js';
@@ -42,7 +42,7 @@ describe('operations', () => {
   });
 
   it('/metrics needs the token when one is configured', async () => {
-    const app = await buildApp({ ...iso.ctx, env: { ...iso.env, metricsToken: 'metrics-token-0123456789' } });
+    const app = await buildWebApp({ ...iso.ctx, env: { ...iso.env, metricsToken: 'metrics-token-0123456789' } });
     expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
     const ok = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer metrics-token-0123456789' } });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelContacts, messages } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, PASSWORD, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -14,7 +14,7 @@ let org: Awaited<ReturnType<typeof twoTeams>>;
 
 beforeAll(async () => {
   iso = await isolated({ LOGIN_ATTEMPTS_PER_MINUTE: '5', CHAT_MESSAGES_PER_MINUTE: '3' });
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(iso.ctx.database.db);
 });
 afterAll(async () => {

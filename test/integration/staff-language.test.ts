@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffUsers } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createConversationFixture, twoTeams } from '../helpers/fixtures.js';
 import { login } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -19,7 +19,7 @@ const DUTCH_NAV = ['Mijn gesprekken', 'Niet toegewezen', 'Heel het team', 'Wacht
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(db());
   conversationId = (
     await createConversationFixture(db(), {

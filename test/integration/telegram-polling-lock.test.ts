@@ -1,11 +1,12 @@
 import postgres from 'postgres';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildChannels } from '../../bin/channels.js';
 import { createContext, type Context } from '../../bin/context.js';
+import { buildServices } from '../../bin/services.js';
 import { createLogger } from '../../core/logger.js';
 import { messages } from '../../db/schema/index.js';
-import { startFakeTelegram, telegramEnv, tg, TEST_BOT_TOKEN } from '../helpers/fake-telegram.js';
+import { startFakeTelegram } from '../../testing/fake-telegram.js';
+import { telegramEnv, tg, TEST_BOT_TOKEN } from '../helpers/telegram-updates.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { until } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -21,7 +22,7 @@ let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 let iso: Isolated;
 let second: Context;
 let org: Awaited<ReturnType<typeof twoTeams>>;
-type Running = ReturnType<ReturnType<typeof buildChannels>['startWorkers']>;
+type Running = ReturnType<ReturnType<typeof buildServices>['channels']['startWorkers']>;
 const running: Running[] = [];
 
 beforeAll(async () => {
@@ -40,7 +41,7 @@ afterAll(async () => {
 const db = () => iso.ctx.database.db;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function worker(ctx: Context): Running {
-  const r = buildChannels(ctx, { pollLockRetryMs: 100 }).startWorkers();
+  const r = buildServices(ctx, { pollLockRetryMs: 100 }).channels.startWorkers();
   running.push(r);
   return r;
 }

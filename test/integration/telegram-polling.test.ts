@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelUpdates, conversations, messages } from '../../db/schema/index.js';
-import { startFakeTelegram, telegramEnv, tg, TEST_BOT_TOKEN } from '../helpers/fake-telegram.js';
+import { startFakeTelegram } from '../../testing/fake-telegram.js';
+import { telegramEnv, tg, TEST_BOT_TOKEN } from '../helpers/telegram-updates.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { until } from '../helpers/http.js';
 import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';

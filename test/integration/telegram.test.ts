@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelContacts, channelUpdates, conversations, messages } from '../../db/schema/index.js';
-import { startFakeTelegram, telegramEnv, tg, TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from '../helpers/fake-telegram.js';
+import { startFakeTelegram } from '../../testing/fake-telegram.js';
+import { telegramEnv, tg, TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from '../helpers/telegram-updates.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
-import { registerTelegramWebhook } from '../../bin/channels.js';
 import { login, staffPost, until } from '../helpers/http.js';
 import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
 
@@ -182,7 +182,7 @@ describe('Telegram through grammY and the webhook', () => {
   });
 
   it('registers the webhook with its secret at start', async () => {
-    await registerTelegramWebhook(iso.env, iso.ctx.logger);
+    await stack.channels.registerTelegramWebhook();
     const call = fake.calls.find((c) => c.method === 'setWebhook');
     expect(call?.payload).toMatchObject({ url: 'http://lijntje.test/telegram/webhook', secret_token: SECRET });
   });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, staffSessions, staffUsers } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createStaffWithRole, PASSWORD, twoTeams } from '../helpers/fixtures.js';
 import { cookieJar, csrfFrom, login } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -19,9 +19,9 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'tex
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   // The same database, with REQUIRE_ADMIN_TOTP on.
-  strictApp = await buildApp({ ...iso.ctx, env: { ...iso.ctx.env, requireAdminTotp: true } });
+  strictApp = await buildWebApp({ ...iso.ctx, env: { ...iso.ctx.env, requireAdminTotp: true } });
   org = await twoTeams(db());
   await createStaffWithRole(db(), org.oost.teamId, 'admin@oost.test', 'Ada', 'admin');
   await createStaffWithRole(db(), org.oost.teamId, 'admin2@oost.test', 'Anton', 'admin');

@@ -5,7 +5,7 @@ import { sha256 } from '../../core/hash.js';
 import { formatLocalInput } from '../../core/local-time.js';
 import { newSecret } from '../../core/tokens.js';
 import { cards, channelContacts, events, messages } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { cookieJar, openChat, startChat } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -22,7 +22,7 @@ let org: Awaited<ReturnType<typeof twoTeams>>;
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(iso.ctx.database.db);
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cards, channelContacts, events, messages } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { openChat, postChat } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -14,7 +14,7 @@ let card: Awaited<ReturnType<typeof createYoungsterWithCard>>;
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(iso.ctx.database.db);
   card = await createYoungsterWithCard(iso.ctx.database.db, org.oost.municipalities.Roermond!, org.michelle.id);
 });

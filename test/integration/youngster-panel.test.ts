@@ -11,7 +11,7 @@ import {
   messages,
   youngsters,
 } from '../../db/schema/index.js';
-import { buildApp } from '../../web/app.js';
+import { buildWebApp } from '../../bin/services.js';
 import { loadYoungsterPanel } from '../../web/domain/youngster-panel.js';
 import { staffTexts } from '../../templates/staff/index.js';
 import { VIEWS_DIR } from '../../web/plugins/views.js';
@@ -51,7 +51,7 @@ async function youngsterRow(id: string) {
 
 beforeAll(async () => {
   iso = await isolated();
-  app = await buildApp({ ...iso.ctx });
+  app = await buildWebApp(iso.ctx);
   org = await twoTeams(db());
   await createStaff(db(), org.oost.teamId, { email: 'fg@oost.test', firstName: 'Fleur', role: 'privacy_officer' });
   await createStaff(db(), org.oost.teamId, { email: 'admin@oost.test', firstName: 'Ada', role: 'admin' });

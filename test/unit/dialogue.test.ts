@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHOICE, decide, type DialogueContext } from '../../bot/dialogue/dialogue.js';
+import { CHOICE, decide } from '../../bot/dialogue/dialogue.js';
+import type { DialogueContext } from '../../bot/dialogue/types.js';
 import { mentionsCrisis } from '../../bot/dialogue/crisis.js';
 import { matchKeyword } from '../../bot/dialogue/keywords.js';
 

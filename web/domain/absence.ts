@@ -26,12 +26,12 @@ export function createAbsence(deps: { database: Database; now?: () => Date }) {
   async function set(staff: StaffPrincipal, form: AbsenceForm): Promise<{ until: Date; delegateId: string | null }> {
     const now = deps.now?.() ?? new Date();
     const until = parseLocalDateTime(form.date, form.time);
-    if (!until) throw new InputError('Vul een geldige datum en tijd in.', 'absence_date_invalid');
+    if (!until) throw new InputError('absence end is not a date and time', 'absence_date_invalid');
     if (until.getTime() <= now.getTime()) {
-      throw new InputError('Die datum en tijd zijn al voorbij. Kies een moment in de toekomst.', 'absence_date_past');
+      throw new InputError('absence end is in the past', 'absence_date_past');
     }
     if (until.getTime() - now.getTime() > MAX_AHEAD_MS) {
-      throw new InputError('Je kunt je hoogstens een jaar vooruit afwezig melden.', 'absence_date_too_far');
+      throw new InputError('absence end is more than a year ahead', 'absence_date_too_far');
     }
     const wanted = form.delegateId === undefined || form.delegateId === '' ? null : form.delegateId;
     return db.transaction(async (tx) => {
@@ -40,7 +40,7 @@ export function createAbsence(deps: { database: Database; now?: () => Date }) {
         const id = typeof wanted === 'string' && UUID.test(wanted) ? wanted.toLowerCase() : null;
         // Self, another team, a deactivated account or an admin are simply not in this list.
         const match = id ? (await listPossibleDelegates(tx, staff)).find((c) => c.id === id) : undefined;
-        if (!match) throw new InputError('Kies als vervanger een actieve collega uit je eigen team.', 'absence_delegate_invalid');
+        if (!match) throw new InputError('stand-in is not an active colleague of the team', 'absence_delegate_invalid');
         delegateId = match.id;
       }
       await setAbsence(tx, staff.id, until, delegateId);

@@ -18,13 +18,6 @@ import { staffRole, type StaffRole } from '../../db/schema/index.js';
 export const INVITE_DAYS = 7;
 export const INVITE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
 
-export const ROLE_LABELS: Record<StaffRole, string> = {
-  casemanager: 'Casemanager',
-  coordinator: 'Coördinator',
-  admin: 'Beheerder',
-  privacy_officer: 'Privacy officer (FG)',
-};
-
 export interface AccountForm {
   email?: unknown;
   name?: unknown;
@@ -32,25 +25,29 @@ export interface AccountForm {
   role?: unknown;
 }
 
-const text = (label: string, max: number) =>
+/** The longest name and first name an account may have. */
+export const NAME_MAX = { name: 120, first_name: 60 } as const;
+
+// Each refusal's message is its code (templates/staff says it in the admin's language).
+const text = (field: keyof typeof NAME_MAX) =>
   z
-    .string({ error: `Vul ${label} in.` })
+    .string({ error: `${field}_missing` })
     .trim()
-    .min(1, `Vul ${label} in.`)
-    .max(max, `${label[0]!.toUpperCase()}${label.slice(1)} is te lang (hoogstens ${max} tekens).`)
+    .min(1, `${field}_missing`)
+    .max(NAME_MAX[field], `${field}_too_long`)
     // No control characters (they have no place in a name and can break logs and exports).
-    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${label[0]!.toUpperCase()}${label.slice(1)} bevat tekens die niet kunnen.`);
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${field}_bad_chars`);
 
 const accountSchema = z.object({
   email: z
-    .string({ error: 'Vul een e-mailadres in.' })
+    .string({ error: 'email_missing' })
     .trim()
-    .max(254, 'Het e-mailadres is te lang.')
-    .pipe(z.email('Dit is geen geldig e-mailadres.'))
+    .max(254, 'email_too_long')
+    .pipe(z.email('email_invalid'))
     .transform((v) => v.toLowerCase()),
-  name: text('de volledige naam', 120),
-  firstName: text('de voornaam', 60),
-  role: z.enum(staffRole.enumValues, { error: 'Kies een rol.' }),
+  name: text('name'),
+  firstName: text('first_name'),
+  role: z.enum(staffRole.enumValues, { error: 'role_missing' }),
 });
 
 export type NewAccount = z.output<typeof accountSchema>;
@@ -70,8 +67,11 @@ export function createAccounts(deps: { database: Database }) {
 
   function parse(form: AccountForm): NewAccount {
     const parsed = accountSchema.safeParse(form);
-    if (!parsed.success) throw new InputError(parsed.error.issues[0]?.message ?? 'Controleer het formulier.', 'invalid_account');
-    return parsed.data;
+    if (parsed.success) return parsed.data;
+    const code = parsed.error.issues[0]?.message ?? 'invalid_account';
+    const field = code.replace(/_too_long$/, '');
+    const max = field in NAME_MAX ? { max: NAME_MAX[field as keyof typeof NAME_MAX] } : undefined;
+    throw new InputError(`account form refused (${code})`, code, 400, max);
   }
 
   async function create(admin: StaffPrincipal, form: AccountForm) {
@@ -86,7 +86,7 @@ export function createAccounts(deps: { database: Database }) {
       inviteTokenHash: invite.hash,
       inviteExpiresAt: invite.expiresAt,
     });
-    if (!created) throw new InputError('Er is al een account met dit e-mailadres.', 'duplicate_email');
+    if (!created) throw new InputError('an account with this e-mail address exists', 'duplicate_email');
     await recordEvent(db, { type: 'staff.invited', actorStaffId: admin.id, data: { staffUserId: created.id, role: a.role } });
     return { id: created.id, account: a, token: invite.token, expiresAt: invite.expiresAt };
   }
@@ -99,7 +99,7 @@ export function createAccounts(deps: { database: Database }) {
 
   async function deactivate(admin: StaffPrincipal, id: string) {
     const account = await accountOf(admin, id);
-    if (account.id === admin.id) throw new InputError('Je kunt je eigen account niet uitzetten.', 'self');
+    if (account.id === admin.id) throw new InputError('an admin cannot deactivate their own account', 'self_deactivate');
     await db.transaction(async (tx) => {
       await setStaffActive(tx, account.id, false);
       await deleteSessionsOf(tx, account.id);
@@ -123,8 +123,8 @@ export function createAccounts(deps: { database: Database }) {
   /** A new link for a lost invitation or a forgotten password: the old password stops working now. */
   async function reinvite(admin: StaffPrincipal, id: string) {
     const account = await accountOf(admin, id);
-    if (account.id === admin.id) throw new InputError('Je kunt jezelf geen nieuwe uitnodiging sturen. Vraag een andere beheerder.', 'self');
-    if (!account.active) throw new InputError('Zet het account eerst weer aan.', 'inactive');
+    if (account.id === admin.id) throw new InputError('an admin cannot re-invite themselves', 'self_reinvite');
+    if (!account.active) throw new InputError('the account is deactivated', 'inactive');
     const invite = newInvite();
     await db.transaction(async (tx) => {
       await resetInvite(tx, account.id, invite.hash, invite.expiresAt);
@@ -146,7 +146,7 @@ export function createAccounts(deps: { database: Database }) {
   async function resetTotp(admin: StaffPrincipal, id: string) {
     const account = await accountOf(admin, id);
     if (account.id === admin.id) {
-      throw new InputError('Je kunt je eigen tweede stap hier niet resetten. Vraag een andere beheerder.', 'self');
+      throw new InputError('an admin cannot reset their own second factor', 'self_totp_reset');
     }
     await db.transaction(async (tx) => {
       if (!(await clearTotp(tx, admin.teamId, account.id))) throw new NotFoundError('staff account');

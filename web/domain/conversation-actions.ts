@@ -1,6 +1,5 @@
 import { InputError, NotFoundError } from '../../core/errors.js';
 import type { LiveBus } from '../../core/live-bus.js';
-import { MAX_MESSAGE_CHARS } from '../../core/message-text.js';
 import type { Database, Tx } from '../../db/client.js';
 import {
   lockConversation,
@@ -11,21 +10,21 @@ import {
 import { recordEvent } from '../../db/queries/events.js';
 import { insertNote } from '../../db/queries/notes.js';
 import { findStaffById, type StaffPrincipal } from '../../db/queries/staff.js';
+import { MAX_NOTE_CHARS, type NoteField } from './note-limit.js';
 
 export const CONVERSATION_STATUSES = ['open', 'waiting', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
-export const MAX_NOTE_CHARS = MAX_MESSAGE_CHARS;
 
 // C0/C1 controls except tab and newline.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
-/** A note as it is stored: trimmed, no control characters, not empty, not longer than a message. */
-export function normaliseNote(raw: unknown, what = 'De notitie'): string {
-  if (typeof raw !== 'string') throw new InputError(`${what} ontbreekt`, 'note_missing');
+/** A note as it is stored: trimmed, no control characters, not empty, not longer than MAX_NOTE_CHARS. */
+export function normaliseNote(raw: unknown, field: NoteField = 'note'): string {
+  if (typeof raw !== 'string') throw new InputError('note is not text', 'note_not_text', 400, { field });
   const text = raw.toWellFormed().normalize('NFC').replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
-  if (text.length === 0) throw new InputError(`${what} is leeg`, 'note_empty');
-  if (text.length > MAX_NOTE_CHARS) throw new InputError(`${what} is langer dan ${MAX_NOTE_CHARS} tekens`, 'note_too_long', 413);
+  if (text.length === 0) throw new InputError('note is empty', 'note_empty', 400, { field });
+  if (text.length > MAX_NOTE_CHARS) throw new InputError('note is too long', 'note_too_long', 413, { field, max: MAX_NOTE_CHARS });
   return text;
 }
 
@@ -86,30 +85,25 @@ export function createConversationActions(deps: { database: Database; liveBus: L
    */
   async function assign(staff: StaffPrincipal, conversationId: string, toStaffId: string, rawNote: unknown): Promise<ActionResult> {
     const hasNote = typeof rawNote === 'string' && rawNote.trim().length > 0;
-    const note = hasNote ? normaliseNote(rawNote, 'De overdrachtsnotitie') : null;
+    const note = hasNote ? normaliseNote(rawNote, 'handover_note') : null;
     const result = await db.transaction(async (tx) => {
       const conv = await locked(tx, staff, conversationId);
       const target = await findStaffById(tx, toStaffId);
       if (!target || target.teamId !== staff.teamId || !target.active || (target.role !== 'casemanager' && target.role !== 'coordinator')) {
-        throw new InputError('Je kunt een gesprek alleen overdragen aan een actieve collega van je eigen team.', 'invalid_assignee');
+        throw new InputError('assignee is not an active casemanager or coordinator of the team', 'invalid_assignee');
       }
       if (staff.role !== 'coordinator') {
         const takesUnassigned = conv.assignedTo === null && target.id === staff.id;
         const handsOverOwn = conv.assignedTo === staff.id;
         if (!takesUnassigned && !handsOverOwn) {
-          throw new InputError(
-            conv.assignedTo === null
-              ? 'Je kunt een gesprek zonder eigenaar alleen zelf oppakken.'
-              : 'Alleen de eigenaar of een coördinator kan dit gesprek overdragen.',
-            'not_allowed',
-            403,
-          );
+          if (conv.assignedTo === null) throw new InputError('an unassigned conversation is only taken by oneself', 'take_unassigned_yourself', 403);
+          throw new InputError('only the owner or a coordinator hands a conversation over', 'transfer_by_owner', 403);
         }
       }
       if (conv.assignedTo === target.id) return { conversationId, municipalityId: conv.municipalityId, changed: false };
       const transfer = conv.assignedTo !== null;
       if (transfer && !note) {
-        throw new InputError('Schrijf een korte overdrachtsnotitie voor je collega (warme overdracht).', 'handover_note_required');
+        throw new InputError('a transfer needs a handover note', 'handover_note_required');
       }
 
       await setConversationAssignee(tx, conversationId, target.id);
@@ -144,7 +138,7 @@ export function createConversationActions(deps: { database: Database; liveBus: L
   }
 
   async function setStatus(staff: StaffPrincipal, conversationId: string, status: ConversationStatus): Promise<ActionResult> {
-    if (!CONVERSATION_STATUSES.includes(status)) throw new InputError('Onbekende status', 'invalid_status');
+    if (!CONVERSATION_STATUSES.includes(status)) throw new InputError('unknown conversation status', 'invalid_status');
     const result = await db.transaction(async (tx) => {
       const conv = await locked(tx, staff, conversationId);
       if (conv.status === status) return { conversationId, municipalityId: conv.municipalityId, changed: false };

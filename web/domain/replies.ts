@@ -27,8 +27,8 @@ export function createReplies(deps: { database: Database; queues: Queues; logger
       if (dup) return { messageId: dup, contactId: null as string | null, duplicate: true };
 
       const to = await replyTarget(tx, conversationId);
-      if (!to) throw new ConflictError('Er is nog geen kanaal om op te antwoorden', 'no_channel');
-      if (to.optedOut) throw new ConflictError('Deze jongere wil geen contact meer', 'opted_out');
+      if (!to) throw new ConflictError('no channel to reply on yet', 'no_channel');
+      if (to.optedOut) throw new ConflictError('the youngster opted out', 'opted_out');
 
       const messageId = await createReply(tx, { conversationId, contactId: to.contactId, channel: to.channel, authorStaffId: staff.id, body, clientRef: clientId });
       await markAnsweredByStaff(tx, conversationId);

@@ -19,8 +19,8 @@ export function createRetry(deps: { database: Database; queues: Queues; logger: 
     const row = await db.transaction(async (tx) => {
       const m = await lockOutgoingForRetry(tx, conversationId, messageId);
       if (!m?.municipalityId || !staff.municipalityIds.includes(m.municipalityId)) throw new NotFoundError('message');
-      if (!RETRYABLE.includes(m.status)) throw new ConflictError('Alleen een mislukt bericht kan opnieuw', 'not_failed');
-      if (m.optedOutAt) throw new ConflictError('Deze jongere wil geen contact meer', 'opted_out');
+      if (!RETRYABLE.includes(m.status)) throw new ConflictError('only a failed or in-doubt message can be retried', 'not_failed');
+      if (m.optedOutAt) throw new ConflictError('the youngster opted out', 'opted_out');
       await requeueForRetry(tx, { messageId, conversationId, municipalityId: m.municipalityId, channel: m.channel, staffId: staff.id });
       return m;
     });

@@ -5,10 +5,10 @@ import { recordEvent } from '../../db/queries/events.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { insertContactAttempt, lockConversationYoungster, updateYoungsterProfile } from '../../db/queries/youngster-records.js';
 import { CONTACT_ATTEMPT_KINDS, OUTCOME_CATEGORIES, PROCESS_STEPS, SUPPORT_QUESTIONS, type StaffRole } from '../../db/schema/index.js';
+import { MAX_NOTE_CHARS } from './note-limit.js';
 import { amsterdamToday, type AttemptKind, type OutcomeCategory, type ProcessStep, type SupportQuestion } from './youngster-panel.js';
 
 export const MAX_ATTEMPT_MINUTES = 600;
-export const MAX_NOTE_CHARS = 1000;
 /** Lijntje's records start with the Jongeren in Beeld approach; anything earlier is a typo. */
 export const EARLIEST_DATE = '2020-01-01';
 /** Casework: who may record attempts and the profile. */
@@ -30,31 +30,31 @@ export interface ProfileInput {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** A real calendar day between 2020 and today (Amsterdam); empty means today. */
-function checkDate(value: unknown, today: string, what: string): string {
+/** A real calendar day between 2020 and today (Amsterdam); empty means today. `field` names it in a refusal. */
+function checkDate(value: unknown, today: string, field: 'attempt' | 'outcome'): string {
   if (value === undefined || value === null || value === '') return today;
   const m = typeof value === 'string' ? ISO_DATE.exec(value.trim()) : null;
-  if (!m) throw new InputError(`Vul bij ${what} een geldige datum in (dag-maand-jaar).`, 'date_invalid');
+  if (!m) throw new InputError('not a date', 'date_invalid', 400, { field });
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const check = new Date(Date.UTC(y, mo - 1, d));
   if (check.getUTCFullYear() !== y || check.getUTCMonth() + 1 !== mo || check.getUTCDate() !== d) {
-    throw new InputError(`Vul bij ${what} een geldige datum in (dag-maand-jaar).`, 'date_invalid');
+    throw new InputError('no such day', 'date_invalid', 400, { field });
   }
   const iso = `${m[1]}-${m[2]}-${m[3]}`;
-  if (iso > today) throw new InputError(`De datum bij ${what} ligt in de toekomst. Kies vandaag of een dag ervoor.`, 'date_future');
-  if (iso < EARLIEST_DATE) throw new InputError(`De datum bij ${what} ligt voor 2020. Kies een latere datum.`, 'date_too_early');
+  if (iso > today) throw new InputError('date in the future', 'date_future', 400, { field });
+  if (iso < EARLIEST_DATE) throw new InputError(`date before ${EARLIEST_DATE}`, 'date_too_early', 400, { field });
   return iso;
 }
 
-function oneOf<T extends string>(values: readonly T[], value: unknown, message: string, code: string): T {
+function oneOf<T extends string>(values: readonly T[], value: unknown, code: string): T {
   if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
-  throw new InputError(message, code);
+  throw new InputError('not one of the listed values', code);
 }
 
 /** Empty (or null) clears a category; otherwise it must be one of the values. */
-function oneOfOrEmpty<T extends string>(values: readonly T[], value: unknown, message: string, code: string): T | null {
+function oneOfOrEmpty<T extends string>(values: readonly T[], value: unknown, code: string): T | null {
   if (value === null || value === '') return null;
-  return oneOf(values, value, message, code);
+  return oneOf(values, value, code);
 }
 
 function checkMinutes(value: unknown): number {
@@ -64,22 +64,22 @@ function checkMinutes(value: unknown): number {
   else if (typeof value === 'string' && /^\s*\d{1,4}\s*$/.test(value)) n = Number(value);
   else n = Number.NaN;
   if (!Number.isInteger(n) || n < 0 || n > MAX_ATTEMPT_MINUTES) {
-    throw new InputError(`Vul bij minuten een heel getal in van 0 tot en met ${MAX_ATTEMPT_MINUTES}.`, 'minutes_invalid');
+    throw new InputError('minutes out of range', 'minutes_invalid', 400, { max: MAX_ATTEMPT_MINUTES });
   }
   return n;
 }
 
 function checkNote(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new InputError('De notitie moet tekst zijn.', 'note_invalid');
+  if (typeof value !== 'string') throw new InputError('note is not text', 'note_not_text', 400, { field: 'note' });
   const note = value.replace(/\r\n?/g, '\n').trim();
   if (note === '') return null;
   // PostgreSQL text cannot hold NUL; other control characters have no place in a note.
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(note)) {
-    throw new InputError('De notitie bevat tekens die niet kunnen. Typ haar opnieuw.', 'note_invalid');
+    throw new InputError('note has control characters', 'note_bad_chars', 400, { field: 'note' });
   }
   if ([...note].length > MAX_NOTE_CHARS) {
-    throw new InputError(`De notitie is te lang: hoogstens ${MAX_NOTE_CHARS} tekens.`, 'note_too_long');
+    throw new InputError('note is too long', 'note_too_long', 400, { field: 'note', max: MAX_NOTE_CHARS });
   }
   return note;
 }
@@ -87,8 +87,8 @@ function checkNote(value: unknown): string | null {
 /** Checks the whole attempt before anything is stored. */
 export function validateAttempt(input: AttemptInput, today: string) {
   return {
-    kind: oneOf<AttemptKind>(CONTACT_ATTEMPT_KINDS, input.kind, 'Kies wat voor contactpoging het was.', 'kind_invalid'),
-    occurredOn: checkDate(input.occurredOn, today, 'de contactpoging'),
+    kind: oneOf<AttemptKind>(CONTACT_ATTEMPT_KINDS, input.kind, 'kind_invalid'),
+    occurredOn: checkDate(input.occurredOn, today, 'attempt'),
     minutes: checkMinutes(input.minutes),
     note: checkNote(input.note),
   };
@@ -105,24 +105,19 @@ interface ProfileChange {
 export function validateProfile(input: ProfileInput, today: string): ProfileChange {
   const change: ProfileChange = {};
   if (input.supportQuestion !== undefined) {
-    change.supportQuestion = oneOfOrEmpty<SupportQuestion>(
-      SUPPORT_QUESTIONS,
-      input.supportQuestion,
-      'Kies een ondersteuningsvraag uit de lijst.',
-      'support_question_invalid',
-    );
+    change.supportQuestion = oneOfOrEmpty<SupportQuestion>(SUPPORT_QUESTIONS, input.supportQuestion, 'support_question_invalid');
   }
   if (input.outcome !== undefined) {
-    change.outcome = oneOfOrEmpty<OutcomeCategory>(OUTCOME_CATEGORIES, input.outcome, 'Kies een uitstroomrichting uit de lijst.', 'outcome_invalid');
+    change.outcome = oneOfOrEmpty<OutcomeCategory>(OUTCOME_CATEGORIES, input.outcome, 'outcome_invalid');
     // An outflow always has a date (default today); clearing the outflow clears its date.
-    change.outcomeOn = change.outcome === null ? null : checkDate(input.outcomeOn, today, 'de uitstroom');
+    change.outcomeOn = change.outcome === null ? null : checkDate(input.outcomeOn, today, 'outcome');
   } else if (input.outcomeOn !== undefined && input.outcomeOn !== '') {
-    change.outcomeOn = checkDate(input.outcomeOn, today, 'de uitstroom');
+    change.outcomeOn = checkDate(input.outcomeOn, today, 'outcome');
   }
   if (input.processStep !== undefined) {
-    change.processStep = oneOf<ProcessStep>(PROCESS_STEPS, input.processStep, 'Kies een stap uit de lijst.', 'process_step_invalid');
+    change.processStep = oneOf<ProcessStep>(PROCESS_STEPS, input.processStep, 'process_step_invalid');
   }
-  if (Object.keys(change).length === 0) throw new InputError('Er is niets ingevuld om op te slaan.', 'nothing_to_save');
+  if (Object.keys(change).length === 0) throw new InputError('no field to save', 'nothing_to_save');
   return change;
 }
 
@@ -142,7 +137,7 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
     if (!row) throw new NotFoundError('conversation');
     // Role after scope, so someone of another team learns nothing either way (404), and
     // admins and privacy officers of the own team get a plain refusal: this is casework.
-    if (!RECORDING_ROLES.includes(staff.role)) throw new InputError('Je hebt hier geen toegang toe.', 'forbidden', 403);
+    if (!RECORDING_ROLES.includes(staff.role)) throw new InputError('this role does not record casework', 'forbidden', 403);
     return row;
   }
 
@@ -179,7 +174,7 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
       const y = await lockYoungster(tx, staff, conversationId);
       const change = validateProfile(input, today);
       if (change.outcome === undefined && change.outcomeOn !== undefined && y.outcome === null) {
-        throw new InputError('Kies eerst een uitstroomrichting, dan pas een datum.', 'outcome_missing');
+        throw new InputError('an outflow date without an outflow', 'outcome_missing');
       }
       await updateYoungsterProfile(tx, y.youngsterId, change);
       const base = { municipalityId: y.municipalityId, subject: y.monitoringKey, conversationId, actorStaffId: staff.id };

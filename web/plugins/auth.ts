@@ -4,6 +4,8 @@ import { sha256 } from '../../core/hash.js';
 import type { Database } from '../../db/client.js';
 import { loadSessionPrincipal, type StaffPrincipal } from '../../db/queries/staff.js';
 import type { StaffRole } from '../../db/schema/index.js';
+import { refusalText } from '../../templates/staff/index.js';
+import { staffLanguageOf } from './views.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,7 +46,7 @@ export const requireStaff: onRequestAsyncHookHandler = async (req: FastifyReques
   if (req.method === 'GET' && accept.includes('text/html')) {
     return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
   }
-  return reply.code(401).send({ error: 'unauthenticated', message: 'Log opnieuw in.' });
+  return reply.code(401).send({ error: 'unauthenticated', message: refusalText(staffLanguageOf(req), 'unauthenticated') });
 };
 
 /**
@@ -57,7 +59,7 @@ export function requireRole(...roles: StaffRole[]): onRequestAsyncHookHandler {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     if (!req.staff) return requireStaff.call(req.server, req, reply);
     if (!roles.includes(req.staff.role)) {
-      return reply.code(403).send({ error: 'forbidden', message: 'Je hebt hier geen toegang toe.' });
+      return reply.code(403).send({ error: 'forbidden', message: refusalText(staffLanguageOf(req), 'forbidden') });
     }
   };
 }

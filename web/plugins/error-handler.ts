@@ -1,45 +1,52 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, InputError, NotFoundError } from '../../core/errors.js';
-import { translator } from '../../templates/texts/index.js';
-import { pickLanguage } from '../../bot/webchat/language.js';
+import { ConflictError, InputError, NotFoundError, type RefusalVars } from '../../core/errors.js';
+import { isYoungsterPath, sendYoungsterError } from '../../bot/http-routes.js';
+import { refusalText, type RefusalCode } from '../../templates/staff/index.js';
+import { staffLanguageOf } from './views.js';
 
 interface Classified {
   status: number;
   code: string;
-  message: string;
+  vars: RefusalVars;
+  /** Shown instead of the code's own text. */
+  text?: RefusalCode;
+}
+
+function fallbackFor(status: number): RefusalCode {
+  if (status === 404) return 'not_found';
+  if (status === 403) return 'forbidden';
+  if (status === 413) return 'too_large';
+  if (status === 429) return 'rate_limited';
+  return status >= 500 ? 'internal' : 'bad_request';
 }
 
 function classify(err: FastifyError | Error): Classified {
-  if (err instanceof InputError) return { status: err.statusCode, code: err.code, message: err.message };
-  if (err instanceof NotFoundError) return { status: 404, code: 'not_found', message: 'Niet gevonden' };
-  if (err instanceof ConflictError) return { status: 409, code: err.code, message: err.message };
+  const refused = (status: number, code: string, vars: RefusalVars = {}) => ({ status, code, vars });
+  if (err instanceof InputError) return refused(err.statusCode, err.code, err.vars);
+  if (err instanceof NotFoundError) return refused(404, 'not_found');
+  if (err instanceof ConflictError) return refused(409, err.code, err.vars);
   const fe = err as FastifyError;
-  if (fe.validation) return { status: 400, code: 'invalid_input', message: fe.message };
-  if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {
-    return { status: 403, code: 'csrf', message: 'De pagina is verlopen. Laad haar opnieuw en probeer het nog eens.' };
-  }
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { status: fe.statusCode, code: fe.code ?? 'bad_request', message: fe.message };
-  }
-  return { status: 500, code: 'internal', message: 'Er ging iets mis aan onze kant. Probeer het zo nog eens.' };
+  if (fe.validation) return refused(400, 'invalid_input');
+  if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') return refused(403, 'csrf');
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return refused(fe.statusCode, fe.code ?? 'bad_request');
+  return refused(500, 'internal');
 }
 
 /**
- * The HTTP runtime's one error sink. Clients get a clear status and a short
- * reason (JSON for API calls, a page for browsers); logs get the error without
- * request bodies (pino redaction covers the rest).
+ * The HTTP runtime's one error sink. Clients get a clear status, the code and
+ * a short reason in their language (JSON for API calls, a page for browsers);
+ * the log gets the error through the logger's serializer (no query text or
+ * values, no request body) and the route it failed on.
  */
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const c = classify(err);
-    if (c.status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: c.code, status: c.status }, 'request refused');
+    if (c.status >= 500) req.log.error({ err, method: req.method, route: req.routeOptions.url }, 'request failed');
+    else req.log.info({ code: c.code, status: c.status, route: req.routeOptions.url }, 'request refused');
     return sendError(req, reply, c);
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    sendError(req, reply, { status: 404, code: 'not_found', message: 'Deze pagina bestaat niet.' }),
-  );
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, { status: 404, code: 'not_found', vars: {}, text: 'page_not_found' }));
 }
 
 function wantsJson(req: FastifyRequest) {
@@ -49,11 +56,9 @@ function wantsJson(req: FastifyRequest) {
 
 function sendError(req: FastifyRequest, reply: FastifyReply, c: Classified) {
   reply.code(c.status);
-  if (wantsJson(req)) return reply.send({ error: c.code, message: c.message });
-  if (req.url.startsWith('/k/')) {
-    // A youngster never sees a technical error page: same calm text as for an unknown card.
-    const lang = pickLanguage(req);
-    return reply.view('chat/not-found.eta', { t: translator(lang), lang });
-  }
-  return reply.view('staff/error.eta', { status: c.status, message: c.message, staff: null });
+  if (isYoungsterPath(req.url)) return sendYoungsterError(req, reply, { code: c.code, json: wantsJson(req) });
+  // A code without a text of its own (Fastify's, say) gets the general one for its status.
+  const message = refusalText(staffLanguageOf(req), c.text ?? c.code, c.vars, fallbackFor(c.status));
+  if (wantsJson(req)) return reply.send({ error: c.code, message });
+  return reply.view('staff/error.eta', { status: c.status, message, staff: null });
 }

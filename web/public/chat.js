@@ -202,6 +202,7 @@
         // The text stays in the box: nothing the youngster wrote is lost.
         if (data.error === 'message_too_long') showError(root.dataset.errLong);
         else if (data.error === 'message_empty') showError(root.dataset.errEmpty);
+        else if (data.error === 'rate_limited' && data.message) showError(data.message);
         else showError(root.dataset.errGeneric);
         if (r.status === 400 || r.status === 413) pendingClientId = null;
       })

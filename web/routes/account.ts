@@ -5,13 +5,14 @@ import type { Database } from '../../db/client.js';
 import { getAbsence, listPossibleDelegates } from '../../db/queries/absence.js';
 import { setUiLanguage } from '../../db/queries/staff.js';
 import { isStaffLanguage } from '../../templates/staff/index.js';
-import { createAbsence, type AbsenceForm } from '../domain/absence.js';
+import type { AbsenceForm, AbsenceService } from '../domain/absence.js';
 import { requireStaff } from '../plugins/auth.js';
 import { uiOf } from '../plugins/views.js';
 import { staffOf } from './route-helpers.js';
 
 export interface AccountDeps {
   database: Database;
+  absence: AbsenceService;
 }
 
 /** A form body as whatever arrived: a JSON string or array is treated as an empty form. */
@@ -22,10 +23,10 @@ function formOf(body: unknown): AbsenceForm {
 /** The staff member's own settings: absence and the UI language. Any role, own account only. */
 export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) => {
   const { db } = deps.database;
-  const absence = createAbsence({ database: deps.database });
+  const { absence } = deps;
   app.addHook('onRequest', requireStaff);
 
-  async function render(req: FastifyRequest, reply: FastifyReply, form: AbsenceForm, error: string | null) {
+  async function render(req: FastifyRequest, reply: FastifyReply, form: AbsenceForm, error: InputError | null) {
     const staff = staffOf(req);
     const ui = uiOf(req);
     const now = new Date();
@@ -39,7 +40,7 @@ export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) 
     return reply.view('staff/absence.eta', {
       staff,
       csrf: reply.csrfToken(),
-      error: error === null ? null : ui.message(error),
+      error: error === null ? null : ui.refusal(error.code, error.vars),
       current: away ? { until: ui.longWhen(current.absentUntil!), delegateName: current.delegateName } : null,
       colleagues: colleagues.map((c) => ({
         id: c.id,
@@ -63,7 +64,7 @@ export const accountRoutes: FastifyPluginAsync<AccountDeps> = async (app, deps) 
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       reply.code(400);
-      return render(req, reply, form, err.message);
+      return render(req, reply, form, err);
     }
     return reply.redirect('/account/absence', 303);
   });

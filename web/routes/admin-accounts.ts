@@ -2,8 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '../../core/errors.js';
 import type { Database } from '../../db/client.js';
 import { listTeamAccounts } from '../../db/queries/staff.js';
-import type { StaffRole } from '../../db/schema/index.js';
-import { createAccounts, ROLE_LABELS, type AccountForm } from '../domain/accounts.js';
+import { staffRole, type StaffRole } from '../../db/schema/index.js';
+import type { AccountForm, Accounts } from '../domain/accounts.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
 import { uiOf } from '../plugins/views.js';
 import { staffOf } from './route-helpers.js';
@@ -11,6 +11,7 @@ import { staffOf } from './route-helpers.js';
 export interface AdminAccountsDeps {
   database: Database;
   publicUrl: string;
+  accounts: Accounts;
 }
 
 function formOf(body: unknown): AccountForm {
@@ -20,11 +21,11 @@ function formOf(body: unknown): AccountForm {
 /** Admins manage the accounts of their own team; other teams' accounts do not exist for them. */
 export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async (app, deps) => {
   const { db } = deps.database;
-  const accounts = createAccounts({ database: deps.database });
+  const { accounts } = deps;
   app.addHook('onRequest', requireStaff);
   app.addHook('onRequest', requireRole('admin'));
 
-  async function list(req: FastifyRequest, reply: FastifyReply, form: AccountForm, error: string | null, notice: string | null = null) {
+  async function list(req: FastifyRequest, reply: FastifyReply, form: AccountForm, error: InputError | null, notice: string | null = null) {
     const admin = staffOf(req);
     const ui = uiOf(req);
     const now = Date.now();
@@ -34,9 +35,9 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     return reply.view('staff/admin-accounts.eta', {
       staff: admin,
       csrf: reply.csrfToken(),
-      error: error === null ? null : ui.message(error),
+      error: error === null ? null : ui.refusal(error.code, error.vars),
       notice,
-      roles: Object.keys(ROLE_LABELS).map((value) => ({ value, label: ui.t(`role.${value as StaffRole}`) })),
+      roles: staffRole.enumValues.map((value) => ({ value, label: ui.t(`role.${value}`) })),
       form: { email: text(form.email, 254), name: text(form.name, 120), firstName: text(form.firstName, 60), role: text(form.role, 20) },
       accounts: rows.map((a) => ({
         id: a.id,
@@ -58,7 +59,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     });
   }
 
-  function created(req: FastifyRequest, reply: FastifyReply, r: { account: { name: string; email: string; role: keyof typeof ROLE_LABELS }; token: string; expiresAt: Date }, again: boolean) {
+  function created(req: FastifyRequest, reply: FastifyReply, r: { account: { name: string; email: string; role: StaffRole }; token: string; expiresAt: Date }, again: boolean) {
     const ui = uiOf(req);
     reply.header('cache-control', 'no-store');
     return reply.view('staff/account-created.eta', {
@@ -83,7 +84,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       reply.code(err.code === 'duplicate_email' ? 409 : 400);
-      return list(req, reply, form, err.message);
+      return list(req, reply, form, err);
     }
   });
 
@@ -92,7 +93,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
       await accounts.deactivate(staffOf(req), req.params.id);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      return list(req, reply.code(400), {}, err.message);
+      return list(req, reply.code(400), {}, err);
     }
     return reply.redirect('/admin/accounts', 303);
   });
@@ -112,7 +113,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
         return list(req, reply, {}, null, uiOf(req).t('accounts.totpResetDone', { name: r.name }));
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
-        return list(req, reply.code(400), {}, err.message);
+        return list(req, reply.code(400), {}, err);
       }
     },
   );
@@ -123,7 +124,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
       return created(req, reply, r, true);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      return list(req, reply.code(400), {}, err.message);
+      return list(req, reply.code(400), {}, err);
     }
   });
 };

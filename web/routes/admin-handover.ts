@@ -1,14 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { LiveBus } from '../../core/live-bus.js';
-import type { Database } from '../../db/client.js';
-import { createMunicipalityHandover, HandoverInputError } from '../domain/municipality-handover.js';
+import { HandoverInputError, type MunicipalityHandover } from '../domain/municipality-handover.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
 import { uiOf } from '../plugins/views.js';
 import { postedJson, staffOf, uuidParam } from './route-helpers.js';
 
 export interface AdminHandoverDeps {
-  database: Database;
-  liveBus: LiveBus;
+  handover: MunicipalityHandover;
 }
 
 const PATH = '/admin/team/municipalities/:id/handover';
@@ -26,7 +23,7 @@ const targetBody = {
  * it. The municipality must be one the admin's own team serves (else 404).
  */
 export const adminHandoverRoutes: FastifyPluginAsync<AdminHandoverDeps> = async (app, deps) => {
-  const handover = createMunicipalityHandover(deps);
+  const { handover } = deps;
   app.addHook('onRequest', requireStaff);
   app.addHook('onRequest', requireRole('admin'));
 

@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Queues } from '../../core/queues.js';
-import { requireStaff } from '../plugins/auth.js';
+import { requireRole, requireStaff } from '../plugins/auth.js';
 
 export const QUEUES_PATH = '/admin/queues';
 
@@ -14,9 +14,7 @@ export const QUEUES_PATH = '/admin/queues';
  */
 export const adminQueuesRoutes: FastifyPluginAsync<{ queues: Queues }> = async (app, deps) => {
   app.addHook('onRequest', requireStaff);
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.staff?.role !== 'admin') return reply.code(403).send({ error: 'forbidden', message: 'Alleen voor beheerders.' });
-  });
+  app.addHook('onRequest', requireRole('admin'));
   // bull-board's UI needs inline scripts and styles; allowed here only (admins, ids-only data), nowhere else.
   app.addHook('onSend', async (_req, reply) => {
     reply.header(

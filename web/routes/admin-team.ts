@@ -1,7 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '../../db/client.js';
 import {
-  createTeamSettings,
   MAX_ESCALATION_HOURS,
   MAX_RANGES_PER_DAY,
   MIN_ESCALATION_HOURS,
@@ -9,6 +7,7 @@ import {
   WEEKDAYS,
   type TeamSettings,
   type TeamSettingsInput,
+  type TeamSettingsService,
   type WeekHours,
 } from '../domain/team-settings.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
@@ -16,7 +15,7 @@ import { uiOf } from '../plugins/views.js';
 import { postedJson, staffOf } from './route-helpers.js';
 
 export interface AdminTeamDeps {
-  database: Database;
+  settings: TeamSettingsService;
 }
 
 const TIME_FIELD = { type: 'string', maxLength: 8 } as const;
@@ -79,7 +78,7 @@ function publicSettings(s: TeamSettings) {
 
 /** Admins manage their own team's office hours and escalation limit; the team comes from the session only. */
 export const adminTeamRoutes: FastifyPluginAsync<AdminTeamDeps> = async (app, deps) => {
-  const settings = createTeamSettings({ database: deps.database });
+  const { settings } = deps;
   app.addHook('onRequest', requireStaff);
   app.addHook('onRequest', requireRole('admin'));
 

@@ -1,22 +1,24 @@
 import type { FastifyPluginAsync } from 'fastify';
 import QRCode from 'qrcode';
-import type { PairingStore } from '../../bot/channels/whatsapp/pairing-store.js';
-import { requireStaff } from '../plugins/auth.js';
+import { requireRole, requireStaff } from '../plugins/auth.js';
 import { uiOf } from '../plugins/views.js';
 
 const STATUSES = ['open', 'connecting', 'closed', 'logged_out', 'not_running'] as const;
 const isStatus = (s: string): s is (typeof STATUSES)[number] => (STATUSES as readonly string[]).includes(s);
+
+/** What this page reads of the WhatsApp channel (its pairing store in bot/channels/whatsapp). */
+export interface WhatsAppPairingView {
+  read(): Promise<{ status: string; qr: string | null }>;
+}
 
 /**
  * Pairing the municipality's WhatsApp number, for admins only: the QR the
  * worker's socket produced, rendered here with the qrcode package. The page
  * refreshes itself while pairing, because a QR code lives about a minute.
  */
-export const adminWhatsAppRoutes: FastifyPluginAsync<{ pairing: PairingStore | null }> = async (app, deps) => {
+export const adminWhatsAppRoutes: FastifyPluginAsync<{ pairing: WhatsAppPairingView | null }> = async (app, deps) => {
   app.addHook('onRequest', requireStaff);
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.staff?.role !== 'admin') return reply.code(403).send({ error: 'forbidden', message: 'Alleen voor beheerders.' });
-  });
+  app.addHook('onRequest', requireRole('admin'));
 
   app.get('/admin/whatsapp', async (req, reply) => {
     const state = deps.pairing ? await deps.pairing.read() : null;

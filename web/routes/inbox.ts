@@ -11,6 +11,7 @@ import { getNoteInScope, listAssignableColleagues, listNotes } from '../../db/qu
 import { listRecentOptOuts } from '../../db/queries/opt-out.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { cannedReplies, fillCannedReply, pickDate } from '../domain/canned-replies.js';
+import { MAX_NOTE_CHARS } from '../domain/note-limit.js';
 import type { Replies } from '../domain/replies.js';
 import type { Retry } from '../domain/retry.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
@@ -108,6 +109,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
         draft: cannedText(staff, conversation, req.query.canned, req.query.datum) ?? '',
         csrf: reply.csrfToken(),
         maxChars: MAX_MESSAGE_CHARS,
+        maxNoteChars: MAX_NOTE_CHARS,
         error: null,
       });
     },

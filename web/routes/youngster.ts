@@ -1,16 +1,15 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../core/errors.js';
-import type { LiveBus } from '../../core/live-bus.js';
 import type { Database } from '../../db/client.js';
 import { loadYoungsterPanel } from '../domain/youngster-panel.js';
-import { createYoungsterRecords, type AttemptInput, type ProfileInput } from '../domain/youngster-records.js';
+import type { AttemptInput, ProfileInput, YoungsterRecords } from '../domain/youngster-records.js';
 import { requireStaff } from '../plugins/auth.js';
 import { staffLanguageOf } from '../plugins/views.js';
 import { postedJson, staffOf, uuidParam } from './route-helpers.js';
 
 export interface YoungsterRoutesDeps {
   database: Database;
-  liveBus: LiveBus;
+  records: YoungsterRecords;
 }
 
 /**
@@ -49,7 +48,7 @@ const profileBody = {
  */
 export const youngsterRoutes: FastifyPluginAsync<YoungsterRoutesDeps> = async (app, deps) => {
   const { db } = deps.database;
-  const records = createYoungsterRecords({ database: deps.database, liveBus: deps.liveBus });
+  const { records } = deps;
 
   async function answer(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, status: number) {
     const id = req.params.id;

@@ -1,4 +1,4 @@
-import type { Bot, Context } from 'grammy';
+import { Composer, type Context } from 'grammy';
 import type { InboundEvent, InboundHandler } from '../../../core/channel.js';
 import { isCardTokenShape } from '../../../core/tokens.js';
 
@@ -8,10 +8,13 @@ export const NON_TEXT_MARKER = '[foto, spraakbericht of bestand - alleen tekst k
 /**
  * Translates Telegram updates (through grammY's own routing) into the one
  * internal shape and hands them to the dialogue. Private chats only: a bot
- * added to a group stays silent there.
+ * added to a group stays silent there. A Composer rather than a Bot, so the
+ * channel's one Bot can run it for a webhook update and the updates queue
+ * for a stored one (./channel.ts).
  */
-export function installTelegramDialogue(bot: Bot, dialogue: InboundHandler) {
-  const chats = bot.chatType('private');
+export function telegramDialogue(dialogue: InboundHandler): Composer<Context> {
+  const composer = new Composer<Context>();
+  const chats = composer.chatType('private');
   const handle = (ctx: Context, event: InboundEvent, externalMessageId: string | null) =>
     dialogue.handle({
       channel: 'telegram',
@@ -39,4 +42,5 @@ export function installTelegramDialogue(bot: Bot, dialogue: InboundHandler) {
     const caption = ctx.msg.caption ? ` ${ctx.msg.caption}` : '';
     await handle(ctx, { type: 'text', text: `${NON_TEXT_MARKER}${caption}` }, `m${ctx.msg.message_id}`);
   });
+  return composer;
 }

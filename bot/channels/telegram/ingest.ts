@@ -6,10 +6,12 @@ import type { Database } from '../../../db/client.js';
 import { storeUpdate } from '../../../db/queries/channel-updates.js';
 
 /**
- * The first thing that happens to a Telegram update, in webhook and polling
- * mode alike: store it, enqueue its row id, answer. Telegram re-sends updates
- * it thinks were not answered, and grammY does not de-duplicate, so the
- * update_id is unique in channel_updates and a re-send is acknowledged and dropped.
+ * Polling mode's first step for a Telegram update: store it, enqueue its row
+ * id, move on; the updates queue then runs it through the dialogue
+ * (./channel.ts). (A webhook update is handled in its request instead.)
+ * Telegram sends an update again when it thinks it was not taken, and grammY
+ * does not de-duplicate, so the update_id is unique in channel_updates and a
+ * second copy is dropped.
  */
 export function installIngest(bot: Bot, deps: { database: Database; queues: Queues; logger: Logger }) {
   bot.use(async (ctx) => {

@@ -40,7 +40,7 @@ export function startTelegramPolling(deps: {
   let timer: NodeJS.Timeout | undefined;
   let polling = false;
   let waitingLogged = false;
-  bot.catch((err) => logger.warn({ err: { message: err.message } }, 'telegram update failed while polling'));
+  bot.catch((err) => logger.warn({ err }, 'telegram update failed while polling'));
 
   const later = (fn: () => void, ms: number) => {
     clearTimeout(timer);
@@ -61,7 +61,7 @@ export function startTelegramPolling(deps: {
       if (stopped || lock !== owner) return;
       // 409 while we hold the lock: a poller that just lost it is still finishing its last request.
       const wait = (err as { error_code?: unknown }).error_code === 409 ? Math.min(lockRetryMs, restartMs) : restartMs;
-      logger.warn({ err: { message: (err as Error).message } }, `telegram polling stopped; retrying in ${wait / 1000} s`);
+      logger.warn({ err }, `telegram polling stopped; retrying in ${wait / 1000} s`);
       later(() => poll(owner), wait);
     });
   }
@@ -85,7 +85,7 @@ export function startTelegramPolling(deps: {
         },
       });
     } catch (err) {
-      logger.warn({ err: { message: (err as Error).message } }, 'telegram polling lock: database not reachable; retrying');
+      logger.warn({ err }, 'telegram polling lock: database not reachable; retrying');
       later(() => void tryLock(), lockRetryMs);
       return;
     }

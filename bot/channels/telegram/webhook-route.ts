@@ -11,7 +11,12 @@ import { looksLikeUpdate } from './ingest.js';
  * than grammY's timeout - answers an error, and Telegram delivers the update
  * again; the dialogue drops a message id it has already stored.
  */
-export const telegramWebhookRoutes: FastifyPluginAsync<{ bot: Bot; secretToken: string }> = async (app, opts) => {
+export interface TelegramWebhook {
+  bot: Bot;
+  secretToken: string;
+}
+
+export const telegramWebhookRoutes: FastifyPluginAsync<TelegramWebhook> = async (app, opts) => {
   const handle = webhookCallback(opts.bot, 'fastify', { secretToken: opts.secretToken, onTimeout: 'throw' });
   app.post('/telegram/webhook', { config: { public: true }, bodyLimit: 1024 * 1024 }, async (req, reply) => {
     // Checked before the body: a caller without the secret learns nothing about what we accept.

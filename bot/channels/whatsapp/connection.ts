@@ -3,7 +3,7 @@ import type { InboundEnvelope } from '../../../core/channel.js';
 import type { Logger } from '../../../core/logger.js';
 import type { PostgresAuthState } from './auth-state.js';
 import { toInboundEnvelope } from './inbound-message.js';
-import { disconnectCode, safeErr } from './errors.js';
+import { disconnectCode } from './errors.js';
 import { createRecentIds } from './recent-ids.js';
 import type { MakeSocket, SocketLike } from './socket.js';
 
@@ -41,37 +41,32 @@ export interface WhatsAppConnection {
   accountJid(): string | null;
 }
 
+/**
+ * One WhatsApp account's connection: makes a socket, reconnects after a close
+ * (backing off), re-pairs after a logout, stands down when another client
+ * takes the account, and hands each new message to the dialogue once.
+ */
 export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsAppConnection {
   const log = deps.logger.child({ module: 'whatsapp', session: deps.session });
-  const baseDelay = deps.reconnectDelayMs ?? 2_000;
-  const maxDelay = deps.maxReconnectDelayMs ?? 60_000;
+  const backoff = createBackoff(deps.reconnectDelayMs ?? 2_000, deps.maxReconnectDelayMs ?? 60_000);
   const seen = createRecentIds(deps.recentIdCapacity ?? 5_000);
+  // Creds saves and connection updates still running; stop() waits for them.
+  const inFlight = createInFlight();
 
   let socket: SocketLike | null = null;
   let detach: (() => void) | null = null;
   let current: WhatsAppStatus = 'closed';
   let stopped = true;
-  let failuresInRow = 0;
   let reconnectTimer: NodeJS.Timeout | null = null;
   // Inbound messages are handed on one at a time, in arrival order, across upsert events.
   let inbound: Promise<void> = Promise.resolve();
-  const pending = new Set<Promise<unknown>>();
-
-  function track<T>(p: Promise<T>): void {
-    const settled = p.then(
-      () => {},
-      () => {},
-    );
-    pending.add(settled);
-    void settled.finally(() => pending.delete(settled));
-  }
 
   function setStatus(status: WhatsAppStatus): void {
     current = status;
     try {
       deps.onStatus?.(status);
     } catch (err) {
-      log.warn({ err: safeErr(err) }, 'onStatus failed');
+      log.warn({ err }, 'onStatus failed');
     }
   }
 
@@ -79,99 +74,84 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
     try {
       await deps.onPairingQr(qr);
     } catch (err) {
-      log.warn({ err: safeErr(err) }, 'onPairingQr failed');
+      log.warn({ err }, 'onPairingQr failed');
     }
   }
 
+  /** Baileys asks for a message we sent when the other side could not decrypt it. */
   async function getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
     if (!key.id) return undefined;
     const text = await deps.getSentMessage(key.id);
     return text === null ? undefined : { conversation: text };
   }
 
-  function scheduleReconnect(delayMs: number): void {
+  function scheduleReconnect(): void {
     if (stopped || reconnectTimer) return;
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
       connect();
-    }, delayMs);
+    }, backoff.next());
   }
 
-  function nextDelay(): number {
-    const delay = Math.min(baseDelay * 2 ** failuresInRow, maxDelay);
-    failuresInRow += 1;
-    return delay;
-  }
-
-  async function handleUpsert(upsert: BaileysEventMap['messages.upsert']): Promise<void> {
-    // 'append' is history or our own sends from other devices, never a new message to answer.
-    if (upsert.type !== 'notify') return;
-    for (const msg of upsert.messages) {
-      const envelope = toInboundEnvelope(msg);
-      if (!envelope) continue;
-      const id = envelope.externalMessageId;
-      if (id && seen.has(id)) continue;
-      try {
-        await deps.onInbound(envelope);
-        // Only after success: a redelivery of a message that failed here gets another chance.
-        if (id) seen.add(id);
-      } catch (err) {
-        log.error({ err: safeErr(err), waMessageId: id }, 'inbound WhatsApp message not handled');
-      }
-    }
-  }
-
-  async function handleClose(update: BaileysEventMap['connection.update']): Promise<void> {
+  function forgetSocket(): void {
     detach?.();
     detach = null;
     socket = null;
-    if (stopped) {
-      setStatus('closed');
-      return;
+  }
+
+  /** The phone unlinked us (or WhatsApp did): the keys are void. Forget them; a fresh socket shows a new QR. */
+  async function repairAfterLogout(): Promise<void> {
+    log.warn('WhatsApp logged this session out; clearing auth to re-pair');
+    try {
+      await deps.authState.clear();
+    } catch (err) {
+      log.error({ err }, 'clearing WhatsApp auth failed');
     }
+    if (stopped) return; // stop() ran meanwhile and already reported 'closed'
+    setStatus('logged_out');
+    scheduleReconnect();
+  }
+
+  /**
+   * Another socket took over this account. The session lock should make that impossible;
+   * reconnecting would start the two sockets kicking each other out (and risk a ban), so
+   * stand down and let an operator look.
+   */
+  function standDown(): void {
+    log.error('WhatsApp connection replaced by another client; not reconnecting');
+    stopped = true;
+    setStatus('closed');
+  }
+
+  async function handleClose(update: BaileysEventMap['connection.update']): Promise<void> {
+    forgetSocket();
+    if (stopped) return setStatus('closed');
     const code = disconnectCode(update.lastDisconnect?.error);
-    if (code === DisconnectReason.loggedOut) {
-      // The phone unlinked us (or WhatsApp did): the keys are void. Forget them
-      // and open a fresh socket, which shows a new QR for re-pairing.
-      log.warn('WhatsApp logged this session out; clearing auth to re-pair');
-      try {
-        await deps.authState.clear();
-      } catch (err) {
-        log.error({ err: safeErr(err) }, 'clearing WhatsApp auth failed');
-      }
-      if (stopped) return; // stop() ran meanwhile and already reported 'closed'
-      setStatus('logged_out');
-      scheduleReconnect(nextDelay());
-      return;
-    }
-    if (code === DisconnectReason.connectionReplaced) {
-      // Another socket took over this account. The session lock should make that
-      // impossible; reconnecting would start the two sockets kicking each other
-      // out (and risk a ban), so stop and let an operator look.
-      log.error('WhatsApp connection replaced by another client; not reconnecting');
-      stopped = true;
-      setStatus('closed');
-      return;
-    }
+    if (code === DisconnectReason.loggedOut) return repairAfterLogout();
+    if (code === DisconnectReason.connectionReplaced) return standDown();
     // Includes 515 restartRequired, which WhatsApp sends right after a first pairing.
     log.info({ code }, 'WhatsApp connection closed; reconnecting');
     setStatus('closed');
-    scheduleReconnect(nextDelay());
+    scheduleReconnect();
   }
 
-  async function handleConnectionUpdate(
-    sock: SocketLike,
-    update: BaileysEventMap['connection.update'],
-  ): Promise<void> {
+  async function handleConnectionUpdate(sock: SocketLike, update: BaileysEventMap['connection.update']): Promise<void> {
     if (sock !== socket) return; // a late event from a socket we already left
     if (update.qr) await showQr(update.qr);
     if (update.connection === 'open') {
-      failuresInRow = 0;
+      backoff.reset();
       setStatus('open');
       await showQr(null);
     } else if (update.connection === 'close') {
       await handleClose(update);
     }
+  }
+
+  function saveCreds(update: BaileysEventMap['creds.update']): void {
+    // Baileys merges the update into the same creds object itself; doing it
+    // again is harmless and keeps us correct whatever the listener order.
+    Object.assign(deps.authState.state.creds, update);
+    inFlight.track(deps.authState.saveCreds().catch((err: unknown) => log.error({ err }, 'saving WhatsApp creds failed')));
   }
 
   function connect(): void {
@@ -181,50 +161,29 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
     try {
       sock = deps.makeSocket({ auth: deps.authState.state, getMessage, logger: deps.logger });
     } catch (err) {
-      log.error({ err: safeErr(err) }, 'making a WhatsApp socket failed');
+      log.error({ err }, 'making a WhatsApp socket failed');
       setStatus('closed');
-      scheduleReconnect(nextDelay());
+      scheduleReconnect();
       return;
     }
     socket = sock;
-
-    const onCreds = (update: BaileysEventMap['creds.update']) => {
-      // Baileys merges the update into the same creds object itself; doing it
-      // again is harmless and keeps us correct whatever the listener order.
-      Object.assign(deps.authState.state.creds, update);
-      track(
-        deps.authState.saveCreds().catch((err: unknown) => {
-          log.error({ err: safeErr(err) }, 'saving WhatsApp creds failed');
-        }),
-      );
-    };
-    const onConnection = (update: BaileysEventMap['connection.update']) => {
-      track(
-        handleConnectionUpdate(sock, update).catch((err: unknown) => {
-          log.error({ err: safeErr(err) }, 'handling WhatsApp connection update failed');
-        }),
-      );
-    };
-    const onUpsert = (upsert: BaileysEventMap['messages.upsert']) => {
-      inbound = inbound.then(() => handleUpsert(upsert)).catch((err: unknown) => {
-        log.error({ err: safeErr(err) }, 'handling WhatsApp messages failed');
-      });
-    };
-    sock.ev.on('creds.update', onCreds);
-    sock.ev.on('connection.update', onConnection);
-    sock.ev.on('messages.upsert', onUpsert);
-    detach = () => {
-      sock.ev.off('creds.update', onCreds);
-      sock.ev.off('connection.update', onConnection);
-      sock.ev.off('messages.upsert', onUpsert);
-    };
+    detach = listen(sock, {
+      creds: saveCreds,
+      connection: (update) =>
+        inFlight.track(handleConnectionUpdate(sock, update).catch((err: unknown) => log.error({ err }, 'handling WhatsApp connection update failed'))),
+      messages: (upsert) => {
+        inbound = inbound
+          .then(() => forwardNewMessages(upsert, { seen, onInbound: deps.onInbound, log }))
+          .catch((err: unknown) => log.error({ err }, 'handling WhatsApp messages failed'));
+      },
+    });
   }
 
   return {
     start() {
       if (!stopped) return;
       stopped = false;
-      failuresInRow = 0;
+      backoff.reset();
       connect();
     },
     async stop() {
@@ -232,22 +191,92 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
       if (reconnectTimer) clearTimeout(reconnectTimer);
       reconnectTimer = null;
       const sock = socket;
-      socket = null;
-      detach?.();
-      detach = null;
+      forgetSocket();
       if (sock) {
         try {
           await sock.end(undefined);
         } catch (err) {
-          log.warn({ err: safeErr(err) }, 'ending WhatsApp socket failed');
+          log.warn({ err }, 'ending WhatsApp socket failed');
         }
       }
       setStatus('closed');
       await inbound;
-      await Promise.all([...pending]);
+      await inFlight.settled();
     },
     status: () => current,
     openSocket: () => (current === 'open' ? socket : null),
     accountJid: () => socket?.user?.id ?? null,
   };
+}
+
+/** Waits that double after each failure in a row, up to `max`; a success starts again at `base`. */
+function createBackoff(base: number, max: number) {
+  let failuresInRow = 0;
+  return {
+    next(): number {
+      const delay = Math.min(base * 2 ** failuresInRow, max);
+      failuresInRow += 1;
+      return delay;
+    },
+    reset(): void {
+      failuresInRow = 0;
+    },
+  };
+}
+
+/** Promises still running (their outcome is handled where they start); `settled()` waits for all. */
+function createInFlight() {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    track(p: Promise<unknown>): void {
+      const settled = p.then(
+        () => {},
+        () => {},
+      );
+      pending.add(settled);
+      void settled.finally(() => pending.delete(settled));
+    },
+    settled: () => Promise.all([...pending]).then(() => {}),
+  };
+}
+
+/** Subscribes to the socket's three events we use; returns the unsubscribe. */
+function listen(
+  sock: SocketLike,
+  on: {
+    creds: (update: BaileysEventMap['creds.update']) => void;
+    connection: (update: BaileysEventMap['connection.update']) => void;
+    messages: (upsert: BaileysEventMap['messages.upsert']) => void;
+  },
+): () => void {
+  sock.ev.on('creds.update', on.creds);
+  sock.ev.on('connection.update', on.connection);
+  sock.ev.on('messages.upsert', on.messages);
+  return () => {
+    sock.ev.off('creds.update', on.creds);
+    sock.ev.off('connection.update', on.connection);
+    sock.ev.off('messages.upsert', on.messages);
+  };
+}
+
+/** New messages (not history, not ours, not seen before) go to the dialogue, one by one. */
+async function forwardNewMessages(
+  upsert: BaileysEventMap['messages.upsert'],
+  deps: { seen: ReturnType<typeof createRecentIds>; onInbound: (envelope: InboundEnvelope) => Promise<void>; log: Logger },
+): Promise<void> {
+  // 'append' is history or our own sends from other devices, never a new message to answer.
+  if (upsert.type !== 'notify') return;
+  for (const msg of upsert.messages) {
+    const envelope = toInboundEnvelope(msg);
+    if (!envelope) continue;
+    const id = envelope.externalMessageId;
+    if (id && deps.seen.has(id)) continue;
+    try {
+      await deps.onInbound(envelope);
+      // Only after success: a redelivery of a message that failed here gets another chance.
+      if (id) deps.seen.add(id);
+    } catch (err) {
+      deps.log.error({ err, waMessageId: id }, 'inbound WhatsApp message not handled');
+    }
+  }
 }

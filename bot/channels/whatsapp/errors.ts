@@ -1,4 +1,4 @@
-/** Reading Baileys errors, and logging errors without personal data. */
+/** Reading Baileys errors (logging them is core/log-error.ts's job, like every error's). */
 
 /** Baileys closes with a Boom error; its HTTP-like status code says why. */
 export function disconnectCode(error: unknown): number | undefined {
@@ -7,8 +7,3 @@ export function disconnectCode(error: unknown): number | undefined {
   return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
 }
 
-/** Log errors without message text: drizzle appends query params (the youngster's words) to its messages. */
-export function safeErr(err: unknown) {
-  if (!(err instanceof Error)) return { message: String(err).slice(0, 200) };
-  return { name: err.name, message: err.message.split('\nparams:')[0]?.slice(0, 500) };
-}

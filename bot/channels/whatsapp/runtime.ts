@@ -69,7 +69,7 @@ export function startWhatsAppRuntime(deps: {
       );
       deps.logger.info({ session: deps.session }, 'whatsapp session owned by this process');
     } catch (err) {
-      deps.logger.error({ err: { message: (err as Error).message } }, 'whatsapp start failed; retrying');
+      deps.logger.error({ err }, 'whatsapp start failed; retrying');
       timer = setTimeout(() => void tryStart(), deps.lockRetryMs ?? 30_000);
     }
   }

@@ -1,24 +1,43 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 /**
- * A fake Telegram Bot API on loopback: grammY's `client.apiRoot` points here.
- * Records every call, answers like Telegram, and can be told to answer 429
- * with retry_after (the way Telegram slows a bot down).
+ * A fake Telegram Bot API on loopback: grammY's `client.apiRoot` points here,
+ * so no test or benchmark traffic leaves the machine. It records every call
+ * it accepts, answers the way Telegram does (sendMessage, getUpdates with
+ * offsets and one long poll per bot - a second gets 409 -, getMe, the rest
+ * `true`), and answers 429 with retry_after when told to or, with
+ * `perSecond`, beyond Telegram's bot-wide limit: at most that many accepted
+ * sendMessage calls in any sliding second, across all chats. It answers at
+ * once; real Telegram takes ~50-100 ms per call and also limits each chat to
+ * about one message a second, which the fake does not enforce.
  */
 export interface RecordedCall {
   method: string;
   payload: Record<string, unknown>;
+  /** performance.now() when the call was accepted. */
   at: number;
 }
 
-export async function startFakeTelegram(token: string) {
+export interface FakeTelegramOptions {
+  /** Enforce Telegram's bot-wide limit: accepted sendMessage calls per sliding second (off by default). */
+  perSecond?: number;
+}
+
+export async function startFakeTelegram(token: string, opts: FakeTelegramOptions = {}) {
   const calls: RecordedCall[] = [];
+  let sendCount = 0;
   let messageId = 1000;
+  // 429s: told to (the next n, or every other one), or beyond perSecond.
   let tooManyLeft = 0;
   let retryAfterS = 1;
   let everyOther = false;
   let sendCalls = 0;
+  let tooMany = 0;
+  // Times of accepted sends still inside the sliding second; `head` skips expired ones without shifting the array.
+  const window: number[] = [];
+  let head = 0;
   // Polling mode: updates waiting for getUpdates, confirmed by the next call's offset (as Telegram does).
   let pending: { update_id: number }[] = [];
   // Two long polls for one bot at once: Telegram answers 409 Conflict ("terminated by other getUpdates request").
@@ -26,25 +45,43 @@ export async function startFakeTelegram(token: string) {
   let conflicts = 0;
   let maxLongPolls = 0;
 
+  function overLimit(now: number): boolean {
+    if (!opts.perSecond) return false;
+    while (head < window.length && window[head]! <= now - 1000) head++;
+    if (window.length - head >= opts.perSecond) return true;
+    window.push(now);
+    if (head > 10_000) {
+      window.splice(0, head);
+      head = 0;
+    }
+    return false;
+  }
+
   const server = createServer(async (req, res) => {
-    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     if (!m || m[1] !== token) return send(404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = m[2]!;
     const payload = await readJson(req);
-    if (method === 'sendMessage' && (tooManyLeft > 0 || (everyOther && sendCalls++ % 2 === 0))) {
-      if (tooManyLeft > 0) tooManyLeft--;
-      return send(429, {
-        ok: false,
-        error_code: 429,
-        description: `Too Many Requests: retry after ${retryAfterS}`,
-        parameters: { retry_after: retryAfterS },
-      });
+    const now = performance.now();
+    if (method === 'sendMessage') {
+      const told = tooManyLeft > 0 || (everyOther && sendCalls++ % 2 === 0);
+      if (told || overLimit(now)) {
+        if (tooManyLeft > 0) tooManyLeft--;
+        tooMany++;
+        const after = told ? retryAfterS : 1;
+        return send(429, {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${after}`,
+          parameters: { retry_after: after },
+        });
+      }
     }
-    calls.push({ method, payload, at: Date.now() });
+    calls.push({ method, payload, at: now });
     switch (method) {
       case 'getUpdates': {
         // A long poll (timeout > 0) counts while it is open; grammY's stop() confirms with a short one (timeout 0).
@@ -71,6 +108,7 @@ export async function startFakeTelegram(token: string) {
         return send(200, { ok: true, result: pending.slice(0, Number(payload.limit ?? 100)) });
       }
       case 'sendMessage':
+        sendCount++;
         return send(200, {
           ok: true,
           result: {
@@ -86,14 +124,18 @@ export async function startFakeTelegram(token: string) {
         return send(200, { ok: true, result: true });
     }
   });
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
     apiRoot: `http://127.0.0.1:${port}`,
+    /** Every call accepted (not the 429s), in order. */
     calls,
     sent: (chatId?: number) =>
       calls.filter((c) => c.method === 'sendMessage' && (chatId === undefined || Number(c.payload.chat_id) === chatId)),
+    /** Counters so far; a phase takes a snapshot before and after. */
+    counters: () => ({ sent: sendCount, tooMany, otherCalls: calls.length - sendCount }),
     /** 409 answers to a second simultaneous long poll: more than one process polled the bot. */
     conflicts: () => conflicts,
     /** The most long polls open at the same time (1 when exactly one process polls). */
@@ -112,9 +154,14 @@ export async function startFakeTelegram(token: string) {
       tooManyLeft = n;
       retryAfterS = retryAfter;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
+export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -126,55 +173,4 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   } catch {
     return { raw };
   }
-}
-
-let updateId = 1;
-export const tg = {
-  start(chatId: number, payload: string) {
-    const update = tg.text(chatId, `/start ${payload}`);
-    return { ...update, message: { ...update.message, entities: [{ type: 'bot_command', offset: 0, length: 6 }] } };
-  },
-  text(chatId: number, text: string) {
-    return {
-      update_id: updateId++,
-      message: {
-        message_id: updateId * 10,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: chatId, type: 'private', first_name: 'Jongere' },
-        from: { id: chatId, is_bot: false, first_name: 'Jongere' },
-        text,
-      },
-    };
-  },
-  button(chatId: number, data: string) {
-    return {
-      update_id: updateId++,
-      callback_query: {
-        id: `cb${updateId}`,
-        chat_instance: 'ci',
-        from: { id: chatId, is_bot: false, first_name: 'Jongere' },
-        message: {
-          message_id: 5,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: chatId, type: 'private', first_name: 'Jongere' },
-          text: 'Wat wil je?',
-        },
-        data,
-      },
-    };
-  },
-};
-
-export const TEST_BOT_TOKEN = '123456:TEST-token-abcdefghijklmnopqrstu';
-export const TEST_WEBHOOK_SECRET = 'webhook-secret-0123456789';
-
-/** Config that points the app's Telegram channel at a fake Bot API. */
-export function telegramEnv(apiRoot: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
-    TELEGRAM_BOT_USERNAME: 'lijntje_test_bot',
-    TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    TELEGRAM_API_ROOT: apiRoot,
-    ...extra,
-  };
 }

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../web/app.js';
+import { createAbsence } from '../web/domain/absence.js';
+import { createAccounts } from '../web/domain/accounts.js';
+import { createConversationActions } from '../web/domain/conversation-actions.js';
+import { createLogin } from '../web/domain/login.js';
+import { createMunicipalityHandover } from '../web/domain/municipality-handover.js';
+import type { PasswordHasher } from '../web/domain/password-hasher.js';
+import { createReplies } from '../web/domain/replies.js';
+import { createRetry } from '../web/domain/retry.js';
+import { createTeamSettings } from '../web/domain/team-settings.js';
+import { createTotp } from '../web/domain/totp.js';
+import { createYoungsterRecords } from '../web/domain/youngster-records.js';
+import type { WebServices } from '../web/services.js';
+import { buildChannels, type ChannelOptions } from './channels.js';
+import type { Context } from './context.js';
+
+export interface ServiceOptions extends ChannelOptions {
+  /** Defaults to argon2id; tests count its calls. */
+  passwordHasher?: PasswordHasher;
+}
+
+/**
+ * Every service of a process, built once from its context: the youngster
+ * channels (dialogue, senders, Telegram, WhatsApp) and the staff app's domain
+ * services. The entry points, the tests and the benchmark all build them
+ * here; nothing below bin/ constructs a service of another part.
+ */
+export function buildServices(ctx: Context, opts: ServiceOptions = {}) {
+  const channels = buildChannels(ctx, opts);
+  const { database, liveBus, queues, logger, env } = ctx;
+  const totp = createTotp({ database, secretKey: env.secretKey });
+  const web: WebServices = {
+    login: createLogin({ database, totp, hasher: opts.passwordHasher }),
+    totp,
+    replies: createReplies({ database, queues, logger }),
+    retry: createRetry({ database, queues, logger }),
+    conversationActions: createConversationActions({ database, liveBus }),
+    accounts: createAccounts({ database }),
+    absence: createAbsence({ database }),
+    teamSettings: createTeamSettings({ database }),
+    municipalityHandover: createMunicipalityHandover({ database, liveBus }),
+    youngsterRecords: createYoungsterRecords({ database, liveBus }),
+  };
+  return { channels, web };
+}
+export type Services = ReturnType<typeof buildServices>;
+
+/**
+ * The HTTP app on the process's services, not listening yet. Tests that only
+ * need the HTTP side leave `services` out: they are built here the same way.
+ */
+export function buildWebApp(ctx: Context, services: Services = buildServices(ctx)): Promise<FastifyInstance> {
+  return buildApp({ ...ctx, services: services.web, channels: services.channels });
+}

@@ -1,0 +1,69 @@
+import type { MenuOption } from '../../core/channel.js';
+import type { Opening } from '../../core/office-hours.js';
+import type { Language, TextKey } from '../../templates/texts/index.js';
+import type { DialogueState } from './states.js';
+
+/**
+ * The dialogue's input and output shapes, apart from the decision itself
+ * (dialogue.ts) so that its helpers (notices.ts) and the context loader
+ * (context.ts) can use them without importing the decision.
+ */
+export interface DialogueContext {
+  state: DialogueState;
+  language: Language;
+  /** The contact knows its municipality (through a card or by choosing one). */
+  linked: boolean;
+  /**
+   * The person behind this contact (its card's youngster) already asked for no
+   * contact, through another browser or messenger. This contact is new to us,
+   * but nothing may be promised or passed on.
+   */
+  personOptedOut: boolean;
+  youngsterFirstName: string | null;
+  coachFirstName: string | null;
+  municipalityName: string | null;
+  /** Offered to someone without a card, sorted by name. */
+  municipalities: { id: string; name: string }[];
+  officeOpen: boolean;
+  nextOpening: Opening | null;
+  /** No "outside office hours" notice was sent recently. */
+  officeNoticeDue: boolean;
+  /** The coach named to the youngster (coachFirstName) is away right now; null when not. */
+  coachAbsence: { until: Date; delegateFirstName: string | null } | null;
+  /** No "your coach is away" notice was sent recently. */
+  absenceNoticeDue: boolean;
+  privacyUrl: string;
+  overrides: Partial<Record<TextKey, string>>;
+}
+
+export interface Reply {
+  text: string;
+  menu: MenuOption[] | null;
+}
+
+export type DialogueEventType = 'visit.requested' | 'optout.requested' | 'optout.confirmed' | 'crisis.flagged';
+
+export interface DialogueOutcome {
+  replies: Reply[];
+  /** Goes to the coach's inbox as the youngster's message. */
+  forward: { text: string; kind: 'text' | 'choice' } | null;
+  urgent: boolean;
+  state: DialogueState;
+  language: Language;
+  /** Municipality picked by someone without a card. */
+  municipalityId: string | null;
+  /**
+   * The municipality just became known: messages written before it (stored,
+   * not yet routed - nobody could see them) now go to the inbox.
+   */
+  releaseHeldText: boolean;
+  optOut: boolean;
+  officeNoticeSent: boolean;
+  absenceNoticeSent: boolean;
+  events: DialogueEventType[];
+}
+
+/** A text in the language of the outcome, with the contact's names and overrides filled in. */
+export type Say = (key: TextKey, vars?: Record<string, string>) => string;
+/** Adds a reply (with an optional menu) to the outcome. */
+export type ReplyFn = (body: string, menu?: MenuOption[] | null) => void;

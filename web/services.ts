@@ -1,0 +1,40 @@
+import type { InboundHandler } from '../core/channel.js';
+import type { TelegramWebhook } from '../bot/http-routes.js';
+import type { AbsenceService } from './domain/absence.js';
+import type { Accounts } from './domain/accounts.js';
+import type { ConversationActions } from './domain/conversation-actions.js';
+import type { Login } from './domain/login.js';
+import type { MunicipalityHandover } from './domain/municipality-handover.js';
+import type { Replies } from './domain/replies.js';
+import type { Retry } from './domain/retry.js';
+import type { TeamSettingsService } from './domain/team-settings.js';
+import type { Totp } from './domain/totp.js';
+import type { YoungsterRecords } from './domain/youngster-records.js';
+import type { WhatsAppPairingView } from './routes/admin-whatsapp.js';
+
+/**
+ * What the HTTP app is given to work with: the staff app's domain services and
+ * the parts of the youngster channels it mounts. Built by bin/services.ts - only
+ * bin/ builds services; buildApp and its route plugins receive them.
+ */
+export interface WebServices {
+  login: Login;
+  totp: Totp;
+  replies: Replies;
+  retry: Retry;
+  conversationActions: ConversationActions;
+  accounts: Accounts;
+  absence: AbsenceService;
+  teamSettings: TeamSettingsService;
+  municipalityHandover: MunicipalityHandover;
+  youngsterRecords: YoungsterRecords;
+}
+
+export interface HttpChannels {
+  /** Where everything a youngster sends enters (the dialogue service). */
+  dialogue: InboundHandler;
+  /** Webhook mode with a secret: the Telegram route's bot. */
+  telegramWebhook: TelegramWebhook | null;
+  /** WhatsApp configured: the pairing state the admin page shows. */
+  pairing: WhatsAppPairingView | null;
+}
