@@ -127,3 +127,24 @@ describe('inbox stream: navigation counts', () => {
     b.close();
   });
 });
+
+describe('inbox stream: a conversation page catching up', () => {
+  it("starts with the open conversation's newest messages as they are now - and only inside the viewer's scope", async () => {
+    const id = await conv(org.michelle.id);
+    const westId = await conv(org.bram.id, org.west.municipalities.Weert!);
+    const messagesIn = (e: SseEvent) => (e.data as { messages: { conversationId: string; body: string; status: string }[] }).messages;
+
+    const m = openSse(`${stack.baseUrl}/inbox/events?conversation=${id}`, { cookie: michelle.cookie });
+    expect(await m.ready).toBe(200);
+    const ready = await m.waitFor((e) => e.event === 'ready');
+    expect(messagesIn(ready)).toEqual([expect.objectContaining({ conversationId: id, body: 'hoi van Sigfrid', status: 'routed' })]);
+
+    // Another team's conversation named in the address: the stream starts as usual, without its messages.
+    const nosy = openSse(`${stack.baseUrl}/inbox/events?conversation=${westId}`, { cookie: michelle.cookie });
+    expect(messagesIn(await nosy.waitFor((e) => e.event === 'ready'))).toEqual([]);
+    // Without a conversation, or with something that is no id: no messages either.
+    const plain = openSse(`${stack.baseUrl}/inbox/events?conversation=x'--`, { cookie: michelle.cookie });
+    expect(messagesIn(await plain.waitFor((e) => e.event === 'ready'))).toEqual([]);
+    for (const s of [m, nosy, plain]) s.close();
+  });
+});

@@ -207,7 +207,7 @@
     });
   }
 
-  var es = new EventSource('/inbox/events');
+  var es = new EventSource('/inbox/events' + (conv ? '?conversation=' + encodeURIComponent(conv.dataset.conversation) : ''));
   es.addEventListener('inbox', function (ev) {
     var data;
     try { data = JSON.parse(ev.data); } catch (e) { return; }
@@ -222,8 +222,14 @@
     updateCounts(data.counts);
   }
   es.addEventListener('counts', onCounts);
-  // A (re)connected stream starts with the current counts: nothing missed while it was down stays wrong.
-  es.addEventListener('ready', onCounts);
+  // A (re)connected stream starts with the current counts and the open conversation's newest messages:
+  // nothing that changed while it was down (or before it first connected) stays wrong.
+  es.addEventListener('ready', function (ev) {
+    onCounts(ev);
+    var data;
+    try { data = JSON.parse(ev.data); } catch (e) { return; }
+    (data.messages || []).forEach(function (m) { upsertMessage(m); });
+  });
 
   // Canned replies: the server fills in name, coach and date; the result goes into the textarea as plain text.
   var canned = document.getElementById('canned');

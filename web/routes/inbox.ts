@@ -5,7 +5,7 @@ import { loadYoungsterPanel } from '../domain/youngster-panel.js';
 import type { LiveBus } from '../../core/live-bus.js';
 import { MAX_MESSAGE_CHARS, MESSAGE_POST_BODY_LIMIT, messagePostSchema } from '../../core/message-text.js';
 import type { Database } from '../../db/client.js';
-import { getConversationInScope, getMessageInScope, listThread, type ConversationInScope } from '../../db/queries/conversations.js';
+import { conversationInScope, getConversationInScope, getMessageInScope, listThread, type ConversationInScope } from '../../db/queries/conversations.js';
 import { countInboxViews, INBOX_VIEWS, listInbox, normaliseSearch, SEARCH_MAX_CHARS, type InboxView } from '../../db/queries/inbox.js';
 import { getNoteInScope, listAssignableColleagues, listNotes } from '../../db/queries/notes.js';
 import { listRecentOptOuts } from '../../db/queries/opt-out.js';
@@ -20,6 +20,9 @@ import { staffOf, uuidParam } from './route-helpers.js';
 
 /** How long a page's counts may lag behind a signal; a burst of signals within it is counted once. */
 export const COUNTS_DELAY_MS = 300;
+/** How many of an open conversation's newest messages a (re)connected stream brings up to date. */
+const READY_MESSAGES = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface InboxDeps {
   database: Database;
@@ -177,7 +180,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
    * between views, so it does not count). `ready` carries the counts too, so a
    * reconnected page catches up.
    */
-  app.get('/inbox/events', { sse: 'only' }, async (req, reply) => {
+  app.get<{ Querystring: { conversation?: string } }>('/inbox/events', { sse: 'only' }, async (req, reply) => {
     const staff = staffOf(req);
     reply.header('cache-control', 'no-store');
     reply.sse.keepAlive();
@@ -209,6 +212,13 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
       offScope();
       counts.stop();
     });
-    await reply.sse.send({ event: 'ready', data: { counts: await countInboxViews(db, staff.municipalityIds, staff.id) } });
+    // A conversation page also gets its newest messages as they are now: a status that changed between the
+    // page's render and this stream's start (a reply delivered in that moment) would otherwise stay stale.
+    const open = typeof req.query.conversation === 'string' && UUID.test(req.query.conversation) ? req.query.conversation : null;
+    const [counted, recent] = await Promise.all([
+      countInboxViews(db, staff.municipalityIds, staff.id),
+      open && (await conversationInScope(db, open, staff.municipalityIds)) ? listThread(db, open, READY_MESSAGES) : [],
+    ]);
+    await reply.sse.send({ event: 'ready', data: { counts: counted, messages: recent } });
   });
 };
