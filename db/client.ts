@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.js';
@@ -6,6 +7,25 @@ export type Db = PostgresJsDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either the pool or an open transaction: query helpers accept both. */
 export type DbOrTx = Db | Tx;
+/**
+ * What a raw statement needs: the pool, a transaction, or a pipelined
+ * transaction (pipelined-transaction.ts, the inbound hot path). The statement
+ * is handed to the connection when `execute` is called or, for drizzle's
+ * handles, when its result is first awaited.
+ */
+export interface Executor {
+  execute(statement: SQL): PromiseLike<readonly postgres.Row[]>;
+}
+
+/**
+ * A raw statement's rows on any Executor, typed by the caller - the row type
+ * is checked against real rows by test/integration/row-types.test.ts, like
+ * drizzle's `execute<Row>`. (drizzle's own generic `execute` cannot be
+ * described by an interface a pipelined transaction also fits.)
+ */
+export async function rawRows<Row>(tx: Executor, statement: SQL): Promise<Row[]> {
+  return (await tx.execute(statement)) as Row[];
+}
 
 export interface Database {
   db: Db;
@@ -36,7 +56,7 @@ export function createDatabase(url: string, opts: { max?: number } = {}): Databa
  * date handling, so pass timestamps as `${d.toISOString()}::timestamptz` and
  * expect them back as strings (see db/select-list.ts) - a Date parameter fails.
  */
-function preparing(sql: postgres.Sql): postgres.Sql {
+export function preparing(sql: postgres.Sql): postgres.Sql {
   return new Proxy(sql, {
     get(target, prop, receiver) {
       if (prop === 'unsafe') {

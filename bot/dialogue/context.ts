@@ -1,7 +1,6 @@
 import { isOpen, nextOpening } from '../../core/office-hours.js';
-import type { Tx } from '../../db/client.js';
 import type { ContactRow } from '../../db/queries/contacts.js';
-import { listMunicipalityChoices, loadDialogueFacts } from '../../db/queries/dialogue-context.js';
+import type { DialogueFacts } from '../../db/queries/dialogue-context.js';
 import { isLanguage, type TextKey } from '../../templates/texts/index.js';
 import type { DialogueContext } from './types.js';
 import { asDialogueState } from './states.js';
@@ -13,13 +12,21 @@ export interface LoadedContext {
   ctx: DialogueContext;
   municipalityId: string | null;
   monitoringKey: string | null;
-  /** The contact's conversation if it exists already (not locked: touching it takes the row lock). */
-  conversation: { id: string; municipalityId: string | null } | null;
+  /** The contact's conversation if it exists already (not locked: touching it takes the row lock), with its owner. */
+  conversation: DialogueFacts['conversation'];
 }
 
-/** Gathers what the dialogue needs to know about this contact, in the handling transaction. */
-export async function loadDialogueContext(tx: Tx, contact: ContactRow, opts: { privacyUrl: string; now: Date }): Promise<LoadedContext> {
-  const row = await loadDialogueFacts(tx, contact.id);
+/**
+ * The dialogue's view of this contact from the facts read with it
+ * (contactContextStatement: one statement on the inbound path). A contact
+ * without a municipality also needs the list to choose from (`choices`).
+ */
+export function dialogueContextFrom(
+  contact: ContactRow,
+  row: DialogueFacts | null,
+  choices: { id: string; name: string }[],
+  opts: { privacyUrl: string; now: Date },
+): LoadedContext {
   const language = isLanguage(contact.language) ? contact.language : 'nl';
   const linked = Boolean(row?.municipalityId);
   const hours = row?.officeHours ?? null;
@@ -27,7 +34,6 @@ export async function loadDialogueContext(tx: Tx, contact: ContactRow, opts: { p
   const delegateAway = awayAt(row?.delegateAbsentUntil ?? null, opts.now);
   // One stored moment throttles both automatic notices (see noticeDue below).
   const noticeDue = !contact.lastOfficeNoticeAt || opts.now.getTime() - contact.lastOfficeNoticeAt.getTime() > NOTICE_GAP_MS;
-  const list = linked ? [] : await listMunicipalityChoices(tx);
   return {
     municipalityId: row?.municipalityId ?? null,
     monitoringKey: row?.monitoringKey ?? null,
@@ -40,7 +46,7 @@ export async function loadDialogueContext(tx: Tx, contact: ContactRow, opts: { p
       youngsterFirstName: row?.youngsterFirstName ?? null,
       coachFirstName: row?.coachFirstName ?? null,
       municipalityName: row?.municipalityName ?? null,
-      municipalities: list,
+      municipalities: linked ? [] : choices,
       // Without configured hours we do not promise a time: treat as open.
       officeOpen: hours ? isOpen(hours, opts.now) : true,
       nextOpening: hours ? nextOpening(hours, opts.now) : null,

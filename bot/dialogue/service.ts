@@ -4,18 +4,20 @@ import type { LiveBus } from '../../core/live-bus.js';
 import type { Logger } from '../../core/logger.js';
 import { MAX_MESSAGE_CHARS, normaliseMessageText } from '../../core/message-text.js';
 import type { Queues } from '../../core/queues.js';
+import { decideRoute } from '../../core/routing.js';
 import type { Database, Tx } from '../../db/client.js';
+import { pipelinedTransaction, type PipelinedTx } from '../../db/pipelined-transaction.js';
 import { findCardByToken } from '../../db/queries/cards.js';
-import { closeOptedOutConversation, touchConversation } from '../../db/queries/conversations.js';
+import { createContact, rememberAltId, type ContactRow } from '../../db/queries/contacts.js';
+import { closeOptedOutConversation, ensureConversation } from '../../db/queries/conversations.js';
+import { listMunicipalityChoices, loadDialogueFacts, lockContactWithContext, type DialogueFacts } from '../../db/queries/dialogue-context.js';
 import { linkContactToCard, saveDialogueState } from '../../db/queries/dialogue-state.js';
 import { recordEvent } from '../../db/queries/events.js';
-import { findHeldIncoming, firstTimeSeen } from '../../db/queries/inbound.js';
-import { cancelWaitingFor, recordIncoming, type IncomingMessage } from '../../db/queries/messages.js';
+import { findHeldIncoming, firstTimeSeen, firstTimeSeenByIds } from '../../db/queries/inbound.js';
+import { cancelWaitingFor, recordIncoming, type IncomingMessage, type IncomingTurn, type RecordedTurn } from '../../db/queries/messages.js';
 import { stopContacts } from '../../db/queries/opt-out.js';
 import { findHeads } from '../../db/queries/outbox.js';
-import { lockOrCreateContact, type ContactRow } from '../../db/queries/contacts.js';
-import { ensureConversation } from '../../db/queries/conversations.js';
-import { loadDialogueContext, type LoadedContext } from './context.js';
+import { dialogueContextFrom, type LoadedContext } from './context.js';
 import { decide, describeChoice } from './dialogue.js';
 
 type Outcome = ReturnType<typeof decide>;
@@ -27,12 +29,14 @@ interface Plan {
   duplicate: boolean;
   /** Youngster messages for the routing worker. */
   route: string[];
+  /** A youngster message that stayed with the conversation's owner: routed already, the inbox is told. */
+  routed: { messageId: string; conversationId: string; municipalityId: string } | null;
   /** The bot's replies, in order; unless the contact's line was busy, the first is its head. */
   replies: { contactId: string; ids: string[]; lineBusy: boolean } | null;
   /** An opt-out closed this conversation: open inboxes are told. */
   closed: { conversationId: string; municipalityId: string } | null;
 }
-const NOTHING: Plan = { messageId: null, duplicate: false, route: [], replies: null, closed: null };
+const NOTHING: Plan = { messageId: null, duplicate: false, route: [], routed: null, replies: null, closed: null };
 
 /**
  * The single way anything a youngster sends enters Lijntje, whatever the
@@ -47,8 +51,8 @@ export function createDialogueService(deps: {
   queues: Queues;
   logger: Logger;
   publicUrl: string;
-  /** Tells open inboxes that an opt-out closed a conversation (without it they see it on their next load). */
-  liveBus?: LiveBus;
+  /** Tells open inboxes what happened here: a message that stayed with its owner, a conversation an opt-out closed. */
+  liveBus: LiveBus;
   now?: () => Date;
 }): InboundHandler {
   const { db } = deps.database;
@@ -62,47 +66,78 @@ export function createDialogueService(deps: {
       if (text === null) return { messageId: null, duplicate: false };
       event = { type: 'text', text };
     }
-    const plan = await db.transaction((tx) => receive(tx, envelope, event, now));
+    const plan = await pipelinedTransaction(deps.database, (t) => receive(t, envelope, event, now));
+    await announceRouted(plan.routed);
     await announceClosed(plan.closed);
     await enqueueAfterCommit(plan, envelope.channel);
     return { messageId: plan.messageId, duplicate: plan.duplicate };
   }
 
-  /** Everything inside the transaction: from the contact to the stored turn. */
-  async function receive(tx: Tx, envelope: InboundEnvelope, event: InboundEvent, now: Date): Promise<Plan> {
-    let contact = await lockOrCreateContact(tx, envelope.channel, envelope.externalContactId, envelope.externalAltId);
-    // Statements that do not depend on each other are sent together: postgres.js pipelines them on the
-    // transaction's connection and PostgreSQL runs them in the order given. (A start links the card
-    // first, which changes the context, so it takes the sequential way.)
-    const [seen, early] = await Promise.all([
-      envelope.externalMessageId ? firstTimeSeen(tx, contact, envelope.externalMessageId, now) : true,
-      event.type === 'start' || contact.optedOutAt ? null : loadDialogueContext(tx, contact, { privacyUrl, now }),
+  /**
+   * Everything inside the transaction, from the contact to the stored turn, in
+   * two round trips for nearly every message: the contact (locked) with its
+   * dialogue context and the platform id's de-duplication key, then the turn's
+   * writes with COMMIT (db/pipelined-transaction.ts). A new contact, a scanned
+   * card, a new conversation, a chosen municipality and an opt-out take a few
+   * more, step by step.
+   */
+  async function receive(t: PipelinedTx, envelope: InboundEnvelope, event: InboundEvent, now: Date): Promise<Plan> {
+    const { channel, externalContactId, externalAltId, externalMessageId } = envelope;
+    const ids = externalAltId ? [externalContactId, externalAltId] : [externalContactId];
+    let [found, seen] = await Promise.all([
+      lockContactWithContext(t, channel, ids),
+      externalMessageId ? firstTimeSeenByIds(t, channel, ids, externalMessageId, now) : true,
     ]);
+    if (!found) {
+      // First message of this messenger identity: create it, then read it as every other time.
+      await createContact(t.tx, channel, externalContactId, externalAltId ?? null);
+      found = await lockContactWithContext(t, channel, ids);
+      if (!found) throw new Error('contact vanished during creation');
+      seen = externalMessageId ? await firstTimeSeen(t, found.contact, externalMessageId, now) : true;
+    }
     if (!seen) return { ...NOTHING, duplicate: true };
-    if (event.type === 'start') contact = await linkCard(tx, contact, event.token);
+    let contact = found.contact;
+    let facts: DialogueFacts | null = found.facts;
+    if (externalAltId && !contact.externalAltId && contact.externalId !== externalAltId) {
+      await rememberAltId(t.tx, contact.id, externalAltId);
+    }
+    if (event.type === 'start') {
+      const linked = await linkCard(t.tx, contact, event.token);
+      // A card just linked changes who this is: read the context again.
+      if (linked !== contact) facts = await loadDialogueFacts(t.tx, linked.id);
+      contact = linked;
+    }
     // Opted out: silence. Nothing is stored, nothing is sent.
     if (contact.optedOutAt) return NOTHING;
 
-    const loaded = early ?? (await loadDialogueContext(tx, contact, { privacyUrl, now }));
+    const choices = facts?.municipalityId ? [] : await listMunicipalityChoices(t.tx);
+    const loaded = dialogueContextFrom(contact, facts, choices, { privacyUrl, now });
     const outcome = decide(loaded.ctx, event);
     const municipalityId = outcome.municipalityId ?? loaded.municipalityId;
-    const conv = await conversationOf(tx, contact, loaded, municipalityId);
+    const conv = await conversationOf(t.tx, contact, loaded, municipalityId);
     // Routed to the inbox when the dialogue forwards it; otherwise kept in the thread quietly.
     // Without a municipality nobody can see it yet: it waits as 'received' until one is chosen.
     const visible = conv.municipalityId !== null;
-    const incoming = incomingMessage(event, loaded, envelope.externalMessageId, outcome.forward !== null || !visible);
+    // A forwarded message whose conversation's owner can keep it is routed here and now (routing's
+    // "sticky", the common case); anything else waits as 'received' for the routing worker.
+    const owner = visible && outcome.forward !== null ? stickyOwner(loaded, now) : null;
+    const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && owner === null);
 
-    const stored = await storeTurn(tx, { contact, conversationId: conv.id, channel: envelope.channel, incoming, outcome, loaded, municipalityId, now });
+    // The common turn ends here: its writes and COMMIT go out together.
+    const last = !outcome.releaseHeldText && !outcome.optOut;
+    const stored = await storeTurn(t, { contact, conversationId: conv.id, channel, incoming, outcome, loaded, municipalityId, now, owner }, last);
     const route = stored.incomingId && incoming?.status === 'received' && visible ? [stored.incomingId] : [];
+    const routed = stored.incomingId && owner && conv.municipalityId ? { messageId: stored.incomingId, conversationId: conv.id, municipalityId: conv.municipalityId } : null;
     if (outcome.releaseHeldText) {
-      route.push(...(await findHeldIncoming(tx, conv.id)).filter((id) => !route.includes(id)));
-      await recordEvent(tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
+      route.push(...(await findHeldIncoming(t.tx, conv.id)).filter((id) => !route.includes(id)));
+      await recordEvent(t.tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
     }
-    const closed = outcome.optOut ? await optOut(tx, contact, conv.id, stored.replyIds) : null;
+    const closed = outcome.optOut ? await optOut(t.tx, contact, conv.id, stored.replyIds) : null;
     return {
       messageId: stored.incomingId,
       duplicate: false,
       route,
+      routed,
       replies: stored.replyIds.length ? { contactId: contact.id, ids: stored.replyIds, lineBusy: stored.lineBusy || outcome.optOut } : null,
       closed,
     };
@@ -116,14 +151,14 @@ export function createDialogueService(deps: {
   }
 
   /**
-   * The youngster's message with the bot's replies and its event (one
-   * statement), the conversation's clock, the contact's dialogue state and the
-   * dialogue's events: independent of each other, so pipelined on the
-   * transaction's connection.
+   * The youngster's message with the bot's replies, its events and the
+   * conversation's clock (one statement), the contact's dialogue state and the
+   * dialogue's events: independent of each other, so handed to the connection
+   * together - with COMMIT when nothing follows them (`last`).
    */
   async function storeTurn(
-    tx: Tx,
-    t: {
+    t: PipelinedTx,
+    turn: {
       contact: ContactRow;
       conversationId: string;
       channel: ChannelName;
@@ -132,37 +167,41 @@ export function createDialogueService(deps: {
       loaded: LoadedContext;
       municipalityId: string | null;
       now: Date;
+      /** The owner the incoming message stays with (routed in this statement), or null. */
+      owner: string | null;
     },
-  ) {
-    const { outcome, contact } = t;
+    last: boolean,
+  ): Promise<RecordedTurn> {
+    const { outcome, contact } = turn;
     const noticeSent = outcome.officeNoticeSent || outcome.absenceNoticeSent;
     // Most messages change nothing about the contact; the update is skipped then.
     const contactChanged =
       outcome.state !== contact.dialogueState || outcome.language !== contact.language || outcome.municipalityId !== null || noticeSent;
-    const monitoring = { municipalityId: t.municipalityId, subject: t.loaded.monitoringKey };
-    const [stored] = await Promise.all([
-      recordIncoming(
-        tx,
-        { conversationId: t.conversationId, contactId: contact.id, channel: t.channel },
-        {
-          incoming: t.incoming,
-          // The goodbye after an opt-out is the one message that still goes out.
-          replies: outcome.replies.map((r, i) => ({ body: r.text, menu: r.menu, isOptOutAck: outcome.optOut && i === outcome.replies.length - 1 })),
-          monitoring,
-        },
-      ),
+    const monitoring = { municipalityId: turn.municipalityId, subject: turn.loaded.monitoringKey };
+    const recorded: IncomingTurn = {
+      incoming: turn.incoming,
+      // The goodbye after an opt-out is the one message that still goes out.
+      replies: outcome.replies.map((r, i) => ({ body: r.text, menu: r.menu, isOptOutAck: outcome.optOut && i === outcome.replies.length - 1 })),
+      monitoring,
       // An opt-out (or a message after one) does not reopen the conversation: it waits for no answer.
-      touchConversation(tx, t.conversationId, { inbound: t.incoming !== null && !outcome.optOut, urgent: outcome.urgent }),
+      clock: { inbound: turn.incoming !== null && !outcome.optOut, urgent: outcome.urgent },
+      routedTo: turn.owner,
+    };
+    // Each call hands its statement to the connection at once; COMMIT follows them in the same write.
+    const writes = [
+      recordIncoming(t, { conversationId: turn.conversationId, contactId: contact.id, channel: turn.channel }, recorded),
       contactChanged
-        ? saveDialogueState(tx, contact.id, {
+        ? saveDialogueState(t, contact.id, {
             state: outcome.state,
             language: outcome.language,
             municipalityId: outcome.municipalityId,
-            noticeSentAt: noticeSent ? t.now : null,
+            noticeSentAt: noticeSent ? turn.now : null,
           })
         : null,
-      ...outcome.events.map((type) => recordEvent(tx, { type, ...monitoring, conversationId: t.conversationId })),
-    ]);
+      ...outcome.events.map((type) => recordEvent(t, { type, ...monitoring, conversationId: turn.conversationId })),
+    ] as const;
+    if (last) void t.commit().catch(() => {}); // a failure here is a failed statement's, awaited below
+    const [stored] = await Promise.all(writes);
     return stored;
   }
 
@@ -180,8 +219,27 @@ export function createDialogueService(deps: {
     return done?.municipalityId ? { conversationId, municipalityId: done.municipalityId } : null;
   }
 
+  /**
+   * The owner of the conversation keeps a youngster's new message when routing would say so
+   * (core/routing.ts, "sticky": an active member of the serving team, not absent) - decided from
+   * the facts the dialogue's context already read, so the message needs no routing job.
+   */
+  function stickyOwner(loaded: LoadedContext, now: Date): string | null {
+    const owner = loaded.conversation?.owner;
+    if (!owner) return null;
+    const decision = decideRoute({ currentAssigneeId: owner.id, cardCasemanagerId: null, team: [owner], now });
+    return decision.reason === 'sticky' ? decision.assigneeId : null;
+  }
+
+  async function announceRouted(routed: Plan['routed']) {
+    if (!routed) return;
+    await deps.liveBus
+      .publishInbox({ kind: 'message', ...routed })
+      .catch((err: unknown) => deps.logger.warn({ err, messageId: routed.messageId }, 'live signal of a routed message failed'));
+  }
+
   async function announceClosed(closed: Plan['closed']) {
-    if (!closed || !deps.liveBus) return;
+    if (!closed) return;
     await deps.liveBus
       .publishInbox({ kind: 'conversation', ...closed })
       .catch((err: unknown) => deps.logger.warn({ err, conversationId: closed.conversationId }, 'live signal after opt-out failed'));

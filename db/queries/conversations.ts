@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx, Tx } from '../client.js';
-import { channelContacts, conversations, messages, staffUsers, youngsters } from '../schema/index.js';
+import { channelContacts, conversationStatus, conversations, messages, staffUsers, youngsters } from '../schema/index.js';
 import { recordEvent } from './events.js';
 import { listInbox } from './inbox.js';
 
@@ -134,12 +135,16 @@ export async function ensureConversation(
  * inbound hot path, where the query builder costs more than the statement.
  */
 export async function touchConversation(tx: DbOrTx, id: string, opts: { inbound: boolean; urgent: boolean }) {
-  await tx.execute(sql`
-    update conversations set last_message_at = now(),
+  await tx.execute(touchStatement(id, opts));
+}
+
+/** The clock's UPDATE, for a statement that does more at once (recordIncoming, the inbound hot path). */
+export function touchStatement(id: string, opts: { inbound: boolean; urgent: boolean }): SQL {
+  return sql`update conversations set last_message_at = now(),
       last_inbound_at = case when ${opts.inbound} then now() else last_inbound_at end,
       status = case when ${opts.inbound} then 'open'::conversation_status else status end,
       urgent = urgent or ${opts.urgent}
-    where id = ${id}`);
+    where id = ${id}`;
 }
 
 /**
@@ -214,16 +219,20 @@ export function assignIfStill(c: { id: string; from: string | null; to: string |
  * card (the one who might otherwise still plan a home visit). Runs in the
  * dialogue's transaction; returns the municipality for the live signal.
  */
+/** A row of closeOptedOutConversation's statement: the conversation before and after. */
+export const closedConversationRow = z.strictObject({
+  municipality_id: z.uuid().nullable(),
+  old_status: z.enum(conversationStatus.enumValues),
+  old_assignee: z.uuid().nullable(),
+  new_assignee: z.uuid().nullable(),
+});
+type ClosedConversationRow = z.infer<typeof closedConversationRow>;
+
 export async function closeOptedOutConversation(
   tx: DbOrTx,
   c: { conversationId: string; cardId: string | null; youngsterId: string | null },
 ): Promise<{ municipalityId: string | null } | null> {
-  const rows = await tx.execute<{
-    municipality_id: string | null;
-    old_status: string;
-    old_assignee: string | null;
-    new_assignee: string | null;
-  }>(sql`
+  const rows = await tx.execute<ClosedConversationRow>(sql`
     with before as (
       select id, municipality_id, status, assigned_to from conversations where id = ${c.conversationId} for update
     ), card_coach as (

@@ -1,20 +1,28 @@
-import { asc, sql, type SQL } from 'drizzle-orm';
+import { asc, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { OfficeHours } from '../../core/office-hours.js';
-import type { DbOrTx, Tx } from '../client.js';
-import { municipalities, type TextOverrides } from '../schema/index.js';
+import type { RoutingCandidate } from '../../core/routing.js';
+import type { ChannelName } from '../../core/channel.js';
+import { rawRows, type DbOrTx, type Executor } from '../client.js';
+import { timestampText } from '../raw-row.js';
+import { selectList } from '../select-list.js';
+import type { ContactRow } from './contacts.js';
+import { channelContacts, municipalities, type TextOverrides } from '../schema/index.js';
+
+// The contact's full row (as the builder returns it) travels with the context: one statement, not two.
+const CONTACT = selectList(channelContacts, 'c');
+const CONTACT_COLUMNS = CONTACT.columns;
+const CONTACT_KEYS = Object.keys(getTableColumns(channelContacts));
 
 /** The jsonb columns as stored (the schema's `$type`s, checked on real rows by the row-type test). */
 const officeHours = z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), z.array(z.tuple([z.string(), z.string()])));
 const textOverrides = z.partialRecord(z.enum(['nl', 'en']), z.record(z.string(), z.string()));
-/** A timestamptz as raw results carry it: text that `new Date` reads ("2026-12-02 17:38:47.79+00"). */
-const timestampText = z.string().refine((s) => !Number.isNaN(new Date(s).getTime()), 'not a timestamp');
 
 /**
  * One row of the statement below, as PostgreSQL returns it through drizzle's
  * raw `execute`: timestamps arrive as strings there (db/client.ts), so they are
  * typed as strings and turned into Dates once, in loadDialogueFacts. Parsed
- * against seeded rows in test/integration/raw-rows.test.ts, never at runtime.
+ * against seeded rows in test/integration/row-types.test.ts, never at runtime.
  */
 export const dialogueContextRow = z.strictObject({
   youngster_first_name: z.string().nullable(),
@@ -29,6 +37,9 @@ export const dialogueContextRow = z.strictObject({
   delegate_absent_until: timestampText.nullable(),
   conversation_id: z.uuid().nullable(),
   conversation_municipality_id: z.uuid().nullable(),
+  assignee_id: z.uuid().nullable(),
+  assignee_role: z.enum(['casemanager', 'coordinator']).nullable(),
+  assignee_absent_until: timestampText.nullable(),
   person_opted_out: z.boolean(),
 });
 type DialogueContextRow = z.infer<typeof dialogueContextRow>;
@@ -49,27 +60,26 @@ export interface DialogueFacts {
   /** The coach's delegate, only when active and of the same team. */
   delegateFirstName: string | null;
   delegateAbsentUntil: Date | null;
-  /** The contact's conversation if it exists already (not locked: touching it takes the row lock). */
-  conversation: { id: string; municipalityId: string | null } | null;
+  /**
+   * The contact's conversation if it exists already (not locked: touching it takes the row lock),
+   * with its owner as a routing candidate when that owner is an active member of the team serving
+   * the municipality (anyone else cannot keep it: routing proper decides then).
+   */
+  conversation: { id: string; municipalityId: string | null; owner: RoutingCandidate | null } | null;
   /** Another contact of the same person (browser, messenger) opted out. */
   personOptedOut: boolean;
 }
 
-/**
- * Everything in one statement. Raw SQL: this runs for every message a
- * youngster sends, and the query builder would cost more CPU than the
- * statement. Exported unexecuted for the row-type test.
- */
-export function dialogueContextStatement(contactId: string): SQL {
-  return sql`
-    select y.first_name as youngster_first_name, y.monitoring_key,
+/** The context's columns and joins, read from a contact `c`. */
+const CONTEXT_COLUMNS = sql`y.first_name as youngster_first_name, y.monitoring_key,
            m.id as municipality_id, m.name as municipality_name, m.text_overrides, t.office_hours,
            coach.first_name as coach, coach.absent_until as coach_absent_until,
            delegate.first_name as delegate, delegate.absent_until as delegate_absent_until,
            conv.id as conversation_id, conv.municipality_id as conversation_municipality_id,
+           owner.id as assignee_id, owner.role as assignee_role, owner.absent_until as assignee_absent_until,
            exists (select 1 from channel_contacts oc
-                   where oc.youngster_id = c.youngster_id and oc.opted_out_at is not null) as person_opted_out
-    from channel_contacts c
+                   where oc.youngster_id = c.youngster_id and oc.opted_out_at is not null) as person_opted_out`;
+const CONTEXT_JOINS = sql`from channel_contacts c
     left join youngsters y on y.id = c.youngster_id
     left join municipalities m on m.id = coalesce(y.municipality_id, c.municipality_id)
     left join team_municipalities tm on tm.municipality_id = m.id
@@ -79,18 +89,56 @@ export function dialogueContextStatement(contactId: string): SQL {
     left join conversations conv on (c.youngster_id is not null and conv.youngster_id = c.youngster_id)
                                   or (c.youngster_id is null and conv.contact_id = c.id)
     left join staff_users assignee on assignee.id = conv.assigned_to and assignee.active
+    -- The owner as routing sees them (db/queries/routing.ts): active, a casemanager or coordinator of the serving team.
+    left join staff_users owner on owner.id = assignee.id and owner.team_id = tm.team_id and owner.role in ('casemanager', 'coordinator')
     left join staff_users coach on coach.id = coalesce(assignee.id, card_coach.id)
     -- Routing only hands over to an active delegate of the same team; the text names no one else.
     left join staff_users delegate on delegate.id = coach.absence_delegate_id and delegate.active
-                                  and delegate.team_id = coach.team_id
-    where c.id = ${contactId}
-    limit 1`;
+                                  and delegate.team_id = coach.team_id`;
+
+/**
+ * Everything in one statement. Raw SQL: this runs for every message a
+ * youngster sends, and the query builder would cost more CPU than the
+ * statement. Exported unexecuted for the row-type test.
+ */
+export function dialogueContextStatement(contactId: string): SQL {
+  return sql`select ${CONTEXT_COLUMNS} ${CONTEXT_JOINS} where c.id = ${contactId} limit 1`;
+}
+
+/**
+ * The inbound path's first statement: the contact (by either id form) with its
+ * row locked for the transaction - two messages of one person are handled one
+ * after the other -, and its dialogue context, in one go. No row: the contact
+ * does not exist yet (see createContact).
+ */
+function contactContextStatement(channel: ChannelName, ids: readonly string[]): SQL {
+  return sql`select ${CONTACT_COLUMNS}, ${CONTEXT_COLUMNS} ${CONTEXT_JOINS}
+    where c.channel = ${channel} and (c.external_id = any(${sql.param([...ids])}::text[]) or c.external_alt_id = any(${sql.param([...ids])}::text[]))
+    limit 1 for update of c`;
+}
+
+/**
+ * The contact (by either id form) with its row locked, as the builder would
+ * return it, and the dialogue's facts; null when it does not exist yet.
+ */
+export async function lockContactWithContext(
+  tx: Executor,
+  channel: ChannelName,
+  ids: readonly string[],
+): Promise<{ contact: ContactRow; facts: DialogueFacts } | null> {
+  const [row] = await rawRows<Record<string, unknown>>(tx, contactContextStatement(channel, ids));
+  if (!row) return null;
+  const contact = CONTACT.map(Object.fromEntries(CONTACT_KEYS.map((k) => [k, row[k]])));
+  return { contact, facts: dialogueFactsFrom(row as DialogueContextRow) };
 }
 
 /** What the dialogue needs about a contact, in the handling transaction; null when the contact does not exist. */
-export async function loadDialogueFacts(tx: Tx, contactId: string): Promise<DialogueFacts | null> {
-  const [row] = await tx.execute<DialogueContextRow>(dialogueContextStatement(contactId));
-  if (!row) return null;
+export async function loadDialogueFacts(tx: Executor, contactId: string): Promise<DialogueFacts | null> {
+  const [row] = await rawRows<DialogueContextRow>(tx, dialogueContextStatement(contactId));
+  return row ? dialogueFactsFrom(row) : null;
+}
+
+function dialogueFactsFrom(row: DialogueContextRow): DialogueFacts {
   return {
     youngsterFirstName: row.youngster_first_name,
     monitoringKey: row.monitoring_key,
@@ -102,7 +150,23 @@ export async function loadDialogueFacts(tx: Tx, contactId: string): Promise<Dial
     coachAbsentUntil: row.coach_absent_until === null ? null : new Date(row.coach_absent_until),
     delegateFirstName: row.delegate,
     delegateAbsentUntil: row.delegate_absent_until === null ? null : new Date(row.delegate_absent_until),
-    conversation: row.conversation_id ? { id: row.conversation_id, municipalityId: row.conversation_municipality_id } : null,
+    conversation: row.conversation_id
+      ? {
+          id: row.conversation_id,
+          municipalityId: row.conversation_municipality_id,
+          owner:
+            row.assignee_id && row.assignee_role
+              ? {
+                  id: row.assignee_id,
+                  role: row.assignee_role,
+                  available: true,
+                  absentUntil: row.assignee_absent_until === null ? null : new Date(row.assignee_absent_until),
+                  delegateId: null,
+                  openConversations: 0,
+                }
+              : null,
+        }
+      : null,
     personOptedOut: row.person_opted_out,
   };
 }

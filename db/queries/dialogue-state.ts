@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../client.js';
+import type { DbOrTx, Executor } from '../client.js';
 import { channelContacts } from '../schema/index.js';
 
 /** What the bot's dialogue changes about a contact while it handles their message (in its transaction). */
@@ -10,7 +10,7 @@ import { channelContacts } from '../schema/index.js';
  * out - when, so it is not repeated for every message. Raw SQL: the hot path.
  */
 export async function saveDialogueState(
-  tx: DbOrTx,
+  tx: Executor,
   contactId: string,
   s: { state: string; language: string; municipalityId: string | null; noticeSentAt: Date | null },
 ): Promise<void> {

@@ -1,5 +1,5 @@
 import { is, SQL, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../client.js';
+import type { Executor } from '../client.js';
 import type { EventType } from '../schema/index.js';
 
 type EventData = Record<string, string | number | boolean | null>;
@@ -40,6 +40,6 @@ export function eventInsert(e: EventInput | EventColumns, from?: SQL): SQL {
 }
 
 /** Raw SQL: several events are recorded for every message, and the query builder costs more than the insert. */
-export async function recordEvent(db: DbOrTx, e: EventInput): Promise<void> {
+export async function recordEvent(db: Executor, e: EventInput): Promise<void> {
   await db.execute(eventInsert(e));
 }

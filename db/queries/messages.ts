@@ -1,11 +1,12 @@
 import { and, eq, inArray, isNull, lt, notInArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import type { ChannelName, MenuOption } from '../../core/channel.js';
 import { assertTransition, INITIAL_STATUS, MOVES, type MessageStatus, type Move } from '../../core/message-lifecycle.js';
 import { IllegalTransitionError } from '../../core/errors.js';
-import type { DbOrTx, Tx } from '../client.js';
+import { rawRows, type DbOrTx, type Executor, type Tx } from '../client.js';
 import { messages } from '../schema/index.js';
-import { assignIfStill } from './conversations.js';
+import { assignIfStill, touchStatement } from './conversations.js';
 import { eventInsert, type EventColumns } from './events.js';
 import { lineAhead } from './outbox.js';
 
@@ -35,12 +36,13 @@ function guarded(db: DbOrTx, m: Move, where: SQL, set: Fields) {
 const bare = (q: SQLWrapper): SQL => q.getSQL();
 
 /** A row a move changed, with what a live signal to the inbox needs. */
-export type MovedRow = {
-  id: string;
-  contactId: string | null;
-  conversationId: string;
-  municipalityId: string | null;
-};
+export const movedRow = z.strictObject({
+  id: z.uuid(),
+  contactId: z.uuid().nullable(),
+  conversationId: z.uuid(),
+  municipalityId: z.uuid().nullable(),
+});
+export type MovedRow = z.infer<typeof movedRow>;
 
 /**
  * A move and its event in one statement: one event per row that moved, none
@@ -93,7 +95,8 @@ export interface BotReply {
 
 /**
  * A youngster's message and the bot's replies, in one INSERT with the
- * message's 'message.received' event. The youngster's message goes first:
+ * message's 'message.received' event and the conversation's clock (one
+ * statement: the inbound path's write). The youngster's message goes first:
  * seq (an identity) follows VALUES order, so the replies always come after
  * what they answer. Also says whether the contact's line was busy before (read
  * in the same statement, so before the insert): if not, the first reply is the
@@ -101,17 +104,39 @@ export interface BotReply {
  * Raw SQL: this runs for every message a youngster sends, and the query builder
  * costs more than the statement.
  */
-export async function recordIncoming(
-  tx: Tx,
-  thread: Thread,
-  turn: {
+export interface IncomingTurn {
     incoming: IncomingMessage | null;
     replies: readonly BotReply[];
     monitoring: { municipalityId: string | null; subject: string | null };
-  },
-): Promise<{ incomingId: string | null; replyIds: string[]; lineBusy: boolean }> {
+    /** The conversation's clock (see touchStatement), moved in the same statement. */
+    clock: { inbound: boolean; urgent: boolean };
+    /**
+     * The incoming message stays with the conversation's owner (routing's "sticky", decided by the
+     * caller with core/routing.ts): it is stored routed, with the 'conversation.routed' event
+     * routing would have recorded, and needs no routing job.
+     */
+    routedTo?: string | null;
+}
+/** A row of recordIncoming's statement: a stored message's id, and whether the line was busy before. */
+export const recordedRow = z.strictObject({ id: z.uuid(), busy: z.boolean() });
+type RecordedRow = z.infer<typeof recordedRow>;
+export interface RecordedTurn {
+  incomingId: string | null;
+  replyIds: string[];
+  lineBusy: boolean;
+}
+
+export async function recordIncoming(tx: Executor, thread: Thread, turn: IncomingTurn): Promise<RecordedTurn> {
+  const rows = await rawRows<RecordedRow>(tx, recordIncomingStatement(thread, turn));
+  const ids = rows.map((r) => r.id);
+  return { incomingId: turn.incoming ? ids[0]! : null, replyIds: turn.incoming ? ids.slice(1) : ids, lineBusy: rows[0]?.busy ?? false };
+}
+
+function recordIncomingStatement(thread: Thread, turn: IncomingTurn): SQL {
   const { incoming } = turn;
-  if (!incoming && turn.replies.length === 0) return { incomingId: null, replyIds: [], lineBusy: false };
+  const touch = sql`touch as (${touchStatement(thread.conversationId, turn.clock)})`;
+  // Nothing to store (a plain start, an opt-out's silence): only the clock moves.
+  if (!incoming && turn.replies.length === 0) return sql`with ${touch} select null::uuid as id, false as busy where false`;
   const row = (r: { direction: 'in' | 'out'; kind: string; body: string; status: MessageStatus; externalId: string | null; menu: MenuOption[] | null; ack: boolean }) =>
     sql`(${thread.conversationId}::uuid, ${thread.contactId}::uuid, ${thread.channel}::channel, ${r.direction}::message_direction,
          ${r.kind}::message_kind, ${r.body}, ${r.status}::message_status, ${r.externalId}, ${r.menu ? JSON.stringify(r.menu) : null}::jsonb, ${r.ack})`;
@@ -121,25 +146,37 @@ export async function recordIncoming(
       row({ direction: 'out', kind: 'bot', body: r.body, status: INITIAL_STATUS.out[0], externalId: null, menu: r.menu, ack: r.isOptOutAck }),
     ),
   ];
-  const received = incoming
-    ? sql`, received as (${eventInsert({
-        type: 'message.received',
+  const events: SQL[] = [];
+  if (incoming) {
+    events.push(sql`, received as (${eventInsert({
+      type: 'message.received',
+      municipalityId: turn.monitoring.municipalityId,
+      subject: turn.monitoring.subject,
+      conversationId: thread.conversationId,
+      data: { channel: thread.channel, kind: incoming.kind },
+    })})`);
+    if (turn.routedTo && incoming.status === 'routed') {
+      events.push(sql`, routed as (${eventInsert({
+        type: 'conversation.routed',
         municipalityId: turn.monitoring.municipalityId,
-        subject: turn.monitoring.subject,
         conversationId: thread.conversationId,
-        data: { channel: thread.channel, kind: incoming.kind },
-      })})`
-    : sql``;
-  const result = await tx.execute<{ id: string; busy: boolean }>(sql`
+        actorStaffId: turn.routedTo,
+        data: { reason: 'sticky', changed: false, previousAssignee: turn.routedTo },
+      })})`);
+    }
+  }
+  return sql`
     with busy as (select ${lineAhead(thread.contactId)} as busy), ins as (
       insert into messages (conversation_id, contact_id, channel, direction, kind, body, status, external_id, menu, is_opt_out_ack)
       values ${sql.join(rows, sql`, `)}
       returning id, seq
-    )${received}
-    select ins.id, busy.busy from ins, busy order by ins.seq`);
-  const ids = result.map((r) => r.id);
-  return { incomingId: incoming ? ids[0]! : null, replyIds: incoming ? ids.slice(1) : ids, lineBusy: result[0]?.busy ?? false };
+    ), ${touch}${sql.join(events, sql``)}
+    select ins.id, busy.busy from ins, busy order by ins.seq`;
 }
+
+/** A row of markRouted's statement. */
+export const routedRow = z.strictObject({ conversation_ok: z.boolean(), routed: z.boolean() });
+type RoutedRow = z.infer<typeof routedRow>;
 
 /**
  * The routing decision, in one statement (every incoming message passes here):
@@ -156,7 +193,7 @@ export async function markRouted(
   const changed = r.assignee.to !== r.assignee.from;
   const ownerOk = sql`(exists (select 1 from conv) or (not ${changed} and exists (select 1 from still)))`;
   const msg = guarded(db, MOVES.route, and(eq(messages.id, r.messageId), ownerOk)!, {}).returning({ id: messages.id });
-  const rows = await db.execute<{ conversation_ok: boolean; routed: boolean }>(sql`
+  const rows = await db.execute<RoutedRow>(sql`
     with conv as (${assignIfStill({ id: r.conversationId, ...r.assignee })}),
     still as (
       select 1 from conversations

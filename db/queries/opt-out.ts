@@ -1,5 +1,7 @@
 import { eq, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx } from '../client.js';
+import { timestampText } from '../raw-row.js';
 import { channelContacts } from '../schema/index.js';
 
 /**
@@ -26,6 +28,15 @@ export interface RecentOptOut {
   optedOutAt: Date;
 }
 
+/** A row of listRecentOptOuts' statement (the moment as text: db/client.ts). */
+export const optOutRow = z.strictObject({
+  conversation_id: z.uuid(),
+  youngster_name: z.string().nullable(),
+  municipality_name: z.string(),
+  opted_out_at: timestampText,
+});
+type OptOutRow = z.infer<typeof optOutRow>;
+
 /**
  * Opt-outs in the conversations a staff member holds, newest first: shown to
  * them as a notice (not as work) so nobody still plans a visit or a card.
@@ -35,12 +46,7 @@ export async function listRecentOptOuts(
   q: { municipalityIds: string[]; staffId: string; since: Date; limit?: number },
 ): Promise<RecentOptOut[]> {
   if (q.municipalityIds.length === 0) return [];
-  const rows = await db.execute<{
-    conversation_id: string;
-    youngster_name: string | null;
-    municipality_name: string;
-    opted_out_at: Date | string;
-  }>(sql`
+  const rows = await db.execute<OptOutRow>(sql`
     select conv.id as conversation_id, m.name as municipality_name,
            nullif(concat_ws(' ', y.first_name, y.name_prefix, y.last_name), '') as youngster_name, o.at as opted_out_at
     from conversations conv
@@ -59,6 +65,6 @@ export async function listRecentOptOuts(
     conversationId: r.conversation_id,
     youngsterName: r.youngster_name,
     municipalityName: r.municipality_name,
-    optedOutAt: r.opted_out_at instanceof Date ? r.opted_out_at : new Date(r.opted_out_at),
+    optedOutAt: new Date(r.opted_out_at),
   }));
 }

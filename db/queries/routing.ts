@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { MessageStatus } from '../../core/message-lifecycle.js';
 import type { RoutingCandidate } from '../../core/routing.js';
 import type { DbOrTx } from '../client.js';
+import { timestampText } from '../raw-row.js';
+import { messageStatus } from '../schema/index.js';
 
 /** What the routing decision (core/routing.ts) is made from; markRouted (messages.ts) applies it. */
 export interface MessageRoutingFacts {
@@ -13,6 +16,29 @@ export interface MessageRoutingFacts {
   team: RoutingCandidate[];
 }
 
+/** A row of readRoutingFacts' statement; the team is json, its count(*) a number there. */
+export const routingFactsRow = z.strictObject({
+  status: z.enum(messageStatus.enumValues),
+  conversation_id: z.uuid(),
+  municipality_id: z.uuid().nullable(),
+  assigned_to: z.uuid().nullable(),
+  card_casemanager_id: z.uuid().nullable(),
+  team: z
+    .array(
+      z.strictObject({
+        id: z.uuid(),
+        role: z.enum(['casemanager', 'coordinator']),
+        active: z.boolean(),
+        // Inside json_build_object a timestamptz is ISO text.
+        absent_until: timestampText.nullable(),
+        delegate: z.uuid().nullable(),
+        open: z.number().int(),
+      }),
+    )
+    .nullable(),
+});
+type RoutingFactsRow = z.infer<typeof routingFactsRow>;
+
 /**
  * The message, its conversation, the casemanager on the card the contact
  * scanned, and the members of the team serving the municipality with their
@@ -23,14 +49,7 @@ export interface MessageRoutingFacts {
  * ISO strings.
  */
 export async function readRoutingFacts(db: DbOrTx, messageId: string): Promise<MessageRoutingFacts | null> {
-  const rows = await db.execute<{
-    status: MessageStatus;
-    conversation_id: string;
-    municipality_id: string | null;
-    assigned_to: string | null;
-    card_casemanager_id: string | null;
-    team: { id: string; role: RoutingCandidate['role']; active: boolean; absent_until: string | null; delegate: string | null; open: number }[] | null;
-  }>(sql`
+  const rows = await db.execute<RoutingFactsRow>(sql`
     select m.status, c.id as conversation_id, c.municipality_id, c.assigned_to, k.casemanager_id as card_casemanager_id,
            (select json_agg(json_build_object(
                      'id', s.id, 'role', s.role, 'active', s.active, 'absent_until', s.absent_until,

@@ -4,9 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockOrCreateContact } from '../../db/queries/contacts.js';
-import { getConversationInScope } from '../../db/queries/conversations.js';
-import { dialogueContextRow, dialogueContextStatement, loadDialogueFacts } from '../../db/queries/dialogue-context.js';
+import type { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { createContact } from '../../db/queries/contacts.js';
+import { closedConversationRow, closeOptedOutConversation, getConversationInScope } from '../../db/queries/conversations.js';
+import { dialogueContextRow, dialogueContextStatement, loadDialogueFacts, lockContactWithContext } from '../../db/queries/dialogue-context.js';
+import { firstTimeSeen, firstTimeSeenByIds, seenRow } from '../../db/queries/inbound.js';
+import { claimForSending, markRouted, markSent, movedRow, recordedRow, recordIncoming, routedRow } from '../../db/queries/messages.js';
+import { listRecentOptOuts, optOutRow } from '../../db/queries/opt-out.js';
+import { readRoutingFacts, routingFactsRow } from '../../db/queries/routing.js';
 import { findWaiting } from '../../db/queries/escalation.js';
 import { countMessageOutcomes, countUndelivered, deliveryLatency } from '../../db/queries/metrics.js';
 import { totalAttemptMinutes } from '../../db/queries/youngster-panel.js';
@@ -23,18 +29,58 @@ import { isolated, type Isolated } from '../helpers/isolated.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Every typed raw statement (`.execute<Row>(...)`) in db/queries, and the row type it names. */
+/**
+ * Every typed raw statement (`.execute<Row>(...)`, `rawRows<Row>(...)`) in db/queries, in file order,
+ * and the row type it names. Each `XRow` is `z.infer` of an exported schema parsed below against
+ * the rows its statement really returns.
+ */
 const COVERED: Record<string, string[]> = {
-  // The select list maps timestamps to Dates; compared below with what the builder returns for the same row.
-  'db/queries/contacts.ts': ['Record<string, unknown>'],
-  'db/queries/dialogue-context.ts': ['DialogueContextRow'],
+  'db/queries/conversations.ts': ['ClosedConversationRow'],
+  // The contact's columns go through the select list that maps timestamps to Dates; compared below with the builder's row.
+  'db/queries/dialogue-context.ts': ['Record<string, unknown>', 'DialogueContextRow'],
+  'db/queries/inbound.ts': ['SeenRow', 'SeenRow'],
+  'db/queries/messages.ts': ['MovedRow', 'RecordedRow', 'RoutedRow'],
+  'db/queries/opt-out.ts': ['OptOutRow'],
+  'db/queries/routing.ts': ['RoutingFactsRow'],
 };
+
+/** A pool whose raw statements' rows are kept, for parsing with their schemas. */
+function recording(target: Db) {
+  const seen: unknown[] = [];
+  const db = new Proxy(target, {
+    get(t, prop) {
+      if (prop === 'execute') {
+        return (statement: Parameters<Db['execute']>[0]) =>
+          t.execute(statement).then((rows) => {
+            seen.push(...rows);
+            return rows;
+          });
+      }
+      const v: unknown = Reflect.get(t, prop, t);
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
+  /** The rows seen since the last call, each parsed with the schema; at least one. */
+  const parsedAs = <S extends z.ZodType>(schema: S): z.infer<S>[] => {
+    const rows = seen.splice(0);
+    expect(rows.length).toBeGreaterThan(0);
+    return rows.map((r) => schema.parse(r));
+  };
+  return { db, parsedAs };
+}
 
 function rawRowTypes(text: string): string[] {
   const source = ts.createSourceFile('q.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found: string[] = [];
   const visit = (node: ts.Node) => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'execute' && node.typeArguments?.[0]) {
+    const callee = ts.isCallExpression(node)
+      ? ts.isPropertyAccessExpression(node.expression)
+        ? node.expression.name.text
+        : ts.isIdentifier(node.expression)
+          ? node.expression.text
+          : null
+      : null;
+    if (ts.isCallExpression(node) && (callee === 'execute' || callee === 'rawRows') && node.typeArguments?.[0]) {
       found.push(node.typeArguments[0].getText(source));
     }
     ts.forEachChild(node, visit);
@@ -65,7 +111,7 @@ describe('raw statements in db/queries', () => {
     expect(found).toEqual(COVERED);
   });
 
-  it('lockOrCreateContact returns exactly the row the query builder returns, Dates and all', async () => {
+  it('lockContactWithContext returns exactly the contact row the query builder returns, Dates and all', async () => {
     const roermond = org.oost.municipalities.Roermond!;
     const { youngster, card } = await createYoungsterWithCard(db(), roermond, org.michelle.id);
     const [full] = await db()
@@ -86,13 +132,19 @@ describe('raw statements in db/queries', () => {
     // Every column set, so every column's type is seen.
     expect(Object.values(full!).filter((v) => v === null)).toEqual([]);
 
-    const viaAlt = await db().transaction((tx) => lockOrCreateContact(tx, 'whatsapp', '31600000000@s.whatsapp.net'));
-    expect(viaAlt).toStrictEqual(full);
-    for (const key of ['lastOfficeNoticeAt', 'optedOutAt', 'createdAt'] as const) expect(viaAlt[key]).toBeInstanceOf(Date);
+    const viaAlt = await db().transaction((tx) => lockContactWithContext(tx, 'whatsapp', ['31600000000@s.whatsapp.net']));
+    expect(viaAlt?.contact).toStrictEqual(full);
+    for (const key of ['lastOfficeNoticeAt', 'optedOutAt', 'createdAt'] as const) expect(viaAlt?.contact[key]).toBeInstanceOf(Date);
+    expect(viaAlt?.facts.municipalityId).toBe(roermond);
 
-    const created = await db().transaction((tx) => lockOrCreateContact(tx, 'telegram', '4242'));
-    const [stored] = await db().select().from(channelContacts).where(eq(channelContacts.id, created.id));
-    expect(created).toStrictEqual(stored);
+    expect(await db().transaction((tx) => lockContactWithContext(tx, 'telegram', ['4242']))).toBeNull();
+    const created = await db().transaction(async (tx) => {
+      await createContact(tx, 'telegram', '4242', null);
+      return lockContactWithContext(tx, 'telegram', ['4242']);
+    });
+    const [stored] = await db().select().from(channelContacts).where(eq(channelContacts.id, created!.contact.id));
+    expect(created?.contact).toStrictEqual(stored);
+    expect(created?.facts.municipalityId).toBeNull();
   });
 
   it('the dialogue context row parses for a contact with everything and for one with nothing', async () => {
@@ -129,6 +181,51 @@ describe('raw statements in db/queries', () => {
     expect(facts?.delegateFirstName).toBe('Yusuf');
     expect(facts?.delegateAbsentUntil).toStrictEqual(wasAway);
     expect(facts?.textOverrides).toEqual({ nl: { 'bot.greeting': 'Hoi {voornaam}!' } });
+  });
+});
+
+describe('the row schemas parse the rows their statements return', () => {
+  it("a youngster's turn, its routing, a delivery, the platform key and an opt-out", async () => {
+    const rec = recording(db());
+    const roermond = org.oost.municipalities.Roermond!;
+    const { conversation, contact } = await createConversationFixture(db(), { municipalityId: roermond, firstName: 'Rowan', channel: 'whatsapp', messages: [] });
+    // (WhatsApp: the metrics test below counts this file's Telegram deliveries.)
+    await db().update(staffUsers).set({ absentUntil: new Date('2099-01-01T00:00:00Z') }).where(eq(staffUsers.id, org.yusuf.id));
+
+    const thread = { conversationId: conversation.id, contactId: contact.id, channel: 'whatsapp' as const };
+    const turn = await recordIncoming(rec.db, thread, {
+      incoming: { kind: 'text', body: 'hoi', status: 'received', externalId: 'tg-1' },
+      replies: [{ body: 'Hoi!', menu: null, isOptOutAck: false }],
+      monitoring: { municipalityId: roermond, subject: null },
+      clock: { inbound: true, urgent: false },
+    });
+    expect(rec.parsedAs(recordedRow)).toHaveLength(2);
+
+    await readRoutingFacts(rec.db, turn.incomingId!);
+    const [facts] = rec.parsedAs(routingFactsRow);
+    expect(facts?.team?.length).toBe(3);
+    expect(facts?.team?.find((m) => m.id === org.yusuf.id)?.absent_until).not.toBeNull();
+
+    await markRouted(rec.db, { messageId: turn.incomingId!, conversationId: conversation.id, municipalityId: roermond, assignee: { from: null, to: org.michelle.id }, reason: 'least_loaded' });
+    expect(rec.parsedAs(routedRow)).toEqual([{ conversation_ok: true, routed: true }]);
+
+    const { claimed } = await claimForSending(db(), turn.replyIds[0]!);
+    await markSent(rec.db, claimed!, '77', { municipalityId: roermond, subject: null });
+    expect(rec.parsedAs(movedRow)).toEqual([{ id: turn.replyIds[0], contactId: contact.id, conversationId: conversation.id, municipalityId: roermond }]);
+
+    expect(await firstTimeSeen(rec.db, contact, 'tg-2', new Date())).toBe(true);
+    rec.parsedAs(seenRow);
+    expect(await firstTimeSeenByIds(rec.db, 'whatsapp', [contact.externalId], 'tg-3', new Date())).toBe(true);
+    rec.parsedAs(seenRow);
+
+    const at = new Date();
+    await db().update(channelContacts).set({ optedOutAt: at }).where(eq(channelContacts.id, contact.id));
+    await closeOptedOutConversation(rec.db, { conversationId: conversation.id, cardId: null, youngsterId: contact.youngsterId });
+    expect(rec.parsedAs(closedConversationRow)).toEqual([{ municipality_id: roermond, old_status: 'open', old_assignee: org.michelle.id, new_assignee: org.michelle.id }]);
+
+    const [optOut] = await listRecentOptOuts(rec.db, { municipalityIds: [roermond], staffId: org.michelle.id, since: new Date(at.getTime() - 1000) });
+    rec.parsedAs(optOutRow);
+    expect(optOut?.optedOutAt).toStrictEqual(at);
   });
 });
 
