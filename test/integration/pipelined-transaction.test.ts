@@ -26,7 +26,8 @@ describe('a pipelined transaction', () => {
       await t.tx.execute(sql`insert into pt_probe values (2)`);
       const writes = [t.execute(sql`insert into pt_probe values (${3})`), t.execute(sql`select count(*)::int as n from pt_probe`)];
       void t.commit();
-      const [, [n]] = await Promise.all(writes);
+      const [, counted] = await Promise.all(writes);
+      const n = counted?.[0];
       return { first, n };
     });
     expect(seen).toEqual({ first: { v: 1 }, n: { n: 3 } });
