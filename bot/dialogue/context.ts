@@ -14,6 +14,8 @@ export interface LoadedContext {
   monitoringKey: string | null;
   /** The contact's conversation if it exists already (not locked: touching it takes the row lock), with its owner. */
   conversation: DialogueFacts['conversation'];
+  /** The card's casemanager as routing weighs them (see DialogueFacts). */
+  cardOwner: DialogueFacts['cardOwner'];
 }
 
 /**
@@ -38,6 +40,7 @@ export function dialogueContextFrom(
     municipalityId: row?.municipalityId ?? null,
     monitoringKey: row?.monitoringKey ?? null,
     conversation: row?.conversation ?? null,
+    cardOwner: row?.cardOwner ?? null,
     ctx: {
       state: asDialogueState(contact.dialogueState),
       language,

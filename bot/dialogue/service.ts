@@ -14,7 +14,14 @@ import { listMunicipalityChoices, loadDialogueFacts, lockContactWithContext, typ
 import { linkContactToCard, saveDialogueState } from '../../db/queries/dialogue-state.js';
 import { recordEvent } from '../../db/queries/events.js';
 import { findHeldIncoming, firstTimeSeen, firstTimeSeenByIds } from '../../db/queries/inbound.js';
-import { cancelWaitingFor, recordIncoming, type IncomingMessage, type IncomingTurn, type RecordedTurn } from '../../db/queries/messages.js';
+import {
+  cancelWaitingFor,
+  recordIncoming,
+  type IncomingMessage,
+  type IncomingTurn,
+  type InlineRoute,
+  type RecordedTurn,
+} from '../../db/queries/messages.js';
 import { stopContacts } from '../../db/queries/opt-out.js';
 import { findHeads } from '../../db/queries/outbox.js';
 import { dialogueContextFrom, type LoadedContext } from './context.js';
@@ -120,14 +127,14 @@ export function createDialogueService(deps: {
     const visible = conv.municipalityId !== null;
     // A forwarded message whose conversation's owner can keep it is routed here and now (routing's
     // "sticky", the common case); anything else waits as 'received' for the routing worker.
-    const owner = visible && outcome.forward !== null ? stickyOwner(loaded, now) : null;
-    const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && owner === null);
+    const inline = visible && outcome.forward !== null ? inlineRoute(loaded, conv, now) : null;
+    const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && inline === null);
 
     // The common turn ends here: its writes and COMMIT go out together.
     const last = !outcome.releaseHeldText && !outcome.optOut;
-    const stored = await storeTurn(t, { contact, conversationId: conv.id, channel, incoming, outcome, loaded, municipalityId, now, owner }, last);
+    const stored = await storeTurn(t, { contact, conversationId: conv.id, channel, incoming, outcome, loaded, municipalityId, now, route: inline }, last);
     const route = stored.incomingId && incoming?.status === 'received' && visible ? [stored.incomingId] : [];
-    const routed = stored.incomingId && owner && conv.municipalityId ? { messageId: stored.incomingId, conversationId: conv.id, municipalityId: conv.municipalityId } : null;
+    const routed = stored.incomingId && inline && conv.municipalityId ? { messageId: stored.incomingId, conversationId: conv.id, municipalityId: conv.municipalityId } : null;
     if (outcome.releaseHeldText) {
       route.push(...(await findHeldIncoming(t.tx, conv.id)).filter((id) => !route.includes(id)));
       await recordEvent(t.tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
@@ -167,8 +174,8 @@ export function createDialogueService(deps: {
       loaded: LoadedContext;
       municipalityId: string | null;
       now: Date;
-      /** The owner the incoming message stays with (routed in this statement), or null. */
-      owner: string | null;
+      /** Where routing sent the incoming message inline (routed in this statement), or null. */
+      route: InlineRoute | null;
     },
     last: boolean,
   ): Promise<RecordedTurn> {
@@ -185,7 +192,7 @@ export function createDialogueService(deps: {
       monitoring,
       // An opt-out (or a message after one) does not reopen the conversation: it waits for no answer.
       clock: { inbound: turn.incoming !== null && !outcome.optOut, urgent: outcome.urgent },
-      routedTo: turn.owner,
+      route: turn.route,
     };
     // Each call hands its statement to the connection at once; COMMIT follows them in the same write.
     const writes = [
@@ -220,15 +227,27 @@ export function createDialogueService(deps: {
   }
 
   /**
-   * The owner of the conversation keeps a youngster's new message when routing would say so
-   * (core/routing.ts, "sticky": an active member of the serving team, not absent) - decided from
-   * the facts the dialogue's context already read, so the message needs no routing job.
+   * Routing's two common answers, decided here from the facts the dialogue's context already read
+   * (core/routing.ts, the same rules), so the message needs no routing job: the conversation's
+   * owner keeps it ("sticky"), or an unowned conversation goes to the casemanager on the card
+   * ("card") - each only when that person is an active member of the serving team and not away.
+   * Anything else (an absent owner's delegate, the least loaded colleague, nobody) is the routing
+   * worker's, which sees the whole team.
    */
-  function stickyOwner(loaded: LoadedContext, now: Date): string | null {
-    const owner = loaded.conversation?.owner;
-    if (!owner) return null;
-    const decision = decideRoute({ currentAssigneeId: owner.id, cardCasemanagerId: null, team: [owner], now });
-    return decision.reason === 'sticky' ? decision.assigneeId : null;
+  function inlineRoute(loaded: LoadedContext, conv: { id: string }, now: Date): InlineRoute | null {
+    const known = loaded.conversation?.id === conv.id ? loaded.conversation : null;
+    if (known?.assignedTo) {
+      const owner = known.owner;
+      if (!owner) return null;
+      const d = decideRoute({ currentAssigneeId: owner.id, cardCasemanagerId: null, team: [owner], now });
+      return d.reason === 'sticky' && d.assigneeId ? { to: d.assigneeId, reason: 'sticky' } : null;
+    }
+    const card = loaded.cardOwner;
+    // A conversation made in this turn is unowned too - unless another contact of the person made it
+    // first; the clock's UPDATE then keeps that owner (db/queries/conversations.ts, touchStatement).
+    if (!card) return null;
+    const d = decideRoute({ currentAssigneeId: null, cardCasemanagerId: card.id, team: [card], now });
+    return d.reason === 'card' && d.assigneeId ? { to: d.assigneeId, reason: 'card' } : null;
   }
 
   async function announceRouted(routed: Plan['routed']) {

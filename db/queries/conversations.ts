@@ -131,20 +131,21 @@ export async function ensureConversation(
 
 /**
  * The conversation's clock, for every message a youngster sends and every bot
- * reply: a youngster's message reopens it. Raw SQL because it runs on the
- * inbound hot path, where the query builder costs more than the statement.
+ * reply: a youngster's message reopens it. Also gives an unowned conversation
+ * the owner routing chose inline (`claimFor`: the card's casemanager) - in this
+ * same UPDATE, since one statement may change a row only once; an owner set in
+ * the meantime is kept. Returns the owner after it. A statement for
+ * recordIncoming (messages.ts) to embed: raw SQL on the inbound hot path, where
+ * the query builder costs more than the statement.
  */
-export async function touchConversation(tx: DbOrTx, id: string, opts: { inbound: boolean; urgent: boolean }) {
-  await tx.execute(touchStatement(id, opts));
-}
-
-/** The clock's UPDATE, for a statement that does more at once (recordIncoming, the inbound hot path). */
-export function touchStatement(id: string, opts: { inbound: boolean; urgent: boolean }): SQL {
+export function touchStatement(id: string, opts: { inbound: boolean; urgent: boolean; claimFor?: string | null }): SQL {
   return sql`update conversations set last_message_at = now(),
       last_inbound_at = case when ${opts.inbound} then now() else last_inbound_at end,
       status = case when ${opts.inbound} then 'open'::conversation_status else status end,
-      urgent = urgent or ${opts.urgent}
-    where id = ${id}`;
+      urgent = urgent or ${opts.urgent},
+      assigned_to = coalesce(assigned_to, ${opts.claimFor ?? null}::uuid)
+    where id = ${id}
+    returning assigned_to`;
 }
 
 /**

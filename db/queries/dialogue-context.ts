@@ -37,9 +37,13 @@ export const dialogueContextRow = z.strictObject({
   delegate_absent_until: timestampText.nullable(),
   conversation_id: z.uuid().nullable(),
   conversation_municipality_id: z.uuid().nullable(),
+  conversation_assignee: z.uuid().nullable(),
   assignee_id: z.uuid().nullable(),
   assignee_role: z.enum(['casemanager', 'coordinator']).nullable(),
   assignee_absent_until: timestampText.nullable(),
+  card_owner_id: z.uuid().nullable(),
+  card_owner_role: z.enum(['casemanager', 'coordinator']).nullable(),
+  card_owner_absent_until: timestampText.nullable(),
   person_opted_out: z.boolean(),
 });
 type DialogueContextRow = z.infer<typeof dialogueContextRow>;
@@ -65,7 +69,9 @@ export interface DialogueFacts {
    * with its owner as a routing candidate when that owner is an active member of the team serving
    * the municipality (anyone else cannot keep it: routing proper decides then).
    */
-  conversation: { id: string; municipalityId: string | null; owner: RoutingCandidate | null } | null;
+  conversation: { id: string; municipalityId: string | null; assignedTo: string | null; owner: RoutingCandidate | null } | null;
+  /** The card's casemanager as a routing candidate, when an active member of the serving team. */
+  cardOwner: RoutingCandidate | null;
   /** Another contact of the same person (browser, messenger) opted out. */
   personOptedOut: boolean;
 }
@@ -76,7 +82,9 @@ const CONTEXT_COLUMNS = sql`y.first_name as youngster_first_name, y.monitoring_k
            coach.first_name as coach, coach.absent_until as coach_absent_until,
            delegate.first_name as delegate, delegate.absent_until as delegate_absent_until,
            conv.id as conversation_id, conv.municipality_id as conversation_municipality_id,
+           conv.assigned_to as conversation_assignee,
            owner.id as assignee_id, owner.role as assignee_role, owner.absent_until as assignee_absent_until,
+           card_owner.id as card_owner_id, card_owner.role as card_owner_role, card_owner.absent_until as card_owner_absent_until,
            exists (select 1 from channel_contacts oc
                    where oc.youngster_id = c.youngster_id and oc.opted_out_at is not null) as person_opted_out`;
 const CONTEXT_JOINS = sql`from channel_contacts c
@@ -91,6 +99,8 @@ const CONTEXT_JOINS = sql`from channel_contacts c
     left join staff_users assignee on assignee.id = conv.assigned_to and assignee.active
     -- The owner as routing sees them (db/queries/routing.ts): active, a casemanager or coordinator of the serving team.
     left join staff_users owner on owner.id = assignee.id and owner.team_id = tm.team_id and owner.role in ('casemanager', 'coordinator')
+    -- The card's casemanager as routing sees them, for a conversation nobody owns yet.
+    left join staff_users card_owner on card_owner.id = card_coach.id and card_owner.team_id = tm.team_id and card_owner.role in ('casemanager', 'coordinator')
     left join staff_users coach on coach.id = coalesce(assignee.id, card_coach.id)
     -- Routing only hands over to an active delegate of the same team; the text names no one else.
     left join staff_users delegate on delegate.id = coach.absence_delegate_id and delegate.active
@@ -138,6 +148,12 @@ export async function loadDialogueFacts(tx: Executor, contactId: string): Promis
   return row ? dialogueFactsFrom(row) : null;
 }
 
+/** A staff member as routing weighs them; the load and delegate only matter when routing proper decides. */
+function candidate(id: string | null, role: 'casemanager' | 'coordinator' | null, absentUntil: string | null): RoutingCandidate | null {
+  if (!id || !role) return null;
+  return { id, role, available: true, absentUntil: absentUntil === null ? null : new Date(absentUntil), delegateId: null, openConversations: 0 };
+}
+
 function dialogueFactsFrom(row: DialogueContextRow): DialogueFacts {
   return {
     youngsterFirstName: row.youngster_first_name,
@@ -154,19 +170,11 @@ function dialogueFactsFrom(row: DialogueContextRow): DialogueFacts {
       ? {
           id: row.conversation_id,
           municipalityId: row.conversation_municipality_id,
-          owner:
-            row.assignee_id && row.assignee_role
-              ? {
-                  id: row.assignee_id,
-                  role: row.assignee_role,
-                  available: true,
-                  absentUntil: row.assignee_absent_until === null ? null : new Date(row.assignee_absent_until),
-                  delegateId: null,
-                  openConversations: 0,
-                }
-              : null,
+          assignedTo: row.conversation_assignee,
+          owner: candidate(row.assignee_id, row.assignee_role, row.assignee_absent_until),
         }
       : null,
+    cardOwner: candidate(row.card_owner_id, row.card_owner_role, row.card_owner_absent_until),
     personOptedOut: row.person_opted_out,
   };
 }

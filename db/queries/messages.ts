@@ -104,6 +104,11 @@ export interface BotReply {
  * Raw SQL: this runs for every message a youngster sends, and the query builder
  * costs more than the statement.
  */
+export interface InlineRoute {
+  to: string;
+  reason: 'sticky' | 'card';
+}
+
 export interface IncomingTurn {
     incoming: IncomingMessage | null;
     replies: readonly BotReply[];
@@ -111,11 +116,12 @@ export interface IncomingTurn {
     /** The conversation's clock (see touchStatement), moved in the same statement. */
     clock: { inbound: boolean; urgent: boolean };
     /**
-     * The incoming message stays with the conversation's owner (routing's "sticky", decided by the
-     * caller with core/routing.ts): it is stored routed, with the 'conversation.routed' event
-     * routing would have recorded, and needs no routing job.
+     * Routing decided inline by the caller (core/routing.ts, from the dialogue's facts): the
+     * incoming message stays with the conversation's owner ('sticky') or goes to the card's
+     * casemanager of an unowned conversation ('card'). It is stored routed, with the
+     * 'conversation.routed' event the routing worker would have recorded, and needs no routing job.
      */
-    routedTo?: string | null;
+    route?: InlineRoute | null;
 }
 /** A row of recordIncoming's statement: a stored message's id, and whether the line was busy before. */
 export const recordedRow = z.strictObject({ id: z.uuid(), busy: z.boolean() });
@@ -134,7 +140,9 @@ export async function recordIncoming(tx: Executor, thread: Thread, turn: Incomin
 
 function recordIncomingStatement(thread: Thread, turn: IncomingTurn): SQL {
   const { incoming } = turn;
-  const touch = sql`touch as (${touchStatement(thread.conversationId, turn.clock)})`;
+  const route = incoming?.status === 'routed' ? (turn.route ?? null) : null;
+  const claimFor = route?.reason === 'card' ? route.to : null;
+  const touch = sql`touch as (${touchStatement(thread.conversationId, { ...turn.clock, claimFor })})`;
   // Nothing to store (a plain start, an opt-out's silence): only the clock moves.
   if (!incoming && turn.replies.length === 0) return sql`with ${touch} select null::uuid as id, false as busy where false`;
   const row = (r: { direction: 'in' | 'out'; kind: string; body: string; status: MessageStatus; externalId: string | null; menu: MenuOption[] | null; ack: boolean }) =>
@@ -155,14 +163,20 @@ function recordIncomingStatement(thread: Thread, turn: IncomingTurn): SQL {
       conversationId: thread.conversationId,
       data: { channel: thread.channel, kind: incoming.kind },
     })})`);
-    if (turn.routedTo && incoming.status === 'routed') {
-      events.push(sql`, routed as (${eventInsert({
-        type: 'conversation.routed',
-        municipalityId: turn.monitoring.municipalityId,
-        conversationId: thread.conversationId,
-        actorStaffId: turn.routedTo,
-        data: { reason: 'sticky', changed: false, previousAssignee: turn.routedTo },
-      })})`);
+    if (route) {
+      // The owner as the clock's UPDATE left it (someone who took the conversation in the meantime stays).
+      events.push(sql`, routed as (${eventInsert(
+        {
+          type: 'conversation.routed',
+          municipalityId: turn.monitoring.municipalityId,
+          conversationId: thread.conversationId,
+          actorStaffId: sql`touch.assigned_to`,
+          data: route.reason === 'sticky'
+            ? { reason: 'sticky', changed: false, previousAssignee: route.to }
+            : { reason: 'card', changed: true, previousAssignee: null },
+        },
+        sql`from touch`,
+      )})`);
     }
   }
   return sql`

@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cards, channelContacts, events, messages } from '../../db/schema/index.js';
+import { cards, channelContacts, conversations, events, messages, staffUsers } from '../../db/schema/index.js';
 import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { openChat, postChat } from '../helpers/http.js';
@@ -85,16 +85,38 @@ describe('web chat', () => {
     expect(contacts.map((c) => c.externalId)).not.toContain(chat.jar.get('lj_chat'));
   });
 
-  it('stores a message and enqueues only its id', async () => {
+  it("stores a message routed at once to the card's casemanager: no routing job, the decision recorded", async () => {
     const chat = await openChat(app, card.token);
     const res = await postChat(app, card.token, chat.cookie, { text: 'hoi', clientId: 'client-0001' });
     expect(res.statusCode).toBe(201);
     const { message } = res.json();
     expect(message).toMatchObject({ direction: 'in', body: 'hoi' });
     const [row] = await db().select().from(messages).where(eq(messages.id, message.id));
-    expect(row).toMatchObject({ body: 'hoi', status: 'received', channel: 'web', direction: 'in' });
-    const job = await iso.ctx.queues.inbound.getJob(`in-${message.id}`);
-    expect(job?.data).toEqual({ messageId: message.id });
+    expect(row).toMatchObject({ body: 'hoi', status: 'routed', channel: 'web', direction: 'in' });
+    expect(await iso.ctx.queues.inbound.getJob(`in-${message.id}`)).toBeUndefined();
+    const [conv] = await db().select().from(conversations).where(eq(conversations.id, row!.conversationId));
+    expect(conv?.assignedTo).toBe(org.michelle.id);
+    const routed = await db().select().from(events).where(and(eq(events.type, 'conversation.routed'), eq(events.conversationId, row!.conversationId)));
+    expect(routed.map((e) => ({ actor: e.actorStaffId, data: e.data }))).toEqual([
+      { actor: org.michelle.id, data: { reason: 'card', changed: true, previousAssignee: null } },
+    ]);
+  });
+
+  it('leaves a message whose card casemanager is away to the routing worker, enqueueing only its id', async () => {
+    const away = await createYoungsterWithCard(db(), org.oost.municipalities.Roermond!, org.yusuf.id);
+    await db().update(staffUsers).set({ absentUntil: new Date(Date.now() + 86_400_000) }).where(eq(staffUsers.id, org.yusuf.id));
+    try {
+      const chat = await openChat(app, away.token);
+      const res = await postChat(app, away.token, chat.cookie, { text: 'hallo?', clientId: 'client-0002' });
+      expect(res.statusCode).toBe(201);
+      const { message } = res.json();
+      const [row] = await db().select().from(messages).where(eq(messages.id, message.id));
+      expect(row).toMatchObject({ body: 'hallo?', status: 'received' });
+      const job = await iso.ctx.queues.inbound.getJob(`in-${message.id}`);
+      expect(job?.data).toEqual({ messageId: message.id });
+    } finally {
+      await db().update(staffUsers).set({ absentUntil: null }).where(eq(staffUsers.id, org.yusuf.id));
+    }
   });
 
   it("puts the bot's answer after the message it answers, and queues only the head of the contact's line", async () => {
