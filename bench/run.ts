@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildWebApp } from '../bin/services.js';
 import { startFakeTelegram, type FakeTelegram } from '../testing/fake-telegram.js';
-import { formatCpu, startCpuMeter, type CpuShares } from './cpu.js';
+import { cpuMsPer, formatCpu, startCpuMeter, type CpuShares } from './cpu.js';
+import { highestPassingRate, runRateSteps, type RateStep } from './rate-steps.js';
 import { runFloor, type FloorResult } from './floor.js';
 import { runInbound, startChats, type InboundResult, type Webhook } from './inbound.js';
 import { runOutbound, type OutboundResult } from './outbound.js';
@@ -25,6 +26,9 @@ import { BOT_TOKEN, WEBHOOK_SECRET, createWorld, redisUrl, seedOrg, type BenchWo
 // database pools, HTTP sockets and JIT are where a running service has them; the measured chats stay fresh.
 const INBOUND = { chats: 200, rate: 200, seconds: 10, graceS: 20, warmupChats: 100, warmupMessages: 600, warmupRate: 200 };
 const FLOOR = { graceS: 20 };
+// Rising offered rates (msg/s), a few seconds each, until one misses the p99 target.
+const IDLE_S = 5;
+const STEPS = { rates: [100, 150, 200, 250, 300, 400, 500], seconds: 6 };
 const OUTBOUND = {
   chats: 300,
   perChat: 3,
@@ -37,7 +41,7 @@ const OUTBOUND = {
 const SEARCH = { conversations: 5000, messagesPerConversation: 20, repeat: 30, passes: 2, withoutIndexRepeat: 3 };
 /** Longest wait for the pipeline to come to rest between scenarios before its backlog is removed. */
 const SETTLE_S = { setup: 45, afterInbound: 15 };
-const TARGET = { floorShare: 0.5, p99Ms: 100, allowedShare: 0.95, searchP95Ms: 50 };
+const TARGET = { floorShare: 0.5, p99Ms: 100, allowedShare: 0.95, searchP95Ms: 50, cpuVsFloor: 1.5 };
 // Hard stop: a hung run must not sit on a CI machine (a normal run takes 2.5-3 min).
 const WATCHDOG_MS = 5 * 60_000;
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -45,6 +49,8 @@ const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 /** `npm run bench -- --search-only`: only scenario (c), printed, RESULTS.md left alone (a quick check while working on the search). */
 const SEARCH_ONLY = process.argv.includes('--search-only');
+/** `npm run bench -- --inbound-only`: setup, inbound, floor and the rate steps, printed, RESULTS.md left alone (while working on the inbound path). */
+const INBOUND_ONLY = process.argv.includes('--inbound-only');
 
 async function main() {
   let fake: FakeTelegram | undefined;
@@ -120,6 +126,31 @@ async function main() {
     const floor = await runFloor(ctx, { total: INBOUND.rate * INBOUND.seconds, rate: INBOUND.rate, graceS: FLOOR.graceS, redisUrl });
     const cpuFloor = meter();
 
+    // What the pipeline costs while nothing happens: a cost that does not shrink with the load shows here.
+    meter = startCpuMeter(worker?.pid);
+    await sleep(IDLE_S * 1000);
+    const cpuIdle = meter();
+
+    log(`rate steps: ${STEPS.rates.join(', ')} msg/s, ${STEPS.seconds} s each, until p99 >= ${TARGET.p99Ms} ms`);
+    const steps = await runRateSteps(ctx, hook, {
+      chats,
+      rates: STEPS.rates,
+      seconds: STEPS.seconds,
+      p99Ms: TARGET.p99Ms,
+      workerPid: worker?.pid,
+      settle: () => settle(ctx, SETTLE_S.afterInbound, 'after a rate step', purged),
+    });
+    const inboundRows = [
+      ...tableRows(inbound, floor, { inbound: cpuInbound, floor: cpuFloor }),
+      { scenario: 'idle', metric: `CPU with no messages for ${IDLE_S} s`, value: formatCpu(cpuIdle), target: '', pass: null },
+      ...stepRows(steps),
+    ];
+    if (INBOUND_ONLY) {
+      console.log('');
+      printTable(inboundRows);
+      return;
+    }
+
     log(`outbound: ${OUTBOUND.chats * OUTBOUND.perChat} messages to ${OUTBOUND.chats} chats, fake allows ${OUTBOUND.allowedRate}/s`);
     meter = startCpuMeter(worker?.pid);
     const outbound = await runOutbound(ctx, fake, { ...OUTBOUND, municipalityId: org.municipalityId, casemanagerId: org.casemanagerId });
@@ -128,7 +159,7 @@ async function main() {
     const search = await measureSearch(ctx, worker?.pid);
 
     const machine = await describeMachine(ctx, backgroundNote);
-    const rows = [...tableRows(inbound, floor, outbound, { inbound: cpuInbound, floor: cpuFloor, outbound: cpuOutbound }), ...searchRows(search.result, search.cpu)];
+    const rows = [...inboundRows, ...outboundRows(outbound, cpuOutbound), ...searchRows(search.result, search.cpu)];
     console.log('');
     printTable(rows);
     console.log('');
@@ -161,9 +192,10 @@ async function settle(ctx: BenchWorld['ctx'], seconds: number, phase: string, no
   }
 }
 
-function tableRows(inbound: InboundResult, floor: FloorResult, outbound: OutboundResult, cpu: Record<'inbound' | 'floor' | 'outbound', CpuShares>): Row[] {
+function tableRows(inbound: InboundResult, floor: FloorResult, cpu: Record<'inbound' | 'floor', CpuShares>): Row[] {
   const share = inbound.throughput / floor.throughput;
-  const allowedShare = outbound.rate / outbound.allowedRate;
+  const cpuIn = cpuMsPer(cpu.inbound, inbound.sent);
+  const cpuFloor = cpuMsPer(cpu.floor, floor.sent);
   const allDone = inbound.completed === inbound.sent && inbound.httpErrors === 0;
   return [
     { scenario: 'inbound', metric: 'offered rate', value: rate(inbound.offeredRate), target: '', pass: null },
@@ -181,14 +213,36 @@ function tableRows(inbound: InboundResult, floor: FloorResult, outbound: Outboun
     { scenario: 'inbound vs floor', metric: 'throughput share', value: pct(share), target: `>= ${pct(TARGET.floorShare)}`, pass: share >= TARGET.floorShare },
     { scenario: 'inbound vs floor', metric: 'p50 (ours / floor)', value: `${ms(inbound.latency.p50)} / ${ms(floor.latency.p50)}`, target: '', pass: null },
     { scenario: 'inbound vs floor', metric: 'p99 (ours / floor)', value: `${ms(inbound.latency.p99)} / ${ms(floor.latency.p99)}`, target: '', pass: null },
+    { scenario: 'inbound vs floor', metric: 'CPU per message (app + worker + PostgreSQL + Redis)', value: `${cpuIn.toFixed(2)} ms / ${cpuFloor.toFixed(2)} ms`, target: '', pass: null },
+    { scenario: 'inbound vs floor', metric: 'CPU per message, ours / floor', value: `${(cpuIn / cpuFloor).toFixed(2)} x`, target: `<= ${TARGET.cpuVsFloor} x`, pass: cpuIn / cpuFloor <= TARGET.cpuVsFloor },
+  ];
+}
+
+function outboundRows(outbound: OutboundResult, cpu: CpuShares): Row[] {
+  const allowedShare = outbound.rate / outbound.allowedRate;
+  return [
     { scenario: 'outbound', metric: 'sent / messages', value: `${outbound.sent} / ${outbound.messages} (${outbound.chats} chats)${outbound.finished ? '' : `, cut off at ${OUTBOUND.timeoutS} s`}`, target: 'all', pass: outbound.sent === outbound.messages },
     { scenario: 'outbound', metric: 'enqueue', value: 'each chat\'s first message; the worker follows with the next', target: '', pass: null },
     { scenario: 'outbound', metric: 'duration', value: `${outbound.seconds.toFixed(1)} s`, target: '', pass: null },
     { scenario: 'outbound', metric: 'achieved rate', value: rate(outbound.rate), target: '', pass: null },
     { scenario: 'outbound', metric: `share of allowed ${outbound.allowedRate} msg/s`, value: pct(allowedShare), target: `>= ${pct(TARGET.allowedShare)}`, pass: allowedShare >= TARGET.allowedShare },
     { scenario: 'outbound', metric: '429 answers', value: String(outbound.tooMany), target: '0', pass: outbound.tooMany === 0 },
-    { scenario: 'outbound', metric: 'CPU during the run', value: formatCpu(cpu.outbound), target: '', pass: null },
+    { scenario: 'outbound', metric: 'CPU during the run', value: formatCpu(cpu), target: '', pass: null },
     { scenario: 'outbound', metric: 'chats out of order', value: String(outbound.orderViolations), target: '0', pass: outbound.orderViolations === 0 },
+  ];
+}
+
+function stepRows(steps: RateStep[]): Row[] {
+  const best = highestPassingRate(steps);
+  return [
+    ...steps.map((st) => ({
+      scenario: 'inbound steps',
+      metric: `${st.rate} msg/s for ${STEPS.seconds} s`,
+      value: `p50 ${ms(st.p50)}, p99 ${ms(st.p99)}, ${st.completed} / ${st.sent} completed, CPU ${st.cpuMsPerMessage.toFixed(2)} ms per message`,
+      target: '',
+      pass: st.pass,
+    })),
+    { scenario: 'inbound steps', metric: `highest offered rate with p99 < ${TARGET.p99Ms} ms`, value: best ? rate(best) : `below ${rate(steps[0]?.rate ?? 0)}`, target: `>= ${rate(200)}`, pass: best >= 200 },
   ];
 }
 
