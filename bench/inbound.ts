@@ -7,9 +7,11 @@ import { idIn, openLoop, summarise, waitFor, type LatencySummary } from './load.
 
 /**
  * Scenario (a): a Telegram text from the webhook POST to the inbox signal.
- * Path under test: POST /telegram/webhook (grammY ingest: store update,
- * enqueue) -> updates worker (dialogue: contact, message, replies) ->
- * inbound queue -> routing worker -> Redis pub/sub inbox signal.
+ * Path under test: POST /telegram/webhook -> grammY -> the dialogue in the
+ * request (contact, message, replies and - for the conversation's owner or the
+ * card's casemanager - the routing decision, in one transaction) -> Redis
+ * pub/sub inbox signal. A message routing cannot decide inline goes through the
+ * inbound queue and the routing worker (another process) before its signal.
  */
 export interface InboundResult {
   offeredRate: number;
