@@ -36,7 +36,7 @@ interface Plan {
   duplicate: boolean;
   /** Youngster messages for the routing worker. */
   route: string[];
-  /** A youngster message that stayed with the conversation's owner: routed already, the inbox is told. */
+  /** A youngster message routed inline (its conversation's owner, or the card's casemanager): the inbox is told. */
   routed: { messageId: string; conversationId: string; municipalityId: string } | null;
   /** The bot's replies, in order; unless the contact's line was busy, the first is its head. */
   replies: { contactId: string; ids: string[]; lineBusy: boolean } | null;
@@ -125,8 +125,9 @@ export function createDialogueService(deps: {
     // Routed to the inbox when the dialogue forwards it; otherwise kept in the thread quietly.
     // Without a municipality nobody can see it yet: it waits as 'received' until one is chosen.
     const visible = conv.municipalityId !== null;
-    // A forwarded message whose conversation's owner can keep it is routed here and now (routing's
-    // "sticky", the common case); anything else waits as 'received' for the routing worker.
+    // A forwarded message that its conversation's owner can keep, or that goes to the card's
+    // casemanager, is routed here and now (routing's "sticky" and "card", the common cases);
+    // anything else waits as 'received' for the routing worker.
     const inline = visible && outcome.forward !== null ? inlineRoute(loaded, conv, now) : null;
     const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && inline === null);
 

@@ -93,35 +93,25 @@ export interface BotReply {
   isOptOutAck: boolean;
 }
 
-/**
- * A youngster's message and the bot's replies, in one INSERT with the
- * message's 'message.received' event and the conversation's clock (one
- * statement: the inbound path's write). The youngster's message goes first:
- * seq (an identity) follows VALUES order, so the replies always come after
- * what they answer. Also says whether the contact's line was busy before (read
- * in the same statement, so before the insert): if not, the first reply is the
- * head of their line and can be enqueued without a lookup.
- * Raw SQL: this runs for every message a youngster sends, and the query builder
- * costs more than the statement.
- */
+/** Where routing sent a youngster's message inline (decided by the dialogue with core/routing.ts). */
 export interface InlineRoute {
   to: string;
   reason: 'sticky' | 'card';
 }
 
 export interface IncomingTurn {
-    incoming: IncomingMessage | null;
-    replies: readonly BotReply[];
-    monitoring: { municipalityId: string | null; subject: string | null };
-    /** The conversation's clock (see touchStatement), moved in the same statement. */
-    clock: { inbound: boolean; urgent: boolean };
-    /**
-     * Routing decided inline by the caller (core/routing.ts, from the dialogue's facts): the
-     * incoming message stays with the conversation's owner ('sticky') or goes to the card's
-     * casemanager of an unowned conversation ('card'). It is stored routed, with the
-     * 'conversation.routed' event the routing worker would have recorded, and needs no routing job.
-     */
-    route?: InlineRoute | null;
+  incoming: IncomingMessage | null;
+  replies: readonly BotReply[];
+  monitoring: { municipalityId: string | null; subject: string | null };
+  /** The conversation's clock (see touchStatement), moved in the same statement. */
+  clock: { inbound: boolean; urgent: boolean };
+  /**
+   * Routing decided inline by the caller (core/routing.ts, from the dialogue's facts): the
+   * incoming message stays with the conversation's owner ('sticky') or goes to the card's
+   * casemanager of an unowned conversation ('card'). It is stored routed, with the
+   * 'conversation.routed' event the routing worker would have recorded, and needs no routing job.
+   */
+  route?: InlineRoute | null;
 }
 /** A row of recordIncoming's statement: a stored message's id, and whether the line was busy before. */
 export const recordedRow = z.strictObject({ id: z.uuid(), busy: z.boolean() });
@@ -132,6 +122,19 @@ export interface RecordedTurn {
   lineBusy: boolean;
 }
 
+/**
+ * A youngster's message and the bot's replies, in one INSERT with the
+ * message's 'message.received' event and the conversation's clock (one
+ * statement: the inbound path's write). The youngster's message goes first:
+ * seq (an identity) follows VALUES order, so the replies always come after
+ * what they answer. Also says whether the contact's line was busy before (read
+ * in the same statement, so before the insert): if not, the first reply is the
+ * head of their line and can be enqueued without a lookup. When routing was
+ * decided inline (`turn.route`), the message is stored routed, the same UPDATE
+ * gives an unowned conversation its owner, and 'conversation.routed' is recorded.
+ * Raw SQL: this runs for every message a youngster sends, and the query builder
+ * costs more than the statement.
+ */
 export async function recordIncoming(tx: Executor, thread: Thread, turn: IncomingTurn): Promise<RecordedTurn> {
   const rows = await rawRows<RecordedRow>(tx, recordIncomingStatement(thread, turn));
   const ids = rows.map((r) => r.id);
