@@ -134,3 +134,12 @@ export function loadEnv(
   }
   return parsed.data;
 }
+
+/**
+ * The environment a child process we start (initdb, redis-server, a PATH lookup)
+ * inherits, with a few variables set for it. Kept here so that this file stays the
+ * only one that reads `process.env`; nothing in it is configuration of ours.
+ */
+export function childProcessEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

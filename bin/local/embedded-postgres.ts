@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { serverAnswers } from '../../db/server-probe.js';
+import { childProcessEnv } from '../../core/env.js';
 import { LocalServiceError } from './local-service-error.js';
 import { postgresBinaries, SHARED_DIR, type PostgresBinaries } from './postgres-binaries.js';
 import { claimOwner, commandLine, isAlive, otherOwner, readPid, releaseOwner, stopPid } from './process-files.js';
@@ -126,7 +127,7 @@ function initCluster(bins: PostgresBinaries, dataDir: string, user: ServiceUser 
   const r = spawnSync(
     bins.initdb,
     [`--pgdata=${dataDir}`, '--username=postgres', '--auth=trust', '--encoding=UTF8', ...(locale ? [`--locale=${locale}`] : ['--no-locale'])],
-    { ...(user ? { uid: user.uid, gid: user.gid } : {}), cwd: dirname(dataDir), encoding: 'utf8', env: { ...process.env, LC_ALL: locale ?? 'C' } },
+    { ...(user ? { uid: user.uid, gid: user.gid } : {}), cwd: dirname(dataDir), encoding: 'utf8', env: childProcessEnv({ LC_ALL: locale ?? 'C' }) },
   );
   if (r.status !== 0) {
     throw new LocalServiceError(

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
+import { childProcessEnv } from '../../core/env.js';
 import { LocalServiceError } from './local-service-error.js';
 import { claimOwner, commandLine, isAlive, otherOwner, readPid, releaseOwner, stopPid } from './process-files.js';
 import { freePort, waitFor } from './probe.js';
@@ -79,7 +80,7 @@ export async function startLocalRedis(opts: { dir: string; persist: boolean; sea
 
 /** `searchPath` defaults to this process's PATH (tests pass one without Redis). */
 export function onPath(name: string, searchPath?: string): string | null {
-  const env = searchPath === undefined ? process.env : { ...process.env, PATH: searchPath };
+  const env = childProcessEnv(searchPath === undefined ? {} : { PATH: searchPath });
   const r = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8', env });
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
 }
