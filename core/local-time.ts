@@ -5,9 +5,9 @@
  */
 export const ZONE = 'Europe/Amsterdam';
 
+/** Only for the zone's offset (offsetMinutes); everything else is plain UTC arithmetic on the shifted instant. */
 const partsFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: ZONE,
-  weekday: 'short',
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
@@ -16,7 +16,6 @@ const partsFormat = new Intl.DateTimeFormat('en-GB', {
   second: '2-digit',
   hourCycle: 'h23',
 });
-const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 /** A calendar day, without a zone. */
 export interface LocalDate {
@@ -46,19 +45,6 @@ export function localParts(at: Date): LocalParts {
   };
 }
 
-/** Local time as Intl reads it: the one zone database we trust (formatToParts is the costly call). */
-function intlParts(at: Date): LocalParts {
-  const p = Object.fromEntries(partsFormat.formatToParts(at).map((x) => [x.type, x.value]));
-  return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    weekday: WEEKDAYS[p.weekday!]!,
-    minutes: Number(p.hour) * 60 + Number(p.minute),
-    second: Number(p.second),
-  };
-}
-
 /**
  * Local time minus UTC, in minutes, at this instant (60 in winter, 120 in summer).
  * Amsterdam's clocks change only on a whole UTC hour (01:00 UTC), so the offset is
@@ -70,9 +56,10 @@ function offsetMinutes(at: Date): number {
   const hour = Math.floor(at.getTime() / 3_600_000);
   let offset = offsetByHour.get(hour);
   if (offset === undefined) {
+    // Intl is the one zone database we trust; formatToParts is the costly call.
     const start = new Date(hour * 3_600_000);
-    const p = intlParts(start);
-    offset = Math.round((Date.UTC(p.year, p.month - 1, p.day, 0, p.minutes, p.second) - start.getTime()) / 60_000);
+    const p = Object.fromEntries(partsFormat.formatToParts(start).map((x) => [x.type, Number(x.value)]));
+    offset = Math.round((Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - start.getTime()) / 60_000);
     if (offsetByHour.size > 1000) offsetByHour.clear(); // a long-running process reads mostly the current hour
     offsetByHour.set(hour, offset);
   }
