@@ -1,6 +1,6 @@
 // `npm run build`: compiles the app to dist/ for `npm start` and the image, and
 // copies what the code finds next to itself via import.meta.url (the views, the
-// web chat's and inbox's static files, the migrations). Runs from source (tsx).
+// card fonts, the web chat's and inbox's static files, the migrations). Runs from source (tsx).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +12,8 @@ const at = (p: string) => fileURLToPath(new URL(p, new URL('..', import.meta.url
 /** Source folder -> place in dist/, mirroring the source tree so relative URLs still meet. */
 const ASSETS: [string, string][] = [
   ['templates/views', 'dist/templates/views'],
+  // The cards' Unicode font (pdfkit's own fonts cannot write ğ or ı).
+  ['templates/cards/fonts', 'dist/templates/cards/fonts'],
   ['web/public', 'dist/web/public'],
   ['db/migrations', 'dist/db/migrations'],
 ];

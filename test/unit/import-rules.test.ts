@@ -25,7 +25,7 @@ const MAY_IMPORT: Record<Folder, Folder[]> = {
   templates: [],
   bot: ['core', 'db', 'templates'],
   // Channel senders reach the workers as core/channel.ts shapes, passed in by bin/.
-  worker: ['core', 'db'],
+  worker: ['core', 'db', 'templates'],
   web: ['core', 'db', 'templates', 'bot'],
   bin: ['core', 'db', 'templates', 'bot', 'worker', 'web'],
   // Shared fakes of outside services, for the tests and the benchmark alike.
