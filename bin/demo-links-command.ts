@@ -11,7 +11,7 @@ import { answers } from './local/probe.js';
  * database the running demo uses - found the way the demo chose it.
  */
 export async function printDemoLinks(env: Env): Promise<void> {
-  const url = demoDatabaseUrl(env, await defaultAnswers(env));
+  const url = await localDatabaseUrl(env);
   const database = createDatabase(url, { max: 1 });
   try {
     const summary = await demoSummary(database.db);
@@ -23,6 +23,11 @@ export async function printDemoLinks(env: Env): Promise<void> {
   } finally {
     await database.close();
   }
+}
+
+/** The database a local command should use: DATABASE_URL, else the default address, else the running demo's embedded one. */
+export async function localDatabaseUrl(env: Env): Promise<string> {
+  return demoDatabaseUrl(env, await defaultAnswers(env));
 }
 
 async function defaultAnswers(env: Env): Promise<boolean> {

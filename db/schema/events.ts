@@ -58,5 +58,12 @@ export const EVENT_TYPES = [
   'staff.totp_reset',
   'team.settings_changed',
   'municipality.transferred',
+  // List import (monitoring indicator 1): one per municipality and list, and one per person on it.
+  'list.imported',
+  'youngster.listed',
+  // The card funnel: generated (in a PDF), delivered (in the letterbox), revoked (lost); scanned and chat started above.
+  'card.generated',
+  'card.delivered',
+  'card.revoked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -1,4 +1,4 @@
-import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
  * Organisation: who serves whom. No youngster data here. Staff accounts are
@@ -11,6 +11,16 @@ export const regions = pgTable('regions', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+export type Cmyk = [number, number, number, number];
+export interface CardColours {
+  primary: Cmyk;
+  accent: Cmyk;
+}
+export const DEFAULT_CARD_COLOURS: CardColours = { primary: [85, 20, 0, 10], accent: [0, 60, 90, 0] };
+
+/** Binary columns (images); postgres.js hands them over as Buffers. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
 /** Each municipality is a separate data controller; every youngster belongs to exactly one. */
 /** Per-language text overrides for the youngster dialogue, e.g. { nl: { 'bot.signoff': 'Groet, Michelle' } }. */
 export type TextOverrides = Partial<Record<'nl' | 'en', Record<string, string>>>;
@@ -20,6 +30,13 @@ export const municipalities = pgTable('municipalities', {
   regionId: uuid('region_id').notNull().references(() => regions.id),
   name: text('name').notNull().unique(),
   textOverrides: jsonb('text_overrides').$type<TextOverrides>().notNull().default({}),
+  /** The cards' colours (CMYK, 0-100 each) and logo (PNG or JPEG, small); set by the team's admins. */
+  cardColours: jsonb('card_colours').$type<CardColours>().notNull().default(DEFAULT_CARD_COLOURS),
+  cardLogo: bytea('card_logo'),
+  /** The casemanager a new youngster of this municipality's list gets; null = spread over the team. */
+  defaultCasemanagerId: uuid('default_casemanager_id').references((): AnyPgColumn => staffUsers.id, { onDelete: 'set null' }),
+  /** The column mapping of its last imported list (field -> header), offered again next month. */
+  listMapping: jsonb('list_mapping').$type<Record<string, string>>(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -91,6 +108,9 @@ export const staffUsers = pgTable(
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     /** Language of the staff UI: 'nl' (default) or 'en'. */
     uiLanguage: text('ui_language').notNull().default('nl'),
+    /** What the cards print besides the first name: a work phone and a photo (optional). */
+    cardPhone: text('card_phone'),
+    cardPhoto: bytea('card_photo'),
     /** Wrong passwords and codes since the last full sign-in (attempts refused during a backoff do not count). */
     failedLogins: integer('failed_logins').notNull().default(0),
     /** Sign-in backoff: attempts before this moment are refused unchecked (exponential in failedLogins, capped). */
@@ -137,4 +157,25 @@ export const waAuthKeys = pgTable(
     data: text('data').notNull(),
   },
   (t) => [primaryKey({ columns: [t.session, t.type, t.id] })],
+);
+
+/**
+ * One imported monthly list of a team (no personal data: counts live in the
+ * anonymous events). Cards and their PDF batches hang off it.
+ */
+export const listImports = pgTable(
+  'list_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: uuid('team_id').notNull().references(() => teams.id),
+    /** The list's month, as its first day: ages are taken on it. */
+    listMonth: date('list_month').notNull(),
+    /** The municipality's first list (the nulmeting), approached whole. */
+    baseline: boolean('baseline').notNull().default(false),
+    importedBy: uuid('imported_by').references(() => staffUsers.id, { onDelete: 'set null' }),
+    /** Counts as the result page shows them (ImportCounts); numbers only. */
+    counts: jsonb('counts').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('list_imports_team_idx').on(t.teamId, t.createdAt)],
 );

@@ -4,9 +4,11 @@ import {
   boolean,
   date,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   type AnyPgColumn,
@@ -14,7 +16,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { MESSAGE_STATUSES } from '../../core/message-lifecycle.js';
-import { municipalities, staffUsers } from './organisation.js';
+import { listImports, municipalities, staffUsers } from './organisation.js';
 
 /**
  * PERSONAL DATA of youngsters. Everything in this file is about someone who never
@@ -82,6 +84,15 @@ export const youngsters = pgTable(
     newInflow: boolean('new_inflow').notNull().default(false),
     kvkRegistered: boolean('kvk_registered').notNull().default(false),
     knownToMunicipality: boolean('known_to_municipality').notNull().default(false),
+    /**
+     * Normalised first name, prefix, last name, birth date and postcode (core/list-file): the same
+     * person on next month's list finds this row instead of becoming a second one. Null for
+     * youngsters that did not come from a list (the demo's).
+     */
+    matchKey: text('match_key'),
+    /** The list months this person was on: the first (approached then, or not) and the latest. */
+    firstListMonth: date('first_list_month'),
+    lastListMonth: date('last_list_month'),
     /** ondersteuningsvraag, as monitoring counts it; null = not yet known. */
     supportQuestion: supportQuestion('support_question'),
     /** uitstroomrichting: set when the youngster leaves the caseload; null while active. */
@@ -99,12 +110,16 @@ export const youngsters = pgTable(
   },
   (t) => [
     index('youngsters_municipality_idx').on(t.municipalityId),
+    uniqueIndex('youngsters_match_key_uq').on(t.municipalityId, t.matchKey).where(sql`${t.matchKey} is not null`),
     // The inbox search ("name contains ..."): trigrams of the full name, see searchableName.
     index('youngsters_name_trgm_idx').using('gin', sql`(${searchableName(t)}) gin_trgm_ops`),
   ],
 );
 
 export const cardStatus = pgEnum('card_status', ['active', 'revoked']);
+/** entrepreneur: KvK-registered at the address (domain.md step 1), a card that speaks to their business. */
+export const cardVariant = pgEnum('card_variant', ['regular', 'entrepreneur']);
+export type CardVariant = (typeof cardVariant.enumValues)[number];
 
 export const cards = pgTable(
   'cards',
@@ -116,11 +131,69 @@ export const cards = pgTable(
     /** Goes into the QR code: random, <= 64 chars of A-Za-z0-9_- (Telegram start payload). */
     token: text('token').notNull().unique(),
     casemanagerId: uuid('casemanager_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    /**
+     * The second key of the card, printed for typing (core/short-codes.ts): 8 characters without
+     * look-alikes, e.g. 7K3M9QXD (shown 7K3M-9QXD). Null for cards made before short codes.
+     */
+    shortCode: text('short_code').unique(),
+    variant: cardVariant('variant').notNull().default('regular'),
+    language: text('language').notNull().default('nl'),
+    /** The import that made it (null for cards made by hand or by the demo). */
+    listImportId: uuid('list_import_id').references(() => listImports.id, { onDelete: 'set null' }),
     status: cardStatus('status').notNull().default('active'),
+    /** The casemanager put it in the letterbox. */
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('cards_youngster_idx').on(t.youngsterId)],
+  (t) => [index('cards_youngster_idx').on(t.youngsterId), index('cards_list_import_idx').on(t.listImportId)],
+);
+
+export const cardBatchStatus = pgEnum('card_batch_status', ['queued', 'rendering', 'ready', 'failed', 'expired']);
+export type CardBatchStatus = (typeof cardBatchStatus.enumValues)[number];
+
+/**
+ * A print-ready PDF of cards (a list's approached youngsters of one municipality, or one card
+ * made again). The row holds no personal data, the FILE does: it is deleted once downloaded plus
+ * a few days (expiresAt), and with any person in it (card_batch_cards says who is).
+ */
+export const cardBatches = pgTable(
+  'card_batches',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    municipalityId: uuid('municipality_id')
+      .notNull()
+      .references(() => municipalities.id),
+    listImportId: uuid('list_import_id').references(() => listImports.id, { onDelete: 'set null' }),
+    layout: text('layout').notNull().default('a6'),
+    addressSheets: boolean('address_sheets').notNull().default(true),
+    status: cardBatchStatus('status').notNull().default('queued'),
+    total: integer('total').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    /** Relative to CARD_PDF_DIR; set when ready. */
+    fileName: text('file_name'),
+    createdBy: uuid('created_by').references(() => staffUsers.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    readyAt: timestamp('ready_at', { withTimezone: true }),
+    downloadedAt: timestamp('downloaded_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+  },
+  (t) => [index('card_batches_municipality_idx').on(t.municipalityId, t.createdAt), index('card_batches_expiry_idx').on(t.status, t.expiresAt)],
+);
+
+export const cardBatchCards = pgTable(
+  'card_batch_cards',
+  {
+    batchId: uuid('batch_id')
+      .notNull()
+      .references(() => cardBatches.id, { onDelete: 'cascade' }),
+    cardId: uuid('card_id')
+      .notNull()
+      .references(() => cards.id, { onDelete: 'cascade' }),
+    /** Print order within the batch. */
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.batchId, t.cardId] }), index('card_batch_cards_card_idx').on(t.cardId)],
 );
 
 export const channel = pgEnum('channel', ['web', 'telegram', 'whatsapp']);

@@ -1,4 +1,5 @@
 import { and, eq, isNotNull, notExists, or } from 'drizzle-orm';
+import { newShortCode } from '../../core/short-codes.js';
 import { newCardToken } from '../../core/tokens.js';
 import type { Db } from '../client.js';
 import { cards, channelContacts, municipalities, regions, staffUsers, teams, youngsters, type StaffRole } from '../schema/index.js';
@@ -80,7 +81,13 @@ export async function seedDemo(db: Db, passwordHash: string): Promise<DemoSummar
         })
         .returning();
       if (!row) throw new Error('youngster insert failed');
-      await tx.insert(cards).values({ youngsterId: row.id, token: newCardToken(), casemanagerId: org.staff[coachEmail]!.id });
+      await tx.insert(cards).values({
+        youngsterId: row.id,
+        token: newCardToken(),
+        shortCode: newShortCode(),
+        variant: kvk ? 'entrepreneur' : 'regular',
+        casemanagerId: org.staff[coachEmail]!.id,
+      });
     }
   });
   return demoSummary(db);

@@ -14,9 +14,10 @@ import { claimForSending, markRouted, markSent, movedRow, recordedRow, recordInc
 import { listRecentOptOuts, optOutRow } from '../../db/queries/opt-out.js';
 import { readRoutingFacts, routingFactsRow } from '../../db/queries/routing.js';
 import { findWaiting } from '../../db/queries/escalation.js';
+import { insertCards, insertedCardRow, insertedYoungsterRow, insertYoungsters } from '../../db/queries/list-import.js';
 import { countMessageOutcomes, countUndelivered, deliveryLatency } from '../../db/queries/metrics.js';
 import { totalAttemptMinutes } from '../../db/queries/youngster-panel.js';
-import { channelContacts, contactAttempts, conversations, events, messages, municipalities, staffUsers } from '../../db/schema/index.js';
+import { channelContacts, contactAttempts, conversations, events, messages, municipalities, staffUsers, youngsters } from '../../db/schema/index.js';
 import { createConversationFixture, createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
 
@@ -39,6 +40,7 @@ const COVERED: Record<string, string[]> = {
   // The contact's columns go through the select list that maps timestamps to Dates; compared below with the builder's row.
   'db/queries/dialogue-context.ts': ['Record<string, unknown>', 'DialogueContextRow'],
   'db/queries/inbound.ts': ['SeenRow', 'SeenRow'],
+  'db/queries/list-import.ts': ['InsertedYoungsterRow', 'InsertedCardRow'],
   'db/queries/messages.ts': ['MovedRow', 'RecordedRow', 'RoutedRow'],
   'db/queries/opt-out.ts': ['OptOutRow'],
   'db/queries/routing.ts': ['RoutingFactsRow'],
@@ -109,6 +111,20 @@ describe('raw statements in db/queries', () => {
       if (types.length) found[file] = types;
     }
     expect(found).toEqual(COVERED);
+  });
+
+  it("the list import's bulk inserts return what their row types say", async () => {
+    const { db: rec, parsedAs } = recording(db());
+    const [y] = await insertYoungsters(rec, [
+      { municipalityId: org.oost.municipalities.Roermond!, firstName: 'Rij', namePrefix: null, lastName: 'Type', street: null, houseNumber: null, postcode: '6041 AA', city: null, birthDate: '2001-01-01', listInflowDate: null, newInflow: true, kvkRegistered: false, knownToMunicipality: false, matchKey: 'rij||type|2001-01-01|6041 AA', firstListMonth: '2026-11-01', lastListMonth: '2026-11-01' },
+    ]);
+    expect(parsedAs(insertedYoungsterRow)).toHaveLength(1);
+    const [stored] = await db().select().from(youngsters).where(eq(youngsters.id, y!.id));
+    expect(stored).toMatchObject({ firstName: 'Rij', newInflow: true, birthDate: '2001-01-01', matchKey: 'rij||type|2001-01-01|6041 AA' });
+    expect(await insertCards(rec, [{ youngsterId: y!.id, token: 'row-type-token-0123456789', shortCode: 'RWTP2345', casemanagerId: null, variant: 'entrepreneur', language: 'nl', listImportId: null }])).toEqual([
+      { id: expect.any(String), youngsterId: y!.id, shortCode: 'RWTP2345' },
+    ]);
+    expect(parsedAs(insertedCardRow)).toHaveLength(1);
   });
 
   it('lockContactWithContext returns exactly the contact row the query builder returns, Dates and all', async () => {

@@ -1,0 +1,341 @@
+import { readListFile, type ColumnMapping, type ListFile, type ParsedRow, type RowError } from '../../core/list-file/index.js';
+import { newShortCode } from '../../core/short-codes.js';
+import { newCardToken } from '../../core/tokens.js';
+import type { Database } from '../../db/client.js';
+import { recordEvents, type AnonymousEvent } from '../../db/queries/events.js';
+import {
+  findListedYoungsters,
+  insertCards,
+  insertListImport,
+  insertYoungsters,
+  saveListMapping,
+  servedMunicipalities,
+  suppressedMatchKeys,
+  teamCasemanagers,
+  updateListedYoungsters,
+  type CasemanagerLoad,
+  type ListedYoungster,
+  type NewCard,
+  type ServedMunicipality,
+} from '../../db/queries/list-import.js';
+import { pickCasemanagers } from './list-assignment.js';
+
+/**
+ * Step 1 of the work process (domain.md): the monthly list, filtered. The
+ * same code path for the web page and `npm run list:import`: read the file
+ * (core/list-file), plan what would happen (`plan`, read-only - the preview,
+ * and --dry-run), then `commit` the plan in one transaction. Only the people
+ * approached are stored (with a card); everyone else on the list is counted
+ * in anonymous events and otherwise left out: data minimisation.
+ */
+
+export type SkipReason = 'not_new_inflow' | 'known_to_municipality' | 'suppressed' | 'duplicate_in_file';
+export type Decision = 'approach' | 'update' | SkipReason;
+
+export interface PlannedRow {
+  row: ParsedRow;
+  municipality: ServedMunicipality;
+  decision: Decision;
+  /** A known youngster (the same person on an earlier list). */
+  existing: ListedYoungster | null;
+  variant: 'regular' | 'entrepreneur';
+  /** For 'approach': who gets the card. */
+  casemanagerId: string | null;
+}
+
+export interface MunicipalityCounts {
+  municipalityId: string;
+  name: string;
+  /** On the list (valid rows of this municipality), before filtering. */
+  rows: number;
+  newInflow: number;
+  kvk: number;
+  known: number;
+  approached: number;
+  updated: number;
+  skipped: Record<SkipReason, number>;
+}
+
+export interface ImportPlan {
+  file: ListFile;
+  listMonth: string;
+  baseline: boolean;
+  rows: PlannedRow[];
+  /** Row errors of the file plus the service's own (a municipality the team does not serve). */
+  errors: RowError[];
+  /** Every rejected row's cells as in the file, for the downloadable CSV. */
+  rejectedRows: { row: number; cells: string[] }[];
+  perMunicipality: MunicipalityCounts[];
+  casemanagers: CasemanagerLoad[];
+  municipalities: ServedMunicipality[];
+  /** Municipalities on this list without an earlier list: the preview suggests "nulmeting". */
+  firstListOf: string[];
+}
+
+export interface ImportSummary {
+  encoding: string;
+  delimiter: string;
+  rows: number;
+  imported: number;
+  updated: number;
+  approached: number;
+  skipped: Record<SkipReason, number>;
+  errors: { row: number; field: string; code: string }[];
+}
+
+export interface ImportResult extends ImportSummary {
+  importId: string | null;
+  perMunicipality: MunicipalityCounts[];
+}
+
+const emptySkipped = (): Record<SkipReason, number> => ({ not_new_inflow: 0, known_to_municipality: 0, suppressed: 0, duplicate_in_file: 0 });
+const nameKey = (s: string) => s.trim().toLocaleLowerCase('nl-NL');
+
+/** 'YYYY-MM' -> the month's first day; a clear refusal otherwise. */
+export function listDateOf(month: string): string | null {
+  const m = /^(\d{4})-(\d{2})$/.exec(month.trim());
+  if (!m) return null;
+  const mm = Number(m[2]);
+  const yyyy = Number(m[1]);
+  if (mm < 1 || mm > 12 || yyyy < 2000 || yyyy > 2100) return null;
+  return `${m[1]}-${m[2]}-01`;
+}
+
+export function currentListMonth(now: Date): string {
+  return now.toISOString().slice(0, 7);
+}
+
+export function createListImport(deps: { database: Database }) {
+  const { db } = deps.database;
+
+  /** The file as read, with the team's remembered mapping when the caller gives none. */
+  async function read(teamId: string, bytes: Uint8Array, opts: { listDate: string; mapping?: ColumnMapping }): Promise<ListFile> {
+    let mapping = opts.mapping;
+    if (!mapping) {
+      const remembered = (await servedMunicipalities(db, teamId)).find((m) => m.listMapping)?.listMapping;
+      if (remembered) {
+        // Offered again only where it still fits: a header this file lacks would refuse the file.
+        try {
+          return readListFile(bytes, { listDate: opts.listDate, mapping: remembered as ColumnMapping });
+        } catch {
+          mapping = undefined;
+        }
+      }
+    }
+    return readListFile(bytes, { listDate: opts.listDate, mapping });
+  }
+
+  async function plan(
+    teamId: string,
+    file: ListFile,
+    opts: { listMonth: string; baseline: boolean; assign?: Record<number, string> },
+  ): Promise<ImportPlan> {
+    const served = await servedMunicipalities(db, teamId);
+    const byName = new Map(served.map((m) => [nameKey(m.name), m]));
+    const casemanagers = await teamCasemanagers(db, teamId);
+    const errors: RowError[] = [...file.errors];
+    const inScope: { row: ParsedRow; municipality: ServedMunicipality }[] = [];
+    const rejectedRows = [...file.rejectedRows];
+    for (const row of file.rows) {
+      const municipality = byName.get(nameKey(row.municipality));
+      if (municipality) {
+        inScope.push({ row, municipality });
+        continue;
+      }
+      errors.push({ row: row.row, field: 'municipality', code: 'municipality_not_served', vars: { name: row.municipality } });
+      rejectedRows.push({ row: row.row, cells: row.cells });
+    }
+    const ids = [...new Set(inScope.map((r) => r.municipality.id))];
+    const existing = await findListedYoungsters(db, ids, inScope.map((r) => r.row.matchKey));
+    const known = new Map(existing.map((y) => [`${y.municipalityId}|${y.matchKey}`, y]));
+    const suppressed = new Map<string, Set<string>>();
+    for (const id of ids) {
+      suppressed.set(id, await suppressedMatchKeys(db, id, inScope.filter((r) => r.municipality.id === id).map((r) => r.row.matchKey)));
+    }
+
+    const rows: PlannedRow[] = inScope.map(({ row, municipality }) => {
+      const found = known.get(`${municipality.id}|${row.matchKey}`) ?? null;
+      const variant = row.kvk ? 'entrepreneur' : 'regular';
+      const decision: Decision = suppressed.get(municipality.id)?.has(row.matchKey)
+        ? 'suppressed'
+        : row.knownToMunicipality
+          ? 'known_to_municipality'
+          : !(opts.baseline || row.newInflow)
+            ? 'not_new_inflow'
+            : found?.hasActiveCard
+              ? 'update'
+              : 'approach';
+      return { row, municipality, decision, existing: found, variant, casemanagerId: null };
+    });
+    pickCasemanagers(rows.filter((r) => r.decision === 'approach'), casemanagers, opts.assign ?? {});
+
+    return {
+      file,
+      listMonth: opts.listMonth,
+      baseline: opts.baseline,
+      rows,
+      errors: errors.sort((a, b) => a.row - b.row),
+      rejectedRows: rejectedRows.sort((a, b) => a.row - b.row),
+      perMunicipality: countPerMunicipality(served, rows),
+      casemanagers,
+      municipalities: served,
+      firstListOf: served.filter((m) => !m.listedBefore && rows.some((r) => r.municipality.id === m.id)).map((m) => m.name),
+    };
+  }
+
+  /** Stores the plan in one transaction: youngsters, cards, the import and its anonymous events - or nothing. */
+  async function commit(teamId: string, p: ImportPlan, actor: { staffId: string | null }): Promise<ImportResult> {
+    return db.transaction(async (tx) => {
+      const created = await insertListImport(tx, {
+        teamId,
+        listMonth: p.listMonth,
+        baseline: p.baseline,
+        importedBy: actor.staffId,
+        counts: summaryCounts(p) as unknown as Record<string, unknown>,
+      });
+      const fresh = p.rows.filter((r) => r.decision === 'approach' && !r.existing);
+      const inserted = await insertYoungsters(
+        tx,
+        fresh.map(({ row, municipality }) => ({
+          municipalityId: municipality.id,
+          firstName: row.firstName,
+          namePrefix: row.namePrefix,
+          lastName: row.lastName,
+          street: row.street,
+          houseNumber: row.houseNumber,
+          postcode: row.postcode,
+          city: row.city,
+          birthDate: row.birthDate,
+          listInflowDate: row.inflowDate,
+          newInflow: row.newInflow,
+          kvkRegistered: row.kvk,
+          knownToMunicipality: row.knownToMunicipality,
+          matchKey: row.matchKey,
+          firstListMonth: p.listMonth,
+          lastListMonth: p.listMonth,
+        })),
+      );
+      const idOf = new Map(inserted.map((y) => [`${y.municipalityId}|${y.matchKey}`, y]));
+      const again = p.rows.filter((r) => r.existing && r.decision !== 'suppressed');
+      await updateListedYoungsters(
+        tx,
+        again.map(({ row, existing }) => ({
+          id: existing!.id,
+          street: row.street,
+          houseNumber: row.houseNumber,
+          postcode: row.postcode,
+          city: row.city,
+          newInflow: row.newInflow,
+          kvkRegistered: row.kvk,
+          knownToMunicipality: row.knownToMunicipality,
+          lastListMonth: p.listMonth,
+        })),
+      );
+
+      const approached = p.rows.filter((r) => r.decision === 'approach');
+      const youngsterOf = (r: PlannedRow) => r.existing ?? idOf.get(`${r.municipality.id}|${r.row.matchKey}`)!;
+      let pending: NewCard[] = approached.map((r) => ({
+        youngsterId: youngsterOf(r).id,
+        token: newCardToken(),
+        shortCode: newShortCode(),
+        casemanagerId: r.casemanagerId,
+        variant: r.variant,
+        language: 'nl',
+        listImportId: created.id,
+      }));
+      for (let round = 0; pending.length && round < 5; round++) {
+        const done = new Set((await insertCards(tx, pending)).map((c) => c.youngsterId));
+        pending = pending.filter((c) => !done.has(c.youngsterId)).map((c) => ({ ...c, shortCode: newShortCode() }));
+      }
+      if (pending.length) throw new Error('could not find free short codes');
+
+      const events: AnonymousEvent[] = p.perMunicipality.map((m) => ({
+        type: 'list.imported',
+        municipalityId: m.municipalityId,
+        subject: null,
+        actorStaffId: actor.staffId,
+        data: {
+          listMonth: p.listMonth,
+          baseline: p.baseline,
+          rows: m.rows,
+          newInflow: m.newInflow,
+          kvk: m.kvk,
+          known: m.known,
+          approached: m.approached,
+          updated: m.updated,
+          notNewInflow: m.skipped.not_new_inflow,
+          knownSkipped: m.skipped.known_to_municipality,
+          suppressed: m.skipped.suppressed,
+        },
+      }));
+      for (const r of p.rows) {
+        const stored = r.decision === 'approach' ? youngsterOf(r) : r.decision === 'update' ? r.existing : null;
+        events.push({
+          type: 'youngster.listed',
+          municipalityId: r.municipality.id,
+          // Only people stored have a monitoring key; the others stay a count.
+          subject: stored?.monitoringKey ?? null,
+          data: {
+            listMonth: p.listMonth,
+            age: r.row.age,
+            newInflow: r.row.newInflow,
+            kvk: r.row.kvk,
+            known: r.row.knownToMunicipality,
+            approached: r.decision === 'approach',
+            variant: r.decision === 'approach' ? r.variant : null,
+            decision: r.decision,
+          },
+        });
+      }
+      await recordEvents(tx, events);
+      await saveListMapping(tx, [...new Set(p.rows.map((r) => r.municipality.id))], p.file.mapping as Record<string, string>);
+      return { ...summaryCounts(p), importId: created.id, perMunicipality: p.perMunicipality };
+    });
+  }
+
+  /** What `commit` would report, storing nothing (the preview, --dry-run). */
+  function summarise(p: ImportPlan): ImportSummary {
+    return summaryCounts(p);
+  }
+
+  return { read, plan, commit, summarise };
+}
+export type ListImport = ReturnType<typeof createListImport>;
+
+/** Repeats within the file are counted for the file as a whole (summaryCounts), not per municipality. */
+function countPerMunicipality(served: ServedMunicipality[], rows: PlannedRow[]): MunicipalityCounts[] {
+  const out = new Map<string, MunicipalityCounts>();
+  for (const r of rows) {
+    const m = r.municipality;
+    let c = out.get(m.id);
+    if (!c) {
+      c = { municipalityId: m.id, name: m.name, rows: 0, newInflow: 0, kvk: 0, known: 0, approached: 0, updated: 0, skipped: emptySkipped() };
+      out.set(m.id, c);
+    }
+    c.rows++;
+    if (r.row.newInflow) c.newInflow++;
+    if (r.row.kvk) c.kvk++;
+    if (r.row.knownToMunicipality) c.known++;
+    if (r.decision === 'approach') c.approached++;
+    else if (r.decision === 'update') c.updated++;
+    else c.skipped[r.decision]++;
+  }
+  return served.flatMap((m) => (out.has(m.id) ? [out.get(m.id)!] : []));
+}
+
+function summaryCounts(p: ImportPlan): ImportSummary {
+  const skipped = emptySkipped();
+  for (const r of p.rows) if (r.decision !== 'approach' && r.decision !== 'update') skipped[r.decision]++;
+  skipped.duplicate_in_file = p.file.duplicates.length;
+  return {
+    encoding: p.file.encoding,
+    delimiter: p.file.delimiter,
+    rows: p.file.totalRows,
+    imported: p.rows.filter((r) => r.decision === 'approach' && !r.existing).length,
+    // Everyone already known whose row was stored again (address, flags, list month).
+    updated: p.rows.filter((r) => r.existing && r.decision !== 'suppressed').length,
+    approached: p.rows.filter((r) => r.decision === 'approach').length,
+    skipped,
+    errors: p.errors.map((e) => ({ row: e.row, field: e.field, code: e.code })),
+  };
+}
