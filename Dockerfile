@@ -13,6 +13,8 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app ./
+# Where card PDFs are written (a volume in docker-compose.yml); a new volume takes this owner.
+RUN mkdir -p /var/lib/lijntje/cards && chown node:node /var/lib/lijntje/cards
 # The image's own non-root user; the app writes nothing to its folder.
 USER node
 EXPOSE 3000

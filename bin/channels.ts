@@ -53,6 +53,7 @@ export function buildChannels(ctx: Context, opts: ChannelOptions = {}) {
         telegramPerSecond: env.telegramPerSecond,
         connection: ctx.workerConnection(),
         prefix: env.queuePrefix,
+        cards: { pdfDir: env.cards.pdfDir, publicUrl: env.publicUrl },
       });
       const stops: (() => Promise<void>)[] = [];
       const telegramPolling = telegram?.startPolling({ databaseUrl: env.databaseUrl, lockRetryMs: opts.pollLockRetryMs }) ?? null;

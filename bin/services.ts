@@ -2,6 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../web/app.js';
 import { createAbsence } from '../web/domain/absence.js';
 import { createAccounts } from '../web/domain/accounts.js';
+import { createCardBatches } from '../web/domain/card-batches.js';
+import { createCardBranding } from '../web/domain/card-branding.js';
+import { createListImport } from '../web/domain/list-import.js';
+import { createListUploads } from '../web/domain/list-uploads.js';
 import { createConversationActions } from '../web/domain/conversation-actions.js';
 import { createLogin } from '../web/domain/login.js';
 import { createMunicipalityHandover } from '../web/domain/municipality-handover.js';
@@ -41,6 +45,10 @@ export function buildServices(ctx: Context, opts: ServiceOptions = {}) {
     teamSettings: createTeamSettings({ database }),
     municipalityHandover: createMunicipalityHandover({ database, liveBus }),
     youngsterRecords: createYoungsterRecords({ database, liveBus }),
+    listImport: createListImport({ database }),
+    listUploads: createListUploads({ redis: ctx.redis, prefix: env.queuePrefix, secretKey: env.secretKey }),
+    cardBranding: createCardBranding({ database }),
+    cardBatches: createCardBatches({ database, queues, logger, pdfDir: env.cards.pdfDir, keepDays: env.cards.keepDays }),
   };
   return { channels, web };
 }

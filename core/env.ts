@@ -25,6 +25,9 @@ const schema = z
     // The demo's embedded PostgreSQL: auto = only when DATABASE_URL is unset and nothing answers on the default address.
     EMBEDDED_POSTGRES: z.enum(['auto', 'always', 'never']).default('auto'),
     DATA_DIR: z.string().min(1).default('.data'),
+    // Print-ready card PDFs (personal data: deleted once downloaded plus CARD_PDF_KEEP_DAYS). Web and worker must share it.
+    CARD_PDF_DIR: z.string().min(1).optional(),
+    CARD_PDF_KEEP_DAYS: z.coerce.number().int().min(1).max(30).default(3),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -84,6 +87,7 @@ const schema = z
         embeddedPostgres: e.EMBEDDED_POSTGRES,
         dataDir: e.DATA_DIR,
       },
+      cards: { pdfDir: e.CARD_PDF_DIR ?? `${e.DATA_DIR}/cards`, keepDays: e.CARD_PDF_KEEP_DAYS },
       host: e.HOST,
       port: e.PORT,
       publicUrl,

@@ -12,6 +12,7 @@ export const QUEUE = {
   inbound: 'inbound', // a stored youngster message -> routing worker
   updates: 'updates', // a stored raw platform update (Telegram) -> dialogue
   outbound: (channel: ChannelName) => `outbound-${channel}`, // a stored outbox row -> delivery worker
+  cards: 'cards', // a card batch -> its print-ready PDF
 } as const;
 
 export interface InboundJob {
@@ -22,6 +23,9 @@ export interface UpdateJob {
 }
 export interface OutboundJob {
   messageId: string;
+}
+export interface CardBatchJob {
+  batchId: string;
 }
 
 /**
@@ -50,6 +54,7 @@ export const defaultJobOptions: JobsOptions = {
 /** Deterministic job ids: enqueueing the same row twice adds one job. BullMQ forbids ':' in custom ids. */
 export const inboundJobId = (messageId: string) => `in-${messageId}`;
 export const updateJobId = (updateId: string) => `upd-${updateId}`;
+export const cardBatchJobId = (batchId: string) => `cards-${batchId}`;
 /**
  * `round` is how often the row was (re)queued for sending: a retry by staff or
  * a re-enqueue after Redis lost its jobs gets a fresh id, while two enqueues of
@@ -67,6 +72,8 @@ export interface Queues {
   inbound: Queue<InboundJob>;
   updates: Queue<UpdateJob>;
   outbound: Record<ChannelName, Queue<OutboundJob>>;
+  cards: Queue<CardBatchJob>;
+  enqueueCardBatch(batchId: string): Promise<void>;
   enqueueInbound(messageId: string): Promise<void>;
   enqueueUpdate(updateId: string): Promise<void>;
   /**
@@ -98,7 +105,8 @@ export function createQueues(opts: {
     ChannelName,
     Queue<OutboundJob>
   >;
-  const all = (): Queue[] => [inbound, updates, ...Object.values(outbound)];
+  const cards = make<CardBatchJob>(QUEUE.cards);
+  const all = (): Queue[] => [inbound, updates, cards, ...Object.values(outbound)];
   async function enqueueOutbound(messageId: string, channel: ChannelName, round = 0, o: EnqueueOptions = {}) {
     const queue = outbound[channel];
     const plain = outboundJobId(messageId, round);
@@ -109,6 +117,11 @@ export function createQueues(opts: {
     inbound,
     updates,
     outbound,
+    cards,
+    async enqueueCardBatch(batchId) {
+      // A PDF takes seconds; two attempts, then the page offers "try again" (a new batch).
+      await cards.add('render', { batchId }, { jobId: cardBatchJobId(batchId), attempts: 2, backoff: { type: 'fixed', delay: 5000 } });
+    },
     async enqueueInbound(messageId) {
       // Routing is idempotent on the row's status, so a finished routing job need not be kept to
       // de-duplicate a later enqueue - and every inbound message would otherwise leave one in Redis.

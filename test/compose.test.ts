@@ -26,7 +26,10 @@ describe('docker-compose.yml', () => {
   it('keeps data in named volumes', () => {
     expect(compose.services.postgres.volumes).toContain('pgdata:/var/lib/postgresql/data');
     expect(compose.services.redis.volumes).toContain('redisdata:/data');
-    expect(Object.keys(compose.volumes).sort()).toEqual(['pgdata', 'redisdata']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['cards', 'pgdata', 'redisdata']);
+    // The worker writes card PDFs, the app serves them: both see the same volume, where CARD_PDF_DIR says.
+    for (const name of ['app', 'worker']) expect(compose.services[name].volumes).toContain('cards:/var/lib/lijntje/cards');
+    expect(compose.services.app.environment.CARD_PDF_DIR).toBe('/var/lib/lijntje/cards');
   });
 
   it('points app and worker at the compose services and at built entry points (node dist/..., no tsx)', () => {

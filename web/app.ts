@@ -29,6 +29,9 @@ import { conversationActionRoutes } from './routes/conversation-actions.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { youngsterRoutes } from './routes/youngster.js';
+import { adminCardRoutes } from './routes/admin-cards.js';
+import { cardRoutes } from './routes/cards.js';
+import { listRoutes } from './routes/lists.js';
 import type { HttpChannels, WebServices } from './services.js';
 
 declare module 'fastify' {
@@ -123,6 +126,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inboxRoutes, { database: deps.database, replies: services.replies, retry: services.retry, liveBus: deps.liveBus });
   await app.register(youngsterRoutes, { database: deps.database, records: services.youngsterRecords });
   await app.register(conversationActionRoutes, { database: deps.database, actions: services.conversationActions });
+  await app.register(listRoutes, { database: deps.database, listImport: services.listImport, uploads: services.listUploads, cardBatches: services.cardBatches });
+  await app.register(cardRoutes, { database: deps.database, cardBatches: services.cardBatches });
+  await app.register(adminCardRoutes, { branding: services.cardBranding });
 
   return app;
 }

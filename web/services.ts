@@ -1,6 +1,10 @@
 import type { InboundHandler } from '../core/channel.js';
 import type { TelegramWebhook } from '../bot/http-routes.js';
 import type { AbsenceService } from './domain/absence.js';
+import type { CardBatches } from './domain/card-batches.js';
+import type { CardBranding } from './domain/card-branding.js';
+import type { ListImport } from './domain/list-import.js';
+import type { ListUploads } from './domain/list-uploads.js';
 import type { Accounts } from './domain/accounts.js';
 import type { ConversationActions } from './domain/conversation-actions.js';
 import type { Login } from './domain/login.js';
@@ -28,6 +32,10 @@ export interface WebServices {
   teamSettings: TeamSettingsService;
   municipalityHandover: MunicipalityHandover;
   youngsterRecords: YoungsterRecords;
+  listImport: ListImport;
+  listUploads: ListUploads;
+  cardBatches: CardBatches;
+  cardBranding: CardBranding;
 }
 
 export interface HttpChannels {

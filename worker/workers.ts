@@ -3,8 +3,9 @@ import type { ChannelName, ChannelSender } from '../core/channel.js';
 import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Redis } from 'ioredis';
-import { QUEUE, type InboundJob, type OutboundJob, type Queues, type UpdateJob } from '../core/queues.js';
+import { QUEUE, type CardBatchJob, type InboundJob, type OutboundJob, type Queues, type UpdateJob } from '../core/queues.js';
 import type { Database } from '../db/client.js';
+import { createCardBatchProcessor, createCardPdfCleanup } from './card-batch-processor.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createEscalationCheck } from './escalation.js';
 import { startMaintenance, type MaintenanceTasks } from './maintenance.js';
@@ -56,6 +57,8 @@ export interface WorkerDeps {
   logger: Logger;
   connection: ConnectionOptions;
   prefix: string;
+  /** Card PDFs: where they are written, and the links printed on them. */
+  cards: { pdfDir: string; publicUrl: string };
 }
 
 /** Starts the BullMQ workers; `close()` waits for jobs in flight (graceful shutdown). */
@@ -104,6 +107,15 @@ export function startWorkers(deps: WorkerDeps) {
       ...lockOptions,
     }),
   );
+  // PDFs take CPU for seconds: two at a time per process leaves room for the message queues.
+  const cardBatches = watch(
+    new Worker<CardBatchJob>(QUEUE.cards, createCardBatchProcessor({ ...deps, ...deps.cards }), {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: 2,
+      ...lockOptions,
+    }),
+  );
   for (const [channel, sender] of Object.entries(deps.senders) as [ChannelName, ChannelSender][]) addDelivery(channel, sender);
 
   const sweep = createOutboxSweeper({
@@ -119,14 +131,16 @@ export function startWorkers(deps: WorkerDeps) {
     tasks: {
       'outbox-sweep': sweep,
       escalation: createEscalationCheck({ database: deps.database, liveBus: deps.liveBus }),
+      'card-pdf-cleanup': createCardPdfCleanup({ database: deps.database, pdfDir: deps.cards.pdfDir, logger: deps.logger }),
       ...deps.extraTasks?.tasks,
     },
-    everyMs: { 'outbox-sweep': deps.outbox.sweepIntervalMs, escalation: 60_000, ...deps.extraTasks?.everyMs },
+    everyMs: { 'outbox-sweep': deps.outbox.sweepIntervalMs, escalation: 60_000, 'card-pdf-cleanup': 15 * 60_000, ...deps.extraTasks?.everyMs },
   });
 
   return {
     routing,
     updates,
+    cardBatches,
     /** For a channel whose sender only exists later (the WhatsApp socket owner). */
     addDelivery,
     sweep,

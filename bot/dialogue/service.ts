@@ -5,9 +5,10 @@ import type { Logger } from '../../core/logger.js';
 import { MAX_MESSAGE_CHARS, normaliseMessageText } from '../../core/message-text.js';
 import type { Queues } from '../../core/queues.js';
 import { decideRoute } from '../../core/routing.js';
+import { parseShortCode } from '../../core/short-codes.js';
 import type { Database, Tx } from '../../db/client.js';
 import { pipelinedTransaction, type PipelinedTx } from '../../db/pipelined-transaction.js';
-import { findCardByToken } from '../../db/queries/cards.js';
+import { findCardByShortCode, findCardByToken } from '../../db/queries/cards.js';
 import { createContact, rememberAltId, type ContactRow } from '../../db/queries/contacts.js';
 import { closeOptedOutConversation, ensureConversation } from '../../db/queries/conversations.js';
 import { listMunicipalityChoices, loadDialogueFacts, lockContactWithContext, type DialogueFacts } from '../../db/queries/dialogue-context.js';
@@ -108,6 +109,8 @@ export function createDialogueService(deps: {
     if (externalAltId && !contact.externalAltId && contact.externalId !== externalAltId) {
       await rememberAltId(t.tx, contact.id, externalAltId);
     }
+    // The code printed on the card, typed into the chat by someone who did not scan: the same as scanning.
+    if (event.type === 'text' && !contact.youngsterId) event = await typedCardCode(t.tx, event);
     if (event.type === 'start') {
       const linked = await linkCard(t.tx, contact, event.token);
       // A card just linked changes who this is: read the context again.
@@ -333,6 +336,17 @@ function cleanText(channel: ChannelName, raw: string): string | null {
 
 function maskToken(text: string, token: string | null): string {
   return token ? text.split(token).join('[kaartcode]') : text;
+}
+
+/**
+ * A text that is an active card's short code becomes that card's start; anything else stays text.
+ * The code is a key like the token: the message keeps only "[kaartcode]" (as maskToken does).
+ */
+async function typedCardCode(tx: Tx, event: { type: 'text'; text: string }): Promise<InboundEvent> {
+  const code = parseShortCode(event.text);
+  if (!code) return event;
+  const card = await findCardByShortCode(tx, code);
+  return card?.status === 'active' ? { type: 'start', token: card.token, text: '[kaartcode]' } : event;
 }
 
 /** A scanned card links a contact to its youngster (an existing link is kept: a shared phone must not mix people). */

@@ -4,7 +4,7 @@ import { pickLanguage } from './language.js';
 
 /** Pages and calls of a card link: a youngster is on the other side. */
 export function isYoungsterPath(url: string): boolean {
-  return url.startsWith('/k/');
+  return url.startsWith('/k/') || url.startsWith('/c/');
 }
 
 /**

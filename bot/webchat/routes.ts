@@ -3,9 +3,10 @@ import type { InboundHandler } from '../../core/channel.js';
 import { InputError } from '../../core/errors.js';
 import type { LiveBus } from '../../core/live-bus.js';
 import { MAX_MESSAGE_CHARS, MESSAGE_POST_BODY_LIMIT } from '../../core/message-text.js';
+import { parseShortCode } from '../../core/short-codes.js';
 import { isCardTokenShape } from '../../core/tokens.js';
 import type { Database } from '../../db/client.js';
-import { findCardByToken, type CardContext } from '../../db/queries/cards.js';
+import { findCardByShortCode, findCardByToken, type CardContext } from '../../db/queries/cards.js';
 import { recordEvent } from '../../db/queries/events.js';
 import { translator, type Language } from '../../templates/texts/index.js';
 import { telegramDeepLink } from '../channels/telegram/bot.js';
@@ -62,6 +63,16 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     const vars = { coach: card.coachFirstName ?? '', municipality: card.municipalityName };
     return { t: translator(lang, vars), lang, hasCoach: card.coachFirstName !== null };
   }
+
+  // The short link printed under the QR code (and the code itself): the same landing page.
+  // Rate-limited per address (web/plugins/rate-limit.ts): a code is shorter than a token.
+  app.get<{ Params: { code: string } }>('/c/:code', { config: open }, async (req, reply) => {
+    const code = parseShortCode(req.params.code);
+    const card = code ? await findCardByShortCode(db, code) : null;
+    if (!card || card.status !== 'active') return notFound(reply, pickLanguage(req));
+    reply.header('cache-control', 'no-store');
+    return reply.redirect(`/k/${card.token}`, 303);
+  });
 
   app.get<{ Params: TokenParams }>('/k/:token', { config: open }, async (req, reply) => {
     const lang = pickLanguage(req);

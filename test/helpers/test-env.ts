@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadEnv, type Env } from '../../core/env.js';
 
 /**
@@ -30,6 +32,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     // Test files run side by side against one PostgreSQL (max_connections 100): small pools.
     DATABASE_POOL_SIZE: '10',
     CHAT_MESSAGES_PER_MINUTE: '10000',
+    // Card PDFs of the tests: never in the repository's .data (file names are batch ids, so files share it safely).
+    CARD_PDF_DIR: join(tmpdir(), 'lijntje-test-cards'),
     ...overrides,
   });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
-import { cards, contactAttempts, conversationNotes, conversations, messages, staffSessions, staffUsers, teamMunicipalities, teams, youngsters } from '../../db/schema/index.js';
+import { cardBatches, cards, contactAttempts, listImports, municipalities, conversationNotes, conversations, messages, staffSessions, staffUsers, teamMunicipalities, teams, youngsters } from '../../db/schema/index.js';
 import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat, postChat } from '../helpers/http.js';
@@ -18,6 +18,10 @@ let oostYoungsterId: string;
 let westColleague: string;
 /** A second team in Oost's region: a handover target that would be accepted if the municipality were the caller's. */
 let oostNoordTeamId: string;
+/** A monthly list import, a card PDF batch and a card of Oost's. */
+let oostImportId: string;
+let oostBatchId: string;
+let oostCardId: string;
 
 /** Routes registered by libraries, not by us: static files only. */
 const LIBRARY_ROUTES = new Set(['GET /assets/*']);
@@ -28,6 +32,16 @@ beforeAll(async () => {
   org = await twoTeams(iso.ctx.database.db);
   const { token, youngster } = await createYoungsterWithCard(iso.ctx.database.db, org.oost.municipalities.Roermond!, org.michelle.id);
   oostYoungsterId = youngster.id;
+  const [imported] = await iso.ctx.database.db.insert(listImports).values({ teamId: org.oost.teamId, listMonth: '2026-11-01' }).returning();
+  oostImportId = imported!.id;
+  const [card] = await iso.ctx.database.db.select().from(cards).where(eq(cards.youngsterId, youngster.id));
+  oostCardId = card!.id;
+  await iso.ctx.database.db.update(cards).set({ listImportId: oostImportId }).where(eq(cards.id, oostCardId));
+  const [batch] = await iso.ctx.database.db
+    .insert(cardBatches)
+    .values({ municipalityId: org.oost.municipalities.Roermond!, listImportId: oostImportId, status: 'ready', fileName: 'not-there.pdf', total: 1, done: 1 })
+    .returning();
+  oostBatchId = batch!.id;
   westColleague = org.bram.id;
   const [oostTeam] = await iso.ctx.database.db.select().from(teams).where(eq(teams.id, org.oost.teamId));
   const [noord] = await iso.ctx.database.db.insert(teams).values({ regionId: oostTeam!.regionId, name: 'Team Oost-Noord' }).returning();
@@ -51,7 +65,13 @@ function fill(url: string) {
     ? org.michelle.id
     : url.startsWith('/admin/team/municipalities')
       ? org.oost.municipalities.Roermond!
-      : oostConversationId;
+      : url.startsWith('/lists/imports')
+        ? oostImportId
+        : url.startsWith('/lists/batches')
+          ? oostBatchId
+          : url.startsWith('/cards/')
+            ? oostCardId
+            : oostConversationId;
   return url.replace(':messageId', oostMessageId).replace(':id', id).replace('*', 'style.css');
 }
 
@@ -108,7 +128,15 @@ describe('every staff route', () => {
     // Which roles may use a route at all; everyone else is refused by role (403) or, where the
     // route checks scope first, by scope (404). A role that may use it must get 404: out of scope.
     const allowed = (url: string): readonly string[] =>
-      url.startsWith('/admin/accounts') || url.startsWith('/admin/team') ? ['admin'] : url.startsWith('/inbox') ? ['casemanager', 'coordinator'] : [];
+      url.startsWith('/admin/accounts') || url.startsWith('/admin/team') || url.startsWith('/admin/cards')
+        ? ['admin']
+        : url.startsWith('/inbox')
+          ? ['casemanager', 'coordinator']
+          : url.startsWith('/lists')
+            ? ['coordinator', 'admin']
+            : url.startsWith('/cards/')
+              ? ['casemanager', 'coordinator', 'admin']
+              : [];
     // A body that would be accepted in scope, so a refusal is about scope, not about bad input.
     const bodies: Record<string, unknown> = {
       replies: { text: 'ingebroken' },
@@ -129,7 +157,12 @@ describe('every staff route', () => {
       michelle: (await db().select().from(staffUsers).where(eq(staffUsers.id, org.michelle.id)))[0],
       sessions: (await db().select().from(staffSessions).where(eq(staffSessions.staffUserId, org.michelle.id))).length,
       served: (await db().select().from(teamMunicipalities)).map((r) => `${r.teamId}:${r.municipalityId}`).sort(),
-      cards: (await db().select({ id: cards.id, casemanagerId: cards.casemanagerId }).from(cards)).map((c) => `${c.id}:${c.casemanagerId}`).sort(),
+      cards: (await db().select({ id: cards.id, casemanagerId: cards.casemanagerId, status: cards.status, deliveredAt: cards.deliveredAt }).from(cards))
+        .map((c) => `${c.id}:${c.casemanagerId}:${c.status}:${c.deliveredAt?.toISOString() ?? ''}`)
+        .sort(),
+      batches: (await db().select({ id: cardBatches.id, downloadedAt: cardBatches.downloadedAt }).from(cardBatches)).map((b) => `${b.id}:${b.downloadedAt?.toISOString() ?? ''}`),
+      batchCount: (await db().select().from(cardBatches)).length,
+      branding: (await db().select({ id: municipalities.id, colours: municipalities.cardColours, logo: municipalities.cardLogo, cm: municipalities.defaultCasemanagerId }).from(municipalities)).map((m) => JSON.stringify(m)).sort(),
     });
     const { createStaff } = await import('../helpers/fixtures.js');
     const idRoutes = staffRoutes().filter((r) => r.url.includes(':id'));
@@ -168,7 +201,7 @@ describe('every staff route', () => {
         expect(list.body, `${role}: ${url}`).not.toContain(secret);
         expect(list.body).not.toContain(oostConversationId);
       }
-      for (const url of ['/admin/accounts', '/audit', '/admin/team']) {
+      for (const url of ['/admin/accounts', '/audit', '/admin/team', '/lists']) {
         const page = await app.inject({ method: 'GET', url, headers: { cookie: west.cookie, accept: 'text/html' } });
         expect(page.body, `${role}: ${url}`).not.toContain('michelle@oost.test');
         expect(page.body, `${role}: ${url}`).not.toContain('Roermond');

@@ -39,6 +39,8 @@ export const rateLimitPlugin = fp<{ redis: Redis; prefix: string; limits: RateLi
       'POST /login/totp': signIn,
       'POST /invite/:token': signIn,
       'POST /k/:token/messages': chat,
+      // A short code is guessable in principle (39 bits): guessing is kept slow per address.
+      'GET /c/:code': { max: opts.limits.chatPerMinute, keyGenerator: byAddress },
       // Every start without a cookie makes a contact: the same limit keeps that in bounds.
       'POST /k/:token/start': chat,
     };
