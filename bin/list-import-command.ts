@@ -2,8 +2,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ListFileRefused, MAX_LIST_BYTES } from '../core/list-file/index.js';
 import type { Env } from '../core/env.js';
+import { ConflictError } from '../core/errors.js';
 import { createDatabase } from '../db/client.js';
 import { findTeamByName, teamNames } from '../db/queries/list-import.js';
+import { refusalText } from '../templates/staff/index.js';
 import { listImportText } from '../templates/staff/list-import.js';
 import { createListImport, currentListMonth, listDateOf, type ImportResult } from '../web/domain/list-import.js';
 import { localDatabaseUrl } from './demo-links-command.js';
@@ -12,7 +14,8 @@ import { localDatabaseUrl } from './demo-links-command.js';
  * `npm run list:import -- <file.csv> --team "<team>" [--month YYYY-MM] [--baseline] [--dry-run] [--json] [--lang nl|en]`:
  * the monthly list from the command line, through the same service as the web
  * page (web/domain/list-import.ts). Exit 0: imported (rows with errors are
- * reported, not fatal); 1: the file was refused whole, nothing stored; 2: a
+ * reported, not fatal); 1: the file was refused whole (or another import got
+ * there first), nothing stored; 2: a
  * usage error (an unknown team: the message lists the names).
  */
 export const USAGE =
@@ -81,6 +84,11 @@ export async function runListImport(argv: string[], env: Env, now = new Date()):
       if (values.json) return { code: 0, stdout: `${JSON.stringify({ ...json, dryRun: values['dry-run'] })}\n`, stderr: '' };
       return { code: 0, stdout: humanSummary(json, team.name, month, values['dry-run'], result), stderr: '' };
     } catch (err) {
+      if (err instanceof ConflictError) {
+        // Another import stored some of these people while this one was being planned: nothing was stored.
+        const message = refusalText(lang, err.code);
+        return values.json ? { code: 1, stdout: `${JSON.stringify({ refused: err.code, message })}\n`, stderr: '' } : { code: 1, stdout: '', stderr: `${message}\n` };
+      }
       if (!(err instanceof ListFileRefused)) throw err;
       const message = listImportText(lang, err.code, err.vars);
       if (values.json) return { code: 1, stdout: `${JSON.stringify({ refused: err.code, message })}\n`, stderr: '' };

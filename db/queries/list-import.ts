@@ -279,3 +279,11 @@ export async function findTeamByName(db: DbOrTx, name: string) {
 export async function teamNames(db: DbOrTx): Promise<string[]> {
   return (await db.select({ name: teams.name }).from(teams).orderBy(teams.name)).map((t) => t.name);
 }
+
+/**
+ * One import per team at a time (two coordinators confirming at once, or the web page and the
+ * command line): held until the transaction ends. A lock, so raw SQL.
+ */
+export async function lockTeamImports(tx: DbOrTx, teamId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`list-import:${teamId}`}))`);
+}

@@ -503,6 +503,7 @@ export const refusalsEn: Record<keyof typeof refusalsNl, string> = {
   card_colour_invalid: 'Enter a colour as four numbers from 0 to 100 (C, M, Y, K), for example 85, 20, 0, 10.',
   card_casemanager_invalid: 'Choose an active youth coach of your own team.',
   card_phone_invalid: 'That phone number looks wrong. Use only digits, spaces, + and -.',
+  list_changed: 'Some of these people were imported meanwhile (by another import). Read the file in again and look at the preview.',
   no_cards: 'This list has no cards to make.',
   card_revoked: 'This card has already been revoked.',
   batch_not_ready: 'This PDF is not ready yet, or has been deleted.',

@@ -516,6 +516,7 @@ export const refusalsNl = {
   card_colour_invalid: 'Vul een kleur in als vier getallen van 0 tot 100 (C, M, Y, K), bijvoorbeeld 85, 20, 0, 10.',
   card_casemanager_invalid: 'Kies een actieve jongerencoach van je eigen team.',
   card_phone_invalid: 'Dat telefoonnummer klopt niet. Gebruik alleen cijfers, spaties, + en -.',
+  list_changed: 'Een deel van deze mensen is intussen al ingelezen (door een andere import). Lees het bestand opnieuw in en bekijk de voorvertoning.',
   no_cards: 'Deze lijst heeft geen kaarten om te maken.',
   card_revoked: 'Deze kaart is al ingetrokken.',
   batch_not_ready: 'Deze PDF is nog niet klaar, of al verwijderd.',

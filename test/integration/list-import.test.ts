@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runListImport } from '../../bin/list-import-command.js';
+import { ConflictError } from '../../core/errors.js';
+import { createListImport } from '../../web/domain/list-import.js';
 import { cards, channelContacts, events, listImports, youngsters } from '../../db/schema/index.js';
 import { twoTeams } from '../helpers/fixtures.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -122,6 +125,23 @@ describe('npm run list:import', () => {
       expect(j.message).not.toMatch(/\d{8,9}/);
     }
     expect({ y: await count(youngsters), e: await count(events) }).toEqual(before);
+  });
+
+  it('two imports of the same new people at once: the second stores nothing and says why', async () => {
+    const service = createListImport({ database: iso.ctx.database });
+    const file = await service.read(org.west.teamId, readFileSync(SAMPLE), { listDate: '2026-11-01' });
+    const [a, b] = await Promise.all([
+      service.plan(org.west.teamId, file, { listMonth: '2026-11-01', baseline: true }),
+      service.plan(org.west.teamId, file, { listMonth: '2026-11-01', baseline: true }),
+    ]);
+    const before = await count(youngsters);
+    const results = await Promise.allSettled([service.commit(org.west.teamId, a, { staffId: null }), service.commit(org.west.teamId, b, { staffId: null })]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(ConflictError);
+    const done = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ imported: number }>;
+    expect(await count(youngsters)).toBe(before + done.value.imported);
+    expect(done.value.imported).toBeGreaterThan(0);
   });
 
   it('usage errors exit 2: an unknown team lists the teams, a bad month says the format', async () => {

@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError, ConflictError } from '../../core/errors.js';
 import type { Queues } from '../../core/queues.js';
@@ -89,8 +90,11 @@ export function createCardBatches(deps: { database: Database; queues: Queues; lo
       const batch = await findTeamBatch(db, staff.teamId, batchId);
       if (!batch) throw new NotFoundError('card batch');
       if (batch.status !== 'ready' || !batch.fileName) throw new ConflictError('card batch is not ready', 'batch_not_ready');
+      const path = join(deps.pdfDir, batch.fileName);
+      // Removed from disk by hand, or a web process that does not share the worker's CARD_PDF_DIR.
+      if (!(await access(path).then(() => true, () => false))) throw new ConflictError('card batch file is missing', 'batch_not_ready');
       await markDownloaded(db, batch.id, deps.keepDays);
-      return { path: join(deps.pdfDir, batch.fileName), fileName: `kaarten-${batch.createdAt.toISOString().slice(0, 10)}-${batch.id.slice(0, 8)}.pdf` };
+      return { path, fileName: `kaarten-${batch.createdAt.toISOString().slice(0, 10)}-${batch.id.slice(0, 8)}.pdf` };
     },
 
     async status(staff: StaffPrincipal, batchId: string) {

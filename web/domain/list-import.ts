@@ -1,3 +1,4 @@
+import { ConflictError } from '../../core/errors.js';
 import { readListFile, type ColumnMapping, type ListFile, type ParsedRow, type RowError } from '../../core/list-file/index.js';
 import { newShortCode } from '../../core/short-codes.js';
 import { newCardToken } from '../../core/tokens.js';
@@ -8,6 +9,7 @@ import {
   insertCards,
   insertListImport,
   insertYoungsters,
+  lockTeamImports,
   saveListMapping,
   servedMunicipalities,
   suppressedMatchKeys,
@@ -186,6 +188,13 @@ export function createListImport(deps: { database: Database }) {
   /** Stores the plan in one transaction: youngsters, cards, the import and its anonymous events - or nothing. */
   async function commit(teamId: string, p: ImportPlan, actor: { staffId: string | null }): Promise<ImportResult> {
     return db.transaction(async (tx) => {
+      await lockTeamImports(tx, teamId);
+      // Planned before the lock: if another import stored some of these people meanwhile, the plan is stale.
+      const fresh = p.rows.filter((r) => r.decision === 'approach' && !r.existing);
+      const ids = [...new Set(fresh.map((r) => r.municipality.id))];
+      if ((await findListedYoungsters(tx, ids, fresh.map((r) => r.row.matchKey))).length) {
+        throw new ConflictError('people of this list were imported meanwhile', 'list_changed');
+      }
       const created = await insertListImport(tx, {
         teamId,
         listMonth: p.listMonth,
@@ -193,7 +202,6 @@ export function createListImport(deps: { database: Database }) {
         importedBy: actor.staffId,
         counts: summaryCounts(p) as unknown as Record<string, unknown>,
       });
-      const fresh = p.rows.filter((r) => r.decision === 'approach' && !r.existing);
       const inserted = await insertYoungsters(
         tx,
         fresh.map(({ row, municipality }) => ({
