@@ -1,3 +1,4 @@
+import type { ColumnMapping } from './types.js';
 import { InputError, type RefusalVars } from '../errors.js';
 
 /**
@@ -52,6 +53,12 @@ export const LIST_FILE_CODES: readonly ListFileCode[] = [...LIST_FILE_REFUSAL_CO
 export class ListFileRefused extends InputError {
   override name = 'ListFileRefused';
   declare readonly code: ListFileRefusalCode;
+  /**
+   * For a refusal a column mapping can mend (a name, birth-date, municipality or postcode column
+   * not recognised, a mapped header not in the file): the file's headers, so the preview can
+   * offer the mapping instead of sending the coordinator back. Header texts only, no cell.
+   */
+  columns?: { encoding: 'utf-8' | 'windows-1252'; delimiter: ';' | ','; headers: string[]; mapping: ColumnMapping };
   constructor(code: ListFileRefusalCode, vars: RefusalVars = {}, message = `List file refused: ${code}`) {
     super(message, code, 422, vars);
   }

@@ -81,7 +81,12 @@ export function readListFile(bytes: Uint8Array, opts: ReadListFileOptions): List
   refuseBsnHeaders(headers);
   const columns = resolveColumns(headers, opts.mapping);
   refuseBsnValues(records, headers, columns);
-  assertUsableColumns(columns);
+  try {
+    assertUsableColumns(columns);
+  } catch (err) {
+    if (err instanceof ListFileRefused) err.columns = { encoding, delimiter, headers, mapping: columns.mapping };
+    throw err;
+  }
 
   const data: { row: number; cells: string[] }[] = [];
   for (let i = 1; i < records.length; i++) {

@@ -54,6 +54,8 @@ export const staffEn: Record<StaffTextKey, string> = {
   'preview.firstList': 'For {names} this is the first list. Is it the baseline? Then tick "first list" below.',
   'preview.mapping': 'Columns',
   'preview.mappingIntro': 'Which column of the file holds which item. If a header differs, choose it here; Lijntje remembers it for next month.',
+  'preview.mappingFirst': 'Lijntje does not recognise all columns of this file (encoding {encoding}, delimiter "{delimiter}"). Choose below which column holds which item.',
+  'preview.applyMapping': 'Use these columns',
   'preview.field': 'Item',
   'preview.column': 'Column in the file',
   'preview.noColumn': '(none)',

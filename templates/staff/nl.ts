@@ -56,6 +56,8 @@ export const staffNl = {
   'preview.firstList': 'Voor {names} is dit de eerste lijst. Is het de nulmeting? Vink dan hieronder "eerste lijst" aan.',
   'preview.mapping': 'Kolommen',
   'preview.mappingIntro': 'Welke kolom van het bestand hoort bij welk gegeven. Wijkt een kop af, kies hem hier; Lijntje onthoudt het voor de volgende maand.',
+  'preview.mappingFirst': 'Lijntje herkent niet alle kolommen van dit bestand (tekenset {encoding}, scheidingsteken "{delimiter}"). Kies hieronder welke kolom bij welk gegeven hoort.',
+  'preview.applyMapping': 'Gebruik deze kolommen',
   'preview.field': 'Gegeven',
   'preview.column': 'Kolom in het bestand',
   'preview.noColumn': '(geen)',

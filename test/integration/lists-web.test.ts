@@ -68,6 +68,25 @@ describe('the monthly list in the web app', () => {
     expect(await count(youngsters)).toBe(0);
   });
 
+  it('asks for the column mapping when the headers differ, remembers it, and then previews', async () => {
+    const res = await upload(karin, fixture('other-headers.csv'));
+    expect(res.statusCode).toBe(303);
+    const url = res.headers.location!;
+    const mapping = await page(karin, url);
+    expect(mapping.statusCode).toBe(422);
+    expect(mapping.body).toContain('id="preview-mapping"');
+    expect(mapping.body).toContain('<option value="Roepnaam"');
+    const mapped = await post(karin, url, { _csrf: csrfFrom(mapping.body), month: '2026-11', action: 'refresh', map_lastName: 'Naam', map_firstName: 'Roepnaam', map_street: 'Adres' });
+    expect(mapped.statusCode).toBe(303);
+    const preview = await page(karin, url);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('id="preview-counts"');
+    expect(preview.body).toMatch(/<option value="Roepnaam" selected>/);
+    await post(karin, url, { _csrf: csrfFrom(preview.body), action: 'cancel' });
+    expect((await page(karin, url)).statusCode).toBe(404);
+    expect(await count(youngsters)).toBe(0);
+  });
+
   it('shows a preview of the upload and stores nothing yet', async () => {
     const res = await upload(karin, fixture('jib-lijst-2026-11.csv'));
     expect(res.statusCode).toBe(303);

@@ -62,7 +62,7 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
 
   async function listsPage(req: FastifyRequest, reply: FastifyReply, view: { error: string | null; month?: string; baseline?: boolean }) {
     const staff = staffOf(req);
-    const [imports, batches] = await Promise.all([listTeamImports(db, staff.teamId), listTeamBatches(db, staff.teamId, { limit: 20 })]);
+    const imports = await listTeamImports(db, staff.teamId);
     reply.header('cache-control', 'no-store');
     return reply.view('staff/lists.eta', {
       staff,
@@ -71,7 +71,6 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
       month: view.month ?? currentListMonth(new Date()),
       baseline: view.baseline ?? false,
       imports,
-      batches,
     });
   }
 
@@ -91,7 +90,8 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
       await deps.listImport.read(staff.teamId, file, { listDate });
     } catch (err) {
       if (!(err instanceof ListFileRefused)) throw err;
-      return listsPage(req, reply.code(422), { error: listImportText(lang, err.code, err.vars), month, baseline });
+      // Columns a mapping can mend go on to the preview, which asks for it; anything else is refused here.
+      if (!err.columns) return listsPage(req, reply.code(422), { error: listImportText(lang, err.code, err.vars), month, baseline });
     }
     const id = await deps.uploads.put({ staffId: staff.id, teamId: staff.teamId, listMonth: listDate, baseline, mapping: null, assign: {}, file: file.toString('base64') });
     return reply.redirect(`/lists/preview/${id}`, 303);
@@ -111,10 +111,14 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
       plan = await planOf(staff, state);
     } catch (err) {
       if (!(err instanceof ListFileRefused)) throw err;
-      // A mapping that refuses the file: show it with the mapping as it was detected.
-      const retry = { ...state, mapping: null };
-      await deps.uploads.update(id, retry);
-      return previewPage(req, reply.code(422), id, retry, listImportText(lang, err.code, err.vars));
+      const message = listImportText(lang, err.code, err.vars);
+      if (!err.columns) {
+        await deps.uploads.drop(id);
+        return listsPage(req, reply.code(422), { error: message });
+      }
+      // Only the columns: the coordinator maps them, then sees the real preview.
+      reply.code(422).header('cache-control', 'no-store');
+      return reply.view('staff/list-mapping.eta', { staff, csrf: reply.csrfToken(), error: message, id, month: state.listMonth.slice(0, 7), baseline: state.baseline, file: err.columns, fields: LIST_FIELDS });
     }
     const approach = plan.rows.filter((r) => r.decision === 'approach');
     const ownErrors = plan.errors.filter((e) => e.code !== 'municipality_not_served');
