@@ -18,8 +18,10 @@ const servedBy = (teamId: string) =>
 /** One batch per municipality of an import, with that municipality's active cards of it, in name order. */
 export async function createImportBatches(
   tx: DbOrTx,
-  q: { listImportId: string; teamId: string; layout: string; addressSheets: boolean; createdBy: string | null },
+  q: { listImportId: string; teamId: string; layout: string; addressSheets: boolean; createdBy: string | null; language: 'nl' | 'en' },
 ): Promise<{ id: string; municipalityId: string; total: number }[]> {
+  // The cards print in the language chosen for the batch (the list says nothing about a person's language).
+  await tx.update(cards).set({ language: q.language }).where(and(eq(cards.listImportId, q.listImportId), eq(cards.status, 'active')));
   const rows = await tx
     .select({ cardId: cards.id, municipalityId: youngsters.municipalityId })
     .from(cards)

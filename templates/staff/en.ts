@@ -97,6 +97,7 @@ export const staffEn: Record<StaffTextKey, string> = {
   'import.layout': 'Layout',
   'import.layout.a6': 'A6 with 3 mm bleed and crop marks (print shop)',
   'import.layout.a4': 'A4, four cards per sheet with cut lines (own printer)',
+  'import.language': 'Language of the cards',
   'import.addressSheets': 'With address sheets for window envelopes',
   'import.make': 'Make the PDF',
   'import.batches': 'PDF files',

@@ -99,6 +99,7 @@ export const staffNl = {
   'import.layout': 'Opmaak',
   'import.layout.a6': 'A6 met 3 mm afloop en snijtekens (drukker)',
   'import.layout.a4': 'A4, vier kaarten per vel met snijlijnen (eigen printer)',
+  'import.language': 'Taal van de kaarten',
   'import.addressSheets': 'Met adresvellen voor vensterenveloppen',
   'import.make': 'Maak de PDF',
   'import.batches': 'PDF-bestanden',

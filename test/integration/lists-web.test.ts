@@ -146,7 +146,7 @@ describe('the monthly list in the web app', () => {
 
   it('makes the PDF in the worker, shows its progress and lets the coordinator download it', async () => {
     const result = await page(karin, importUrl);
-    const make = await post(karin, `${importUrl}/cards`, { _csrf: csrfFrom(result.body), layout: 'a6', addressSheets: '1' });
+    const make = await post(karin, `${importUrl}/cards`, { _csrf: csrfFrom(result.body), layout: 'a6', addressSheets: '1', language: 'en' });
     expect(make.statusCode).toBe(303);
     const batches = await s.db.select().from(cardBatches);
     expect(batches).toHaveLength(2); // Roermond and Maasgouw
@@ -162,6 +162,7 @@ describe('the monthly list in the web app', () => {
       expect(after!.downloadedAt).not.toBeNull();
       expect(after!.expiresAt!.getTime()).toBeLessThan(Date.now() + 4 * 86_400_000);
     }
+    expect((await s.db.select().from(cards)).every((c) => c.language === 'en')).toBe(true);
     const generated = await s.db.select().from(events).where(eq(events.type, 'card.generated'));
     expect(generated).toHaveLength(12);
   }, 60_000);

@@ -36,11 +36,18 @@ export function createCardBatches(deps: { database: Database; queues: Queues; lo
 
   return {
     /** One PDF per municipality of the import. */
-    async forImport(staff: StaffPrincipal, importId: string, opts: { layout: CardLayoutChoice; addressSheets: boolean }) {
+    async forImport(staff: StaffPrincipal, importId: string, opts: { layout: CardLayoutChoice; addressSheets: boolean; language?: 'nl' | 'en' }) {
       const imported = await findTeamImport(db, staff.teamId, importId);
       if (!imported) throw new NotFoundError('list import');
       const batches = await db.transaction((tx) =>
-        createImportBatches(tx, { listImportId: importId, teamId: staff.teamId, layout: opts.layout, addressSheets: opts.addressSheets, createdBy: staff.id }),
+        createImportBatches(tx, {
+          listImportId: importId,
+          teamId: staff.teamId,
+          layout: opts.layout,
+          addressSheets: opts.addressSheets,
+          createdBy: staff.id,
+          language: opts.language ?? 'nl',
+        }),
       );
       if (!batches.length) throw new ConflictError('import has no active cards', 'no_cards');
       await enqueue(batches.map((b) => b.id));

@@ -33,7 +33,12 @@ const previewBody = {
 } as const;
 const cardsBody = {
   type: 'object',
-  properties: { _csrf: { type: 'string' }, layout: { type: 'string', enum: [...CARD_LAYOUTS] }, addressSheets: { type: 'string', maxLength: 8 } },
+  properties: {
+    _csrf: { type: 'string' },
+    layout: { type: 'string', enum: [...CARD_LAYOUTS] },
+    addressSheets: { type: 'string', maxLength: 8 },
+    language: { type: 'string', enum: ['nl', 'en'] },
+  },
   additionalProperties: false,
 } as const;
 
@@ -218,11 +223,15 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
       .send(csv);
   });
 
-  app.post<{ Params: { id: string }; Body: { layout?: CardLayoutChoice; addressSheets?: string } }>(
+  app.post<{ Params: { id: string }; Body: { layout?: CardLayoutChoice; addressSheets?: string; language?: 'nl' | 'en' } }>(
     '/lists/imports/:id/cards',
     { preHandler: app.csrfProtection, schema: { params: uuidParam, body: cardsBody } },
     async (req, reply) => {
-      await deps.cardBatches.forImport(staffOf(req), req.params.id, { layout: req.body?.layout ?? 'a6', addressSheets: req.body?.addressSheets === '1' });
+      await deps.cardBatches.forImport(staffOf(req), req.params.id, {
+        layout: req.body?.layout ?? 'a6',
+        addressSheets: req.body?.addressSheets === '1',
+        language: req.body?.language ?? 'nl',
+      });
       return reply.redirect(`/lists/imports/${req.params.id}#batches`, 303);
     },
   );
