@@ -9,6 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { freePort } from '../bin/local/probe.js';
@@ -80,11 +81,29 @@ try {
   await web.stop();
   await worker.stop();
 
+  // The worker's card PDFs need the font the build copies next to dist/templates/cards: render one card there.
+  const card = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { renderCardsPdf } = await import('./dist/worker/card-pdf/index.js');
+       const face = { variant: 'regular', language: 'nl', firstName: 'Çağlar', coach: { firstName: 'Anouk', phone: null, email: null, photo: null },
+         municipality: { name: 'Roermond', primary: [85, 20, 0, 10], accent: [0, 60, 90, 0], logo: null },
+         url: 'https://lijntje.test/k/abcdefghijklmnopqrstuv', shortUrl: 'https://lijntje.test/c/7K3M-9QXD', shortCode: '7K3M-9QXD', privacyUrl: 'https://lijntje.test/privacy', address: null };
+       const r = await renderCardsPdf([face], process.argv[1], { layout: 'a6', addressSheets: false });
+       console.log('pages ' + r.pages);`,
+      join(tmpdir(), `check-release-${process.pid}.pdf`),
+    ],
+    { cwd: target, env: baseEnv, encoding: 'utf8' },
+  );
+  if (card.status !== 0 || !card.stdout.includes('pages 2')) fail(`card PDF from dist/ (fonts in dist/templates/cards/fonts?): exit ${card.status}: ${card.stdout}${card.stderr}`);
+
   const demoPort = await freePort();
   const demo = await start('dist/bin/demo-or-web.js', { APP_ENV: 'demo', PORT: String(demoPort) }, 'Lijntje demo is running');
   await checkServes(demoPort, 'demo-or-web.js');
   await demo.stop();
-  console.log('check-release: ok (migrate.js; web.js + worker.js in production; demo-or-web.js in demo mode; each served /healthz, a view and a static file, and stopped cleanly)');
+  console.log('check-release: ok (migrate.js; web.js + worker.js in production; demo-or-web.js in demo mode; each served /healthz, a view and a static file, and stopped cleanly; a card PDF rendered from dist/)');
 } catch (err) {
   console.error(`check-release: ${err instanceof Failed ? err.message : String((err as Error).stack ?? err)}`);
   process.exitCode = 1;
