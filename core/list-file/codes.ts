@@ -1,4 +1,3 @@
-import type { ColumnMapping } from './types.js';
 import { InputError, type RefusalVars } from '../errors.js';
 
 /**
@@ -57,8 +56,9 @@ export class ListFileRefused extends InputError {
    * For a refusal a column mapping can mend (a name, birth-date, municipality or postcode column
    * not recognised, a mapped header not in the file): the file's headers, so the preview can
    * offer the mapping instead of sending the coordinator back. Header texts only, no cell.
+   * (`mapping` is a ColumnMapping; spelled out because types.ts imports this file.)
    */
-  columns?: { encoding: 'utf-8' | 'windows-1252'; delimiter: ';' | ','; headers: string[]; mapping: ColumnMapping };
+  columns?: { encoding: 'utf-8' | 'windows-1252'; delimiter: ';' | ','; headers: string[]; mapping: Partial<Record<string, string>> };
   constructor(code: ListFileRefusalCode, vars: RefusalVars = {}, message = `List file refused: ${code}`) {
     super(message, code, 422, vars);
   }
