@@ -56,6 +56,8 @@ export const staffEn: Record<StaffTextKey, string> = {
   'preview.mappingIntro': 'Which column of the file holds which item. If a header differs, choose it here; Lijntje remembers it for next month.',
   'preview.mappingFirst': 'Lijntje does not recognise all columns of this file (encoding {encoding}, delimiter "{delimiter}"). Choose below which column holds which item.',
   'preview.applyMapping': 'Use these columns',
+  'preview.unmapped': 'No column found for: {fields}. If the file does have it, choose the column below under Columns.',
+  'preview.unmappedNewInflow': 'Without "New inflow" nobody counts as new inflow: then only a baseline list gives anyone a card.',
   'preview.field': 'Item',
   'preview.column': 'Column in the file',
   'preview.noColumn': '(none)',

@@ -58,6 +58,8 @@ export const staffNl = {
   'preview.mappingIntro': 'Welke kolom van het bestand hoort bij welk gegeven. Wijkt een kop af, kies hem hier; Lijntje onthoudt het voor de volgende maand.',
   'preview.mappingFirst': 'Lijntje herkent niet alle kolommen van dit bestand (tekenset {encoding}, scheidingsteken "{delimiter}"). Kies hieronder welke kolom bij welk gegeven hoort.',
   'preview.applyMapping': 'Gebruik deze kolommen',
+  'preview.unmapped': 'Geen kolom gevonden voor: {fields}. Staat het wel in het bestand, kies de kolom dan hieronder bij Kolommen.',
+  'preview.unmappedNewInflow': 'Zonder "Nieuwe instroom" telt niemand als nieuwe instroom: dan krijgt alleen bij een nulmeting iemand een kaart.',
   'preview.field': 'Gegeven',
   'preview.column': 'Kolom in het bestand',
   'preview.noColumn': '(geen)',

@@ -82,6 +82,9 @@ describe('the monthly list in the web app', () => {
     expect(preview.statusCode).toBe(200);
     expect(preview.body).toContain('id="preview-counts"');
     expect(preview.body).toMatch(/<option value="Roepnaam" selected>/);
+    // "Nieuw in beeld" is not recognised as new inflow: the page says so, rather than quietly approaching nobody.
+    expect(preview.body).toContain('id="preview-unmapped"');
+    expect(preview.body).toContain('Nieuwe instroom');
     await post(karin, url, { _csrf: csrfFrom(preview.body), action: 'cancel' });
     expect((await page(karin, url)).statusCode).toBe(404);
     expect(await count(youngsters)).toBe(0);

@@ -137,6 +137,8 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
       baseline: state.baseline,
       file: plan.file,
       fields: LIST_FIELDS,
+      // Fields the file has no column for: a missing "nieuwe instroom" would quietly approach nobody.
+      unmapped: LIST_FIELDS.filter((f) => !plan.file.mapping[f]),
       firstListOf: plan.firstListOf,
       perMunicipality: plan.perMunicipality,
       duplicates: plan.file.duplicates.length,
