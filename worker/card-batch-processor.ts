@@ -2,10 +2,10 @@ import { mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import type { Logger } from '../core/logger.js';
-import type { CardBatchJob } from '../core/queues.js';
+import type { CardBatchJob, Queues } from '../core/queues.js';
 import { formatShortCode } from '../core/short-codes.js';
 import type { Database } from '../db/client.js';
-import { activeCardsInBatch, batchCardFaces, expiredBatches, loadBatch, setBatchProgress, setBatchStatus } from '../db/queries/card-batches.js';
+import { activeCardsInBatch, batchCardFaces, expiredBatches, staleQueuedBatches, loadBatch, setBatchProgress, setBatchStatus } from '../db/queries/card-batches.js';
 import { recordEvents, type AnonymousEvent } from '../db/queries/events.js';
 import { renderCardsPdf, type CardFace } from './card-pdf/index.js';
 
@@ -120,5 +120,18 @@ export function createCardPdfCleanup(deps: { database: Database; pdfDir: string;
     }
     if (due.length) deps.logger.info({ batches: due.length }, 'expired card PDFs deleted');
     return due.length;
+  };
+}
+
+/**
+ * Maintenance: a batch still 'queued' after a while is enqueued again - PostgreSQL says it waits,
+ * Redis may have lost its job. The job id is the batch's, so a job that is merely waiting is not doubled.
+ */
+export function createCardBatchSweep(deps: { database: Database; queues: Queues; logger: Logger; olderThanMs?: number }) {
+  return async function sweep(): Promise<number> {
+    const ids = await staleQueuedBatches(deps.database.db, deps.olderThanMs ?? 5 * 60_000);
+    for (const id of ids) await deps.queues.enqueueCardBatch(id);
+    if (ids.length) deps.logger.info({ batches: ids.length }, 'waiting card batches enqueued again');
+    return ids.length;
   };
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.js';
 import type { Redis } from 'ioredis';
 import { QUEUE, type CardBatchJob, type InboundJob, type OutboundJob, type Queues, type UpdateJob } from '../core/queues.js';
 import type { Database } from '../db/client.js';
-import { createCardBatchProcessor, createCardPdfCleanup } from './card-batch-processor.js';
+import { createCardBatchProcessor, createCardBatchSweep, createCardPdfCleanup } from './card-batch-processor.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createEscalationCheck } from './escalation.js';
 import { startMaintenance, type MaintenanceTasks } from './maintenance.js';
@@ -132,9 +132,10 @@ export function startWorkers(deps: WorkerDeps) {
       'outbox-sweep': sweep,
       escalation: createEscalationCheck({ database: deps.database, liveBus: deps.liveBus }),
       'card-pdf-cleanup': createCardPdfCleanup({ database: deps.database, pdfDir: deps.cards.pdfDir, logger: deps.logger }),
+      'card-batch-sweep': createCardBatchSweep({ database: deps.database, queues: deps.queues, logger: deps.logger }),
       ...deps.extraTasks?.tasks,
     },
-    everyMs: { 'outbox-sweep': deps.outbox.sweepIntervalMs, escalation: 60_000, 'card-pdf-cleanup': 15 * 60_000, ...deps.extraTasks?.everyMs },
+    everyMs: { 'outbox-sweep': deps.outbox.sweepIntervalMs, escalation: 60_000, 'card-pdf-cleanup': 15 * 60_000, 'card-batch-sweep': 60_000, ...deps.extraTasks?.everyMs },
   });
 
   return {

@@ -154,6 +154,16 @@ export async function expiredBatches(db: DbOrTx, limit = 100) {
     .limit(limit);
 }
 
+/** Batches still waiting for the worker after `olderThanMs` (their job may be lost with Redis's data). */
+export async function staleQueuedBatches(db: DbOrTx, olderThanMs: number, limit = 100): Promise<string[]> {
+  const rows = await db
+    .select({ id: cardBatches.id })
+    .from(cardBatches)
+    .where(and(eq(cardBatches.status, 'queued'), lt(cardBatches.createdAt, sql`now() - make_interval(secs => ${olderThanMs / 1000})`)))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
 /** Batches whose PDF holds this person (for erasure: the files go with the person). */
 export async function batchesWithYoungster(db: DbOrTx, youngsterId: string) {
   return db

@@ -6,7 +6,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { cardBatches } from '../../db/schema/index.js';
-import { createCardPdfCleanup } from '../../worker/card-batch-processor.js';
+import { cardBatchJobId } from '../../core/queues.js';
+import { createCardBatchSweep, createCardPdfCleanup } from '../../worker/card-batch-processor.js';
 import { twoTeams } from '../helpers/fixtures.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
 
@@ -44,5 +45,20 @@ describe('card PDF cleanup (personal data on disk)', () => {
     expect(await status(gone!.id)).toMatchObject({ status: 'expired', fileName: null });
     expect(await status(fresh.id)).toMatchObject({ status: 'ready', fileName: 'fresh.pdf' });
     expect(await cleanup()).toBe(0);
+  });
+
+  it('enqueues a batch again that waits too long (its job lost with Redis), and only that one', async () => {
+    const db = iso.ctx.database.db;
+    const [first] = await db.select({ municipalityId: cardBatches.municipalityId }).from(cardBatches).limit(1);
+    const municipalityId = first!.municipalityId;
+    const [old] = await db.insert(cardBatches).values({ municipalityId, status: 'queued', createdAt: new Date(Date.now() - 10 * 60_000) }).returning();
+    const [young] = await db.insert(cardBatches).values({ municipalityId, status: 'queued' }).returning();
+    const sweep = createCardBatchSweep({ database: iso.ctx.database, queues: iso.ctx.queues, logger: createLogger({ level: 'silent' }) });
+    expect(await sweep()).toBe(1);
+    expect(await iso.ctx.queues.cards.getJob(cardBatchJobId(old!.id))).toBeDefined();
+    expect(await iso.ctx.queues.cards.getJob(cardBatchJobId(young!.id))).toBeUndefined();
+    // Again: the same job id, still one job.
+    await sweep();
+    expect(await iso.ctx.queues.cards.getJobCounts('waiting')).toEqual({ waiting: 1 });
   });
 });
