@@ -1,11 +1,11 @@
 /**
- * Recognising a burgerservicenummer (BSN). Lijntje must never store one, so a
- * list that holds them is refused whole - the coordinator removes the column
+ * Detecting a burgerservicenummer (BSN) to refuse the file: Lijntje must never
+ * store one, so a list that holds them is refused whole - the coordinator removes the column
  * and asks the municipality to stop sending it.
  */
 
 /**
- * The ways a BSN is written in a spreadsheet: 9 digits, or 8 when Excel took
+ * The ways of writing a BSN the check must detect in a spreadsheet: 9 digits, or 8 when Excel took
  * it for a number and dropped the leading zero; grouped 1234.56.782 (the
  * official notation), 123.456.782 or 123 456 782. Dashes are not accepted as
  * grouping on purpose: dd-mm-yyyy dates would then read as 8 digits.
@@ -36,7 +36,7 @@ export function looksLikeBsn(cell: string): boolean {
   return passesElevenTest(cell.replace(/\D/g, ''));
 }
 
-/** Header texts (normalised by headerKey) that announce a BSN column. */
+/** Header texts (normalised by headerKey) that announce a BSN column: refused by header alone. */
 export function isBsnHeader(key: string): boolean {
   return (
     key.includes('bsn') ||
