@@ -12,7 +12,6 @@ import {
   teams,
   youngsters,
   type CardVariant,
-  type EventType,
 } from '../schema/index.js';
 
 /**

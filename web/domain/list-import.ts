@@ -15,12 +15,19 @@ import {
   suppressedMatchKeys,
   teamCasemanagers,
   updateListedYoungsters,
-  type CasemanagerLoad,
-  type ListedYoungster,
   type NewCard,
   type ServedMunicipality,
 } from '../../db/queries/list-import.js';
 import { pickCasemanagers } from './list-assignment.js';
+import {
+  countPerMunicipality,
+  summaryCounts,
+  type Decision,
+  type ImportPlan,
+  type ImportResult,
+  type ImportSummary,
+  type PlannedRow,
+} from './list-import-plan.js';
 
 /**
  * Step 1 of the work process (domain.md): the monthly list, filtered. The
@@ -31,66 +38,8 @@ import { pickCasemanagers } from './list-assignment.js';
  * in anonymous events and otherwise left out: data minimisation.
  */
 
-export type SkipReason = 'not_new_inflow' | 'known_to_municipality' | 'suppressed' | 'duplicate_in_file';
-export type Decision = 'approach' | 'update' | SkipReason;
+export type { Decision, ImportPlan, ImportResult, ImportSummary, MunicipalityCounts, PlannedRow, SkipReason } from './list-import-plan.js';
 
-export interface PlannedRow {
-  row: ParsedRow;
-  municipality: ServedMunicipality;
-  decision: Decision;
-  /** A known youngster (the same person on an earlier list). */
-  existing: ListedYoungster | null;
-  variant: 'regular' | 'entrepreneur';
-  /** For 'approach': who gets the card. */
-  casemanagerId: string | null;
-}
-
-export interface MunicipalityCounts {
-  municipalityId: string;
-  name: string;
-  /** On the list (valid rows of this municipality), before filtering. */
-  rows: number;
-  newInflow: number;
-  kvk: number;
-  known: number;
-  approached: number;
-  updated: number;
-  skipped: Record<SkipReason, number>;
-}
-
-export interface ImportPlan {
-  file: ListFile;
-  listMonth: string;
-  baseline: boolean;
-  rows: PlannedRow[];
-  /** Row errors of the file plus the service's own (a municipality the team does not serve). */
-  errors: RowError[];
-  /** Every rejected row's cells as in the file, for the downloadable CSV. */
-  rejectedRows: { row: number; cells: string[] }[];
-  perMunicipality: MunicipalityCounts[];
-  casemanagers: CasemanagerLoad[];
-  municipalities: ServedMunicipality[];
-  /** Municipalities on this list without an earlier list: the preview suggests "nulmeting". */
-  firstListOf: string[];
-}
-
-export interface ImportSummary {
-  encoding: string;
-  delimiter: string;
-  rows: number;
-  imported: number;
-  updated: number;
-  approached: number;
-  skipped: Record<SkipReason, number>;
-  errors: { row: number; field: string; code: string }[];
-}
-
-export interface ImportResult extends ImportSummary {
-  importId: string | null;
-  perMunicipality: MunicipalityCounts[];
-}
-
-const emptySkipped = (): Record<SkipReason, number> => ({ not_new_inflow: 0, known_to_municipality: 0, suppressed: 0, duplicate_in_file: 0 });
 const nameKey = (s: string) => s.trim().toLocaleLowerCase('nl-NL');
 
 /** 'YYYY-MM' -> the month's first day; a clear refusal otherwise. */
@@ -309,41 +258,3 @@ export function createListImport(deps: { database: Database }) {
   return { read, plan, commit, summarise };
 }
 export type ListImport = ReturnType<typeof createListImport>;
-
-/** Repeats within the file are counted for the file as a whole (summaryCounts), not per municipality. */
-function countPerMunicipality(served: ServedMunicipality[], rows: PlannedRow[]): MunicipalityCounts[] {
-  const out = new Map<string, MunicipalityCounts>();
-  for (const r of rows) {
-    const m = r.municipality;
-    let c = out.get(m.id);
-    if (!c) {
-      c = { municipalityId: m.id, name: m.name, rows: 0, newInflow: 0, kvk: 0, known: 0, approached: 0, updated: 0, skipped: emptySkipped() };
-      out.set(m.id, c);
-    }
-    c.rows++;
-    if (r.row.newInflow) c.newInflow++;
-    if (r.row.kvk) c.kvk++;
-    if (r.row.knownToMunicipality) c.known++;
-    if (r.decision === 'approach') c.approached++;
-    else if (r.decision === 'update') c.updated++;
-    else c.skipped[r.decision]++;
-  }
-  return served.flatMap((m) => (out.has(m.id) ? [out.get(m.id)!] : []));
-}
-
-function summaryCounts(p: ImportPlan): ImportSummary {
-  const skipped = emptySkipped();
-  for (const r of p.rows) if (r.decision !== 'approach' && r.decision !== 'update') skipped[r.decision]++;
-  skipped.duplicate_in_file = p.file.duplicates.length;
-  return {
-    encoding: p.file.encoding,
-    delimiter: p.file.delimiter,
-    rows: p.file.totalRows,
-    imported: p.rows.filter((r) => r.decision === 'approach' && !r.existing).length,
-    // Everyone already known whose row was stored again (address, flags, list month).
-    updated: p.rows.filter((r) => r.existing && r.decision !== 'suppressed').length,
-    approached: p.rows.filter((r) => r.decision === 'approach').length,
-    skipped,
-    errors: p.errors.map((e) => ({ row: e.row, field: e.field, code: e.code })),
-  };
-}
