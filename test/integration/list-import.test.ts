@@ -144,6 +144,22 @@ describe('npm run list:import', () => {
     expect(done.value.imported).toBeGreaterThan(0);
   });
 
+  it("remembers a list's column mapping for its municipalities: next month's file with the same headers needs none", async () => {
+    const service = createListImport({ database: iso.ctx.database });
+    const other = readFileSync(fixture('other-headers.csv'));
+    const mapping = { lastName: 'Naam', firstName: 'Roepnaam', street: 'Adres', newInflow: 'Nieuw in beeld', inflowDate: 'In beeld sinds' };
+    // A team of its own, so the other tests' remembered mapping does not answer for it.
+    const { createTeam } = await import('../helpers/fixtures.js');
+    const team = await createTeam(db(), 'Team Midden', ['Leudal', 'Nederweert']);
+    await expect(service.read(team.teamId, other, { listDate: '2026-11-01' })).rejects.toMatchObject({ code: 'no_name_columns' });
+    const file = await service.read(team.teamId, other, { listDate: '2026-11-01', mapping });
+    const imported = await service.commit(team.teamId, await service.plan(team.teamId, file, { listMonth: '2026-11-01', baseline: false }), { staffId: null });
+    expect(imported.perMunicipality.length).toBeGreaterThan(0);
+    const again = await service.read(team.teamId, other, { listDate: '2026-12-01' });
+    expect(again.mapping).toMatchObject(mapping);
+    expect(again.rows.length).toBe(file.rows.length);
+  });
+
   it('usage errors exit 2: an unknown team lists the teams, a bad month says the format', async () => {
     const unknown = await run(SAMPLE, '--team', 'Team Noord');
     expect(unknown.code).toBe(2);
