@@ -56,26 +56,32 @@ export async function findCardByShortCode(db: DbOrTx, shortCode: string): Promis
 const inTeamScope = (teamId: string) =>
   sql`youngsters.municipality_id in (select tm.municipality_id from ${teamMunicipalities} tm where tm.team_id = ${teamId})`;
 
-/** A card of the team's municipalities, with what the card actions need (null: not in scope). */
-export async function findScopedCard(db: DbOrTx, teamId: string, id: string) {
-  const [row] = await db
-    .select({
-      id: cards.id,
-      status: cards.status,
-      youngsterId: cards.youngsterId,
-      casemanagerId: cards.casemanagerId,
-      variant: cards.variant,
-      language: cards.language,
-      listImportId: cards.listImportId,
-      deliveredAt: cards.deliveredAt,
-      municipalityId: youngsters.municipalityId,
-      monitoringKey: youngsters.monitoringKey,
-    })
+const scopedCardColumns = {
+  id: cards.id,
+  status: cards.status,
+  youngsterId: cards.youngsterId,
+  casemanagerId: cards.casemanagerId,
+  variant: cards.variant,
+  language: cards.language,
+  listImportId: cards.listImportId,
+  deliveredAt: cards.deliveredAt,
+  municipalityId: youngsters.municipalityId,
+  monitoringKey: youngsters.monitoringKey,
+};
+
+/** Cards of the team's municipalities among these ids, with what the card actions need (others are left out). */
+export async function findScopedCards(db: DbOrTx, teamId: string, ids: readonly string[]) {
+  if (!ids.length) return [];
+  return db
+    .select(scopedCardColumns)
     .from(cards)
     .innerJoin(youngsters, eq(youngsters.id, cards.youngsterId))
-    .where(and(eq(cards.id, id), inTeamScope(teamId)))
-    .limit(1);
-  return row ?? null;
+    .where(and(inArray(cards.id, [...ids]), inTeamScope(teamId)));
+}
+
+/** One card of the team's municipalities (null: not in scope). */
+export async function findScopedCard(db: DbOrTx, teamId: string, id: string) {
+  return (await findScopedCards(db, teamId, [id]))[0] ?? null;
 }
 
 /** The cards of an import within the team's scope, for its page (names: the coordinator prints and hands them out). */

@@ -6,7 +6,7 @@ import { newShortCode } from '../../core/short-codes.js';
 import { newCardToken } from '../../core/tokens.js';
 import type { Database } from '../../db/client.js';
 import { createBatch, createImportBatches, findTeamBatch, markDownloaded } from '../../db/queries/card-batches.js';
-import { findScopedCard, markCardsDelivered, revokeAndReissue } from '../../db/queries/cards.js';
+import { findScopedCard, findScopedCards, markCardsDelivered, revokeAndReissue } from '../../db/queries/cards.js';
 import { recordEvents } from '../../db/queries/events.js';
 import { findTeamImport } from '../../db/queries/list-import.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
@@ -81,7 +81,8 @@ export function createCardBatches(deps: { database: Database; queues: Queues; lo
 
     /** In the letterbox: one card, or every card of an import at once. Counted once per card. */
     async markDelivered(staff: StaffPrincipal, cardIds: string[]) {
-      const scoped = (await Promise.all(cardIds.map((id) => findScopedCard(db, staff.teamId, id)))).filter((c) => c !== null);
+      // One scoped read for a whole list's cards ("Alles bezorgd"), not one per card.
+      const scoped = await findScopedCards(db, staff.teamId, cardIds);
       if (cardIds.length === 1 && !scoped.length) throw new NotFoundError('card');
       const changed = await markCardsDelivered(db, scoped.map((c) => c.id));
       const byId = new Map(scoped.map((c) => [c.id, c]));
