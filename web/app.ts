@@ -36,12 +36,30 @@ import type { HttpChannels, WebServices } from './services.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    routeTable: { method: string; url: string; public: boolean }[];
+    routeTable: RouteEntry[];
   }
   interface FastifyContextConfig {
     /** Marks a route that needs no staff login (youngster pages, login, health). Everything else must. */
     public?: boolean;
+    /** Marks a route that shows, exports or changes personal data: each use leaves an audit_log entry (plugins/audit.ts). */
+    audit?: AuditSpec;
   }
+}
+
+/**
+ * What an audited route records: its action (e.g. 'conversation.view') and which path
+ * parameter names the object (its kind in object_type). Never content.
+ */
+export interface AuditSpec {
+  action: string;
+  /** The kind of object `req.params.id` is ('conversation', 'youngster', 'import', ...); none for a list or a sign-in. */
+  object?: string;
+}
+export interface RouteEntry {
+  method: string;
+  url: string;
+  public: boolean;
+  audit: AuditSpec | null;
 }
 
 export interface AppDeps {
@@ -72,12 +90,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // Every registered route, for the access-control test that walks them all.
-  const routeTable: { method: string; url: string; public: boolean }[] = [];
+  const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
-      routeTable.push({ method, url: route.url, public: route.config?.public === true });
+      routeTable.push({ method, url: route.url, public: route.config?.public === true, audit: route.config?.audit ?? null });
     }
   });
 

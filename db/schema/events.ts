@@ -65,5 +65,10 @@ export const EVENT_TYPES = [
   'card.generated',
   'card.delivered',
   'card.revoked',
+  // Privacy: a person erased (opt-out, retention, exit), held back from a list (moved after an opt-out), consent given or withdrawn.
+  'youngster.erased',
+  'youngster.held_back',
+  'consent.given',
+  'consent.withdrawn',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

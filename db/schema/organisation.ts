@@ -37,6 +37,15 @@ export const municipalities = pgTable('municipalities', {
   defaultCasemanagerId: uuid('default_casemanager_id').references((): AnyPgColumn => staffUsers.id, { onDelete: 'set null' }),
   /** The column mapping of its last imported list (field -> header), offered again next month. */
   listMapping: jsonb('list_mapping').$type<Record<string, string>>(),
+  /**
+   * Retention (the pilot's defaults; admins set them): erase a youngster who never reacted to card
+   * or visit after this many months, a closed case after this many, and chat messages older than this.
+   */
+  retentionNoReactionMonths: integer('retention_no_reaction_months').notNull().default(6),
+  retentionClosedMonths: integer('retention_closed_months').notNull().default(12),
+  retentionMessageMonths: integer('retention_message_months').notNull().default(12),
+  /** The contract ended: its running dossiers were exported and its personal data erased. */
+  exitedAt: timestamp('exited_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

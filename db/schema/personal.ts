@@ -17,6 +17,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { MESSAGE_STATUSES } from '../../core/message-lifecycle.js';
 import { listImports, municipalities, staffUsers } from './organisation.js';
+import { partners } from './privacy.js';
 
 /**
  * PERSONAL DATA of youngsters. Everything in this file is about someone who never
@@ -401,4 +402,45 @@ export const contactAttempts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('contact_attempts_youngster_idx').on(t.youngsterId, t.occurredOn)],
+);
+
+export const CONSENT_KINDS = ['cooperation', 'partner'] as const;
+export const consentKind = pgEnum('consent_kind', CONSENT_KINDS);
+/** For a partner: "that" there is contact, or "what" it contains. */
+export const CONSENT_CATEGORIES = ['that', 'what'] as const;
+export const consentCategory = pgEnum('consent_category', CONSENT_CATEGORIES);
+/** How a consent was given or withdrawn. */
+export const CONSENT_VIA = ['in_person', 'phone', 'chat', 'letter', 'other'] as const;
+export const consentVia = pgEnum('consent_via', CONSENT_VIA);
+
+/**
+ * The consent ledger (domain.md step 3: consent must be specific - what, shared
+ * with whom - and withdrawable). One row per consent given; withdrawing sets
+ * withdrawn_at, never deletes, so the history stays provable - until the
+ * person is erased: it is their data, so it goes with them.
+ */
+export const consents = pgTable(
+  'consents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    youngsterId: uuid('youngster_id')
+      .notNull()
+      .references(() => youngsters.id, { onDelete: 'cascade' }),
+    kind: consentKind('kind').notNull(),
+    partnerId: uuid('partner_id').references(() => partners.id, { onDelete: 'restrict' }),
+    category: consentCategory('category'),
+    givenAt: timestamp('given_at', { withTimezone: true }).notNull(),
+    givenVia: consentVia('given_via').notNull(),
+    /** The version of the explanation text the youngster was given (templates/staff consent texts). */
+    explanationVersion: text('explanation_version').notNull(),
+    recordedBy: uuid('recorded_by').references(() => staffUsers.id, { onDelete: 'set null' }),
+    /** Under 18: a parent's or guardian's consent too (domain.md). */
+    guardianConsentAt: timestamp('guardian_consent_at', { withTimezone: true }),
+    guardianRelation: text('guardian_relation'),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    withdrawnVia: consentVia('withdrawn_via'),
+    withdrawnRecordedBy: uuid('withdrawn_recorded_by').references(() => staffUsers.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('consents_youngster_idx').on(t.youngsterId, t.givenAt)],
 );

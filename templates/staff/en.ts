@@ -494,6 +494,10 @@ export const eventLabelsEn: Record<keyof typeof eventLabelsNl, string> = {
   'card.generated': 'Card made',
   'card.delivered': 'Card delivered',
   'card.revoked': 'Card revoked',
+  'youngster.erased': 'Data erased',
+  'youngster.held_back': 'Held back from a list (moved after opting out)',
+  'consent.given': 'Consent recorded',
+  'consent.withdrawn': 'Consent withdrawn',
   'team.settings_changed': 'Team settings changed',
 };
 

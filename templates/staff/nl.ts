@@ -502,6 +502,10 @@ export const eventLabelsNl = {
   'card.generated': 'Kaart gemaakt',
   'card.delivered': 'Kaart bezorgd',
   'card.revoked': 'Kaart ingetrokken',
+  'youngster.erased': 'Gegevens gewist',
+  'youngster.held_back': 'Van de lijst tegengehouden (verhuisd na afmelding)',
+  'consent.given': 'Toestemming vastgelegd',
+  'consent.withdrawn': 'Toestemming ingetrokken',
   'team.settings_changed': 'Teaminstellingen gewijzigd',
 } as const;
 
