@@ -24,6 +24,7 @@ const dbName = `lijntje_release_${randomBytes(4).toString('hex')}`;
 const baseEnv = {
   PATH: process.env.PATH ?? '',
   SECRET_KEY: randomBytes(24).toString('hex'),
+  SUPPRESSION_KEY: `1:${randomBytes(24).toString('hex')}`,
   DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
   REDIS_URL: 'redis://127.0.0.1:6379',
   QUEUE_PREFIX: `release-${randomBytes(3).toString('hex')}`,

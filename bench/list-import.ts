@@ -41,7 +41,7 @@ export function syntheticList(rows: number, municipalities: string[]): Buffer {
 }
 
 export async function runListImportBench(ctx: Context, opts: { rows: number; runs: number }): Promise<ListImportBench> {
-  const service = createListImport({ database: ctx.database });
+  const service = createListImport({ database: ctx.database, suppressionKeys: ctx.env.suppressionKeys });
   const runs: ListImportBench['runs'] = [];
   let last: { teamId: string; bytes: Buffer } | null = null;
 

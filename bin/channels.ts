@@ -6,6 +6,7 @@ import { createPairingStore, type PairingStore } from '../bot/channels/whatsapp/
 import { startWhatsAppRuntime } from '../bot/channels/whatsapp/runtime.js';
 import { baileysSocketFactory, type MakeSocket } from '../bot/channels/whatsapp/socket.js';
 import type { UpdateHandlers } from '../worker/update-processor.js';
+import { runRetention } from '../worker/retention-run.js';
 import { startWorkers, type Senders, type Workers } from '../worker/workers.js';
 import type { Context } from './context.js';
 
@@ -22,7 +23,7 @@ export interface ChannelOptions {
  */
 export function buildChannels(ctx: Context, opts: ChannelOptions = {}) {
   const { env } = ctx;
-  const dialogue = createDialogueService({ ...ctx, publicUrl: env.publicUrl });
+  const dialogue = createDialogueService({ ...ctx, publicUrl: env.publicUrl, suppressionKeys: env.suppressionKeys });
   const senders: Senders = { web: createWebSender({ liveBus: ctx.liveBus }) };
   const updateHandlers: UpdateHandlers = {};
   const telegram = env.telegram ? createTelegramChannel(env.telegram, { ...ctx, dialogue }) : null;
@@ -54,6 +55,9 @@ export function buildChannels(ctx: Context, opts: ChannelOptions = {}) {
         connection: ctx.workerConnection(),
         prefix: env.queuePrefix,
         cards: { pdfDir: env.cards.pdfDir, publicUrl: env.publicUrl },
+        suppressionKeys: env.suppressionKeys,
+        privacy: env.privacy,
+        retention: () => runRetention({ ...ctx }),
       });
       const stops: (() => Promise<void>)[] = [];
       const telegramPolling = telegram?.startPolling({ databaseUrl: env.databaseUrl, lockRetryMs: opts.pollLockRetryMs }) ?? null;

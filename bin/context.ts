@@ -5,6 +5,7 @@ import { createQueues } from '../core/queues.js';
 import { createRedis } from '../core/redis.js';
 import { createDatabase } from '../db/client.js';
 import { ensureDatabase, runMigrations } from '../db/migrate.js';
+import { buildErasureRegistry } from './erasure-steps.js';
 
 /**
  * The process-wide singletons, built once by an entry point (or a test) from
@@ -36,6 +37,8 @@ export async function createContext(env: Env, logger: Logger, opts: { createDb?:
     redis,
     queues,
     liveBus,
+    /** What an opt-out cancels and an erasure removes; capabilities register their step here. */
+    erasure: buildErasureRegistry({ pdfDir: env.cards.pdfDir }),
     /** Workers wait for Redis forever instead of failing fast (BullMQ requires maxRetriesPerRequest: null). */
     workerConnection() {
       const client = createRedis(env.redisUrl, 'worker');

@@ -62,7 +62,7 @@ export async function runListImport(argv: string[], env: Env, now = new Date()):
     const size = await stat(path).then((s) => s.size, () => null);
     if (size === null) throw new UsageError(`cannot read ${path}`);
 
-    const service = createListImport({ database });
+    const service = createListImport({ database, suppressionKeys: env.suppressionKeys });
     try {
       // Checked before reading, so an enormous file is not loaded to be refused.
       if (size > MAX_LIST_BYTES) throw new ListFileRefused('file_too_large', { max: Math.round(MAX_LIST_BYTES / 1024 / 1024) });

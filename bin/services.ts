@@ -2,8 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../web/app.js';
 import { createAbsence } from '../web/domain/absence.js';
 import { createAccounts } from '../web/domain/accounts.js';
+import { createBreaches } from '../web/domain/breaches.js';
 import { createCardBatches } from '../web/domain/card-batches.js';
 import { createCardBranding } from '../web/domain/card-branding.js';
+import { createAccessExport } from '../web/domain/access-export.js';
+import { createMunicipalityExit } from '../web/domain/municipality-exit.js';
+import { createRetentionSettings } from '../web/domain/retention-settings.js';
 import { createListImport } from '../web/domain/list-import.js';
 import { createListUploads } from '../web/domain/list-uploads.js';
 import { createConversationActions } from '../web/domain/conversation-actions.js';
@@ -15,6 +19,9 @@ import { createRetry } from '../web/domain/retry.js';
 import { createTeamSettings } from '../web/domain/team-settings.js';
 import { createTotp } from '../web/domain/totp.js';
 import { createYoungsterRecords } from '../web/domain/youngster-records.js';
+import { createStaffOptOut } from '../web/domain/staff-opt-out.js';
+import { createConsents } from '../web/domain/consents.js';
+import { createPartnerAdmin } from '../web/domain/partners.js';
 import type { WebServices } from '../web/services.js';
 import { buildChannels, type ChannelOptions } from './channels.js';
 import type { Context } from './context.js';
@@ -45,9 +52,16 @@ export function buildServices(ctx: Context, opts: ServiceOptions = {}) {
     teamSettings: createTeamSettings({ database }),
     municipalityHandover: createMunicipalityHandover({ database, liveBus }),
     youngsterRecords: createYoungsterRecords({ database, liveBus }),
-    listImport: createListImport({ database }),
+    staffOptOut: createStaffOptOut({ database, queues, liveBus, logger, erasure: ctx.erasure }),
+    consents: createConsents({ database, liveBus }),
+    partnerAdmin: createPartnerAdmin({ database }),
+    listImport: createListImport({ database, suppressionKeys: env.suppressionKeys }),
     listUploads: createListUploads({ redis: ctx.redis, prefix: env.queuePrefix, secretKey: env.secretKey }),
     cardBranding: createCardBranding({ database }),
+    retentionSettings: createRetentionSettings({ database }),
+    municipalityExit: createMunicipalityExit({ database, queues, logger }),
+    accessExport: createAccessExport({ database }),
+    breaches: createBreaches({ database }),
     cardBatches: createCardBatches({ database, queues, logger, pdfDir: env.cards.pdfDir, keepDays: env.cards.keepDays }),
   };
   return { channels, web };

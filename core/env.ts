@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { parseSuppressionKeys, type SuppressionKeys } from './suppression.js';
 
 /**
  * The one place that reads configuration. Entry points call `loadEnv(process.env)`
  * once and pass the result down; tests pass their own object.
  */
 const DEV_SECRET = 'lijntje-demo-secret-do-not-use-in-production-0000';
+const DEV_SUPPRESSION_KEY = '1:lijntje-demo-suppression-key-not-for-production';
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lijntje';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -32,6 +34,8 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
+    // Keys the opt-out hashes (core/suppression.ts): "<version>:<secret>[,<older version>:<secret>]". Never SECRET_KEY.
+    SUPPRESSION_KEY: z.string().min(32, 'SUPPRESSION_KEY must be at least 32 characters').optional(),
     QUEUE_PREFIX: z
       .string()
       .regex(/^[a-z0-9-]+$/, 'QUEUE_PREFIX may only hold a-z, 0-9 and -')
@@ -53,6 +57,10 @@ const schema = z
     WHATSAPP_SESSION: z.string().regex(/^[a-z0-9-]{1,40}$/).default('default'),
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
     OUTBOX_STALE_SENDING_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
+    // After an opt-out's goodbye is final, erasure waits this long (the web chat reads the goodbye after its signal).
+    ERASURE_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+    // An open erasure request older than this is finished by the sweep (a crash between goodbye and erasure).
+    ERASURE_GRACE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     TELEGRAM_PER_SECOND: z.coerce.number().min(1).max(1000).default(29),
     METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
@@ -64,6 +72,17 @@ const schema = z
   .transform((e, ctx) => {
     if (e.APP_ENV === 'production' && !e.SECRET_KEY) {
       ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'SECRET_KEY is required when APP_ENV=production' });
+      return z.NEVER;
+    }
+    if (e.APP_ENV === 'production' && !e.SUPPRESSION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SUPPRESSION_KEY'], message: 'SUPPRESSION_KEY is required when APP_ENV=production (keep it apart from SECRET_KEY)' });
+      return z.NEVER;
+    }
+    let suppressionKeys: SuppressionKeys;
+    try {
+      suppressionKeys = parseSuppressionKeys(e.SUPPRESSION_KEY ?? DEV_SUPPRESSION_KEY);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['SUPPRESSION_KEY'], message: (err as Error).message });
       return z.NEVER;
     }
     if (e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_BOT_USERNAME) {
@@ -94,6 +113,7 @@ const schema = z
       // Cookies get the Secure flag whenever the public address is https (TLS usually ends at a proxy).
       secureCookies: publicUrl.startsWith('https://'),
       secretKey: e.SECRET_KEY ?? DEV_SECRET,
+      suppressionKeys,
       queuePrefix: e.QUEUE_PREFIX,
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY,
@@ -107,6 +127,7 @@ const schema = z
           }
         : null,
       outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, staleSendingMs: e.OUTBOX_STALE_SENDING_MS },
+      privacy: { erasureDelayMs: e.ERASURE_DELAY_MS, erasureGraceMs: e.ERASURE_GRACE_MS },
       metricsToken: e.METRICS_TOKEN ?? null,
       rateLimits: { loginPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE, chatPerMinute: e.CHAT_MESSAGES_PER_MINUTE },
       /** Admins must set up a TOTP second factor before they can use any other staff page. */

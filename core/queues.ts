@@ -13,6 +13,7 @@ export const QUEUE = {
   updates: 'updates', // a stored raw platform update (Telegram) -> dialogue
   outbound: (channel: ChannelName) => `outbound-${channel}`, // a stored outbox row -> delivery worker
   cards: 'cards', // a card batch -> its print-ready PDF
+  privacy: 'privacy', // an erasure request -> the person erased; the nightly retention run
 } as const;
 
 export interface InboundJob {
@@ -27,6 +28,8 @@ export interface OutboundJob {
 export interface CardBatchJob {
   batchId: string;
 }
+/** `erase`: one erasure request (db/schema/privacy.ts); `retention`: the nightly run over every municipality. */
+export type PrivacyJob = { erasureId: string } | { retention: true };
 
 /**
  * The head of a contact's line: its oldest queued message while nothing of
@@ -55,6 +58,7 @@ export const defaultJobOptions: JobsOptions = {
 export const inboundJobId = (messageId: string) => `in-${messageId}`;
 export const updateJobId = (updateId: string) => `upd-${updateId}`;
 export const cardBatchJobId = (batchId: string) => `cards-${batchId}`;
+export const erasureJobId = (erasureId: string) => `erase-${erasureId}`;
 /**
  * `round` is how often the row was (re)queued for sending: a retry by staff or
  * a re-enqueue after Redis lost its jobs gets a fresh id, while two enqueues of
@@ -73,6 +77,9 @@ export interface Queues {
   updates: Queue<UpdateJob>;
   outbound: Record<ChannelName, Queue<OutboundJob>>;
   cards: Queue<CardBatchJob>;
+  privacy: Queue<PrivacyJob>;
+  /** The erasure of one request; idempotent (the worker checks the request's state). */
+  enqueueErasure(erasureId: string, delayMs?: number): Promise<void>;
   enqueueCardBatch(batchId: string): Promise<void>;
   enqueueInbound(messageId: string): Promise<void>;
   enqueueUpdate(updateId: string): Promise<void>;
@@ -106,7 +113,8 @@ export function createQueues(opts: {
     Queue<OutboundJob>
   >;
   const cards = make<CardBatchJob>(QUEUE.cards);
-  const all = (): Queue[] => [inbound, updates, cards, ...Object.values(outbound)];
+  const privacy = make<PrivacyJob>(QUEUE.privacy);
+  const all = (): Queue[] => [inbound, updates, cards, privacy, ...Object.values(outbound)];
   async function enqueueOutbound(messageId: string, channel: ChannelName, round = 0, o: EnqueueOptions = {}) {
     const queue = outbound[channel];
     const plain = outboundJobId(messageId, round);
@@ -118,6 +126,11 @@ export function createQueues(opts: {
     updates,
     outbound,
     cards,
+    privacy,
+    async enqueueErasure(erasureId, delayMs) {
+      // Done jobs are not kept: the request row says whether it is done, and a later enqueue must run.
+      await privacy.add('erase', { erasureId }, { jobId: erasureJobId(erasureId), removeOnComplete: true, ...(delayMs ? { delay: delayMs } : {}) });
+    },
     async enqueueCardBatch(batchId) {
       // A PDF takes seconds; two attempts, then the page offers "try again" (a new batch).
       await cards.add('render', { batchId }, { jobId: cardBatchJobId(batchId), attempts: 2, backoff: { type: 'fixed', delay: 5000 } });

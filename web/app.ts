@@ -8,6 +8,7 @@ import type { Queues } from '../core/queues.js';
 import type { Database } from '../db/client.js';
 import { telegramWebhookRoutes, webchatRoutes } from '../bot/http-routes.js';
 import { authPlugin } from './plugins/auth.js';
+import { auditPlugin } from './plugins/audit.js';
 import { liveStreamsPlugin } from './plugins/live-streams.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { proxyWarningPlugin } from './plugins/proxy-warning.js';
@@ -19,6 +20,7 @@ import { adminAccountsRoutes } from './routes/admin-accounts.js';
 import { adminHandoverRoutes } from './routes/admin-handover.js';
 import { adminTeamRoutes } from './routes/admin-team.js';
 import { auditRoutes } from './routes/audit.js';
+import { breachRoutes } from './routes/breaches.js';
 import { inviteRoutes } from './routes/invite.js';
 import { totpRoutes } from './routes/totp.js';
 import { adminQueuesRoutes } from './routes/admin-queues.js';
@@ -29,7 +31,13 @@ import { conversationActionRoutes } from './routes/conversation-actions.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { youngsterRoutes } from './routes/youngster.js';
+import { consentRoutes } from './routes/consents.js';
+import { optOutRoutes } from './routes/opt-out.js';
+import { adminPartnersRoutes } from './routes/admin-partners.js';
 import { adminCardRoutes } from './routes/admin-cards.js';
+import { adminExitRoutes } from './routes/admin-exit.js';
+import { adminRetentionRoutes } from './routes/admin-retention.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { cardRoutes } from './routes/cards.js';
 import { listRoutes } from './routes/lists.js';
 import type { HttpChannels, WebServices } from './services.js';
@@ -108,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(liveStreamsPlugin);
   const requireAdminTotp = deps.env.requireAdminTotp ?? false;
   await app.register(authPlugin, { database: deps.database, requireAdminTotp });
+  // After auth (it needs req.staff): one audit_log entry per use of a route with config.audit.
+  await app.register(auditPlugin, { database: deps.database });
   registerErrorHandler(app);
 
   // Routes
@@ -141,12 +151,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inviteRoutes, { database: deps.database, login: services.login, requireAdminTotp });
   await app.register(totpRoutes, { database: deps.database, totp: services.totp, requireAdminTotp });
   await app.register(auditRoutes, { database: deps.database });
+  await app.register(breachRoutes, { database: deps.database, breaches: services.breaches });
   await app.register(inboxRoutes, { database: deps.database, replies: services.replies, retry: services.retry, liveBus: deps.liveBus });
   await app.register(youngsterRoutes, { database: deps.database, records: services.youngsterRecords });
+  await app.register(consentRoutes, { database: deps.database, consents: services.consents });
+  await app.register(optOutRoutes, { optOut: services.staffOptOut });
+  await app.register(adminPartnersRoutes, { partners: services.partnerAdmin });
   await app.register(conversationActionRoutes, { database: deps.database, actions: services.conversationActions });
   await app.register(listRoutes, { database: deps.database, listImport: services.listImport, uploads: services.listUploads, cardBatches: services.cardBatches });
   await app.register(cardRoutes, { database: deps.database, cardBatches: services.cardBatches });
   await app.register(adminCardRoutes, { branding: services.cardBranding });
+  await app.register(adminRetentionRoutes, { retention: services.retentionSettings });
+  await app.register(adminExitRoutes, { exit: services.municipalityExit });
+  await app.register(privacyRoutes, { accessExport: services.accessExport });
 
   return app;
 }

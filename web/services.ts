@@ -1,8 +1,12 @@
 import type { InboundHandler } from '../core/channel.js';
 import type { TelegramWebhook } from '../bot/http-routes.js';
 import type { AbsenceService } from './domain/absence.js';
+import type { Breaches } from './domain/breaches.js';
 import type { CardBatches } from './domain/card-batches.js';
 import type { CardBranding } from './domain/card-branding.js';
+import type { AccessExport } from './domain/access-export.js';
+import type { MunicipalityExit } from './domain/municipality-exit.js';
+import type { RetentionSettingsService } from './domain/retention-settings.js';
 import type { ListImport } from './domain/list-import.js';
 import type { ListUploads } from './domain/list-uploads.js';
 import type { Accounts } from './domain/accounts.js';
@@ -14,6 +18,9 @@ import type { Retry } from './domain/retry.js';
 import type { TeamSettingsService } from './domain/team-settings.js';
 import type { Totp } from './domain/totp.js';
 import type { YoungsterRecords } from './domain/youngster-records.js';
+import type { Consents } from './domain/consents.js';
+import type { StaffOptOut } from './domain/staff-opt-out.js';
+import type { PartnerAdmin } from './domain/partners.js';
 import type { WhatsAppPairingView } from './routes/admin-whatsapp.js';
 
 /**
@@ -32,10 +39,17 @@ export interface WebServices {
   teamSettings: TeamSettingsService;
   municipalityHandover: MunicipalityHandover;
   youngsterRecords: YoungsterRecords;
+  consents: Consents;
+  staffOptOut: StaffOptOut;
+  partnerAdmin: PartnerAdmin;
   listImport: ListImport;
   listUploads: ListUploads;
   cardBatches: CardBatches;
   cardBranding: CardBranding;
+  retentionSettings: RetentionSettingsService;
+  municipalityExit: MunicipalityExit;
+  accessExport: AccessExport;
+  breaches: Breaches;
 }
 
 export interface HttpChannels {

@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.js';
 import type { CardBatchJob, Queues } from '../core/queues.js';
 import { formatShortCode } from '../core/short-codes.js';
 import type { Database } from '../db/client.js';
-import { activeCardsInBatch, batchCardFaces, expiredBatches, staleQueuedBatches, loadBatch, setBatchProgress, setBatchStatus } from '../db/queries/card-batches.js';
+import { activeCardsInBatch, batchCardFaces, finishBatch, expiredBatches, staleQueuedBatches, loadBatch, setBatchProgress, setBatchStatus } from '../db/queries/card-batches.js';
 import { recordEvents, type AnonymousEvent } from '../db/queries/events.js';
 import { renderCardsPdf, type CardFace } from './card-pdf/index.js';
 
@@ -93,10 +93,16 @@ export function createCardBatchProcessor(deps: { database: Database; logger: Log
         },
       });
       await rename(part, join(deps.pdfDir, fileName));
-      await db.transaction(async (tx) => {
-        await setBatchStatus(tx, batch.id, 'ready', { fileName, done: cards, readyAt: new Date(), expiresAt: new Date(Date.now() + UNCLAIMED_DAYS * 86_400_000) });
-        await recordEvents(tx, generated);
+      const kept = await db.transaction(async (tx) => {
+        const ok = await finishBatch(tx, batch.id, { fileName, done: cards, readyAt: new Date(), expiresAt: new Date(Date.now() + UNCLAIMED_DAYS * 86_400_000) });
+        if (ok) await recordEvents(tx, generated);
+        return ok;
       });
+      if (!kept) {
+        // Someone on it opted out while it rendered (db/queries/card-batches.ts expireBatchesWith): the file goes.
+        await rm(join(deps.pdfDir, fileName), { force: true });
+        return { cards: 0 };
+      }
       return { cards };
     } catch (err) {
       await rm(part, { force: true });

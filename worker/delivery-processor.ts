@@ -46,6 +46,8 @@ export function createDeliveryProcessor(deps: {
   /** Bot-wide spacing of the platform calls themselves (Telegram's ~30 msg/s). */
   spacer?: SendSpacer;
   queues: Queues;
+  /** The goodbye of an opt-out is final: its erasure may follow (worker/privacy-processor.ts). */
+  onGoodbyeFinal?: (messageId: string) => Promise<void>;
 }) {
   const { db } = deps.database;
   const { sender } = deps;
@@ -85,6 +87,11 @@ export function createDeliveryProcessor(deps: {
     await markRefused(db, claim, reason, at);
     await next(claim.contactId, 0);
     await signal(claim, at);
+    await goodbyeDone(claim);
+  }
+
+  async function goodbyeDone(claim: Claim) {
+    if (claim.isOptOutAck) await deps.onGoodbyeFinal?.(claim.id);
   }
 
   /**
@@ -110,6 +117,7 @@ export function createDeliveryProcessor(deps: {
     await signal(claim, at);
     await sender.afterSent?.(envelope).catch((err: unknown) => deps.logger.warn({ err, messageId: claim.id }, 'afterSent failed'));
     await next(claim.contactId, deps.perContactMs ?? 0);
+    await goodbyeDone(claim);
     return { sent: true };
   }
 
@@ -131,6 +139,7 @@ export function createDeliveryProcessor(deps: {
     await markFailed(db, claim, code, at);
     await next(claim.contactId, deps.perContactMs ?? 0);
     await signal(claim, at);
+    await goodbyeDone(claim);
     if (permanent) throw new UnrecoverableError(err.message);
     throw err;
   }

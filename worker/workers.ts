@@ -3,8 +3,12 @@ import type { ChannelName, ChannelSender } from '../core/channel.js';
 import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Redis } from 'ioredis';
-import { QUEUE, type CardBatchJob, type InboundJob, type OutboundJob, type Queues, type UpdateJob } from '../core/queues.js';
-import type { Database } from '../db/client.js';
+import type { ErasureRegistry } from '../core/erasure-registry.js';
+import { QUEUE, type CardBatchJob, type InboundJob, type OutboundJob, type PrivacyJob, type Queues, type UpdateJob } from '../core/queues.js';
+import type { SuppressionKeys } from '../core/suppression.js';
+import type { Database, Tx } from '../db/client.js';
+import { createErasureSweep, createGoodbyeHook, createPrivacyProcessor } from './privacy-processor.js';
+import { scheduleRetention } from './retention-schedule.js';
 import { createCardBatchProcessor, createCardBatchSweep, createCardPdfCleanup } from './card-batch-processor.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createEscalationCheck } from './escalation.js';
@@ -59,6 +63,12 @@ export interface WorkerDeps {
   prefix: string;
   /** Card PDFs: where they are written, and the links printed on them. */
   cards: { pdfDir: string; publicUrl: string };
+  /** What an opt-out cancels and an erasure removes (bin/erasure-steps.ts), and the keys of the suppression hashes. */
+  erasure: ErasureRegistry<Tx>;
+  suppressionKeys: SuppressionKeys;
+  privacy: { erasureDelayMs: number; erasureGraceMs: number };
+  /** The nightly retention run (worker/retention-run.ts). */
+  retention: () => Promise<unknown>;
 }
 
 /** Starts the BullMQ workers; `close()` waits for jobs in flight (graceful shutdown). */
@@ -75,6 +85,9 @@ export function startWorkers(deps: WorkerDeps) {
     return w;
   }
 
+  const onGoodbyeFinal = createGoodbyeHook({ ...deps, delayMs: deps.privacy.erasureDelayMs });
+  const erasureDeps = { database: deps.database, erasure: deps.erasure, suppressionKeys: deps.suppressionKeys, logger: deps.logger };
+
   function addDelivery(channel: ChannelName, sender: ChannelSender) {
     const { perContactMs, perSecond, ...options } = deliveryOptions(channel, deps.telegramPerSecond);
     const pacer = perContactMs ? createPacer(deps.redis, deps.prefix, perContactMs) : undefined;
@@ -83,7 +96,7 @@ export function startWorkers(deps: WorkerDeps) {
     worker = watch(
       new Worker<OutboundJob>(
         QUEUE.outbound(channel),
-        createDeliveryProcessor({ ...deps, sender, pacer, perContactMs, spacer, getWorker: () => worker }),
+        createDeliveryProcessor({ ...deps, sender, pacer, perContactMs, spacer, getWorker: () => worker, onGoodbyeFinal }),
         { connection: deps.connection, prefix: deps.prefix, ...lockOptions, ...options },
       ),
     );
@@ -116,7 +129,18 @@ export function startWorkers(deps: WorkerDeps) {
       ...lockOptions,
     }),
   );
+  // Erasures are short transactions; a few at a time. The nightly retention run is one job among them.
+  const privacy = watch(
+    new Worker<PrivacyJob>(QUEUE.privacy, createPrivacyProcessor({ ...erasureDeps, retention: deps.retention }), {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: 4,
+      ...lockOptions,
+    }),
+  );
   for (const [channel, sender] of Object.entries(deps.senders) as [ChannelName, ChannelSender][]) addDelivery(channel, sender);
+  // Every worker start upserts the nightly retention schedule (one fixed id): Redis losing it is repaired here.
+  void scheduleRetention(deps.queues).catch((err: unknown) => deps.logger.error({ err }, 'retention schedule not set'));
 
   const sweep = createOutboxSweeper({
     database: deps.database,
@@ -126,6 +150,7 @@ export function startWorkers(deps: WorkerDeps) {
     graceMs: Math.min(10_000, deps.outbox.sweepIntervalMs),
     staleSendingMs: deps.outbox.staleSendingMs,
   });
+  const erasureSweep = createErasureSweep({ ...erasureDeps, graceMs: deps.privacy.erasureGraceMs });
   const maintenance = startMaintenance({
     logger: deps.logger,
     tasks: {
@@ -133,18 +158,28 @@ export function startWorkers(deps: WorkerDeps) {
       escalation: createEscalationCheck({ database: deps.database, liveBus: deps.liveBus }),
       'card-pdf-cleanup': createCardPdfCleanup({ database: deps.database, pdfDir: deps.cards.pdfDir, logger: deps.logger }),
       'card-batch-sweep': createCardBatchSweep({ database: deps.database, queues: deps.queues, logger: deps.logger }),
+      'erasure-sweep': erasureSweep,
       ...deps.extraTasks?.tasks,
     },
-    everyMs: { 'outbox-sweep': deps.outbox.sweepIntervalMs, escalation: 60_000, 'card-pdf-cleanup': 15 * 60_000, 'card-batch-sweep': 60_000, ...deps.extraTasks?.everyMs },
+    everyMs: {
+      'outbox-sweep': deps.outbox.sweepIntervalMs,
+      escalation: 60_000,
+      'card-pdf-cleanup': 15 * 60_000,
+      'card-batch-sweep': 60_000,
+      'erasure-sweep': deps.outbox.sweepIntervalMs,
+      ...deps.extraTasks?.everyMs,
+    },
   });
 
   return {
     routing,
     updates,
     cardBatches,
+    privacy,
     /** For a channel whose sender only exists later (the WhatsApp socket owner). */
     addDelivery,
     sweep,
+    erasureSweep,
     delivery(channel: ChannelName) {
       return all.find((w) => w.name === QUEUE.outbound(channel)) as Worker<OutboundJob> | undefined;
     },

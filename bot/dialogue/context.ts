@@ -2,7 +2,7 @@ import { isOpen, nextOpening } from '../../core/office-hours.js';
 import type { ContactRow } from '../../db/queries/contacts.js';
 import type { DialogueFacts } from '../../db/queries/dialogue-context.js';
 import { isLanguage, type TextKey } from '../../templates/texts/index.js';
-import type { DialogueContext } from './types.js';
+import type { DialogueContext, HeldData } from './types.js';
 import { asDialogueState } from './states.js';
 
 /** How long an automatic notice holds before another may be sent. */
@@ -27,7 +27,7 @@ export function dialogueContextFrom(
   contact: ContactRow,
   row: DialogueFacts | null,
   choices: { id: string; name: string }[],
-  opts: { privacyUrl: string; now: Date },
+  opts: { privacyUrl: string; now: Date; held?: HeldData | null },
 ): LoadedContext {
   const language = isLanguage(contact.language) ? contact.language : 'nl';
   const linked = Boolean(row?.municipalityId);
@@ -67,6 +67,7 @@ export function dialogueContextFrom(
        */
       absenceNoticeDue: noticeDue,
       privacyUrl: opts.privacyUrl,
+      held: opts.held ?? null,
       overrides: (row?.textOverrides?.[language] ?? {}) as Partial<Record<TextKey, string>>,
     },
   };

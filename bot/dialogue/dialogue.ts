@@ -4,27 +4,12 @@ import { mentionsCrisis } from './crisis.js';
 import { matchKeyword, matchNumber, matchYesNo, type Keyword } from './keywords.js';
 import { normaliseWords } from './normalise.js';
 import { automaticNotices } from './notices.js';
-import type { DialogueContext, DialogueOutcome, ReplyFn, Say } from './types.js';
+import { CHOICE } from './choices.js';
+import { answerRestart, offerConsentWithdrawal, privacyMenuIds, tellWhatWeHold, withdrawConsent, type Kit } from './privacy-dialogue.js';
+import type { DialogueContext, DialogueOutcome, Turn } from './types.js';
 
-export const CHOICE = {
-  chat: 'chat',
-  visit: 'visit',
-  optout: 'optout',
-  optoutYes: 'optout_yes',
-  optoutNo: 'optout_no',
-  municipalityPrefix: 'm:',
-} as const;
+export { CHOICE };
 
-/** One decision in the making: what is known, the outcome so far, and how to speak. */
-interface Turn {
-  ctx: DialogueContext;
-  out: DialogueOutcome;
-  /** In the outcome's language, also after a switch of language in this very turn. */
-  say: Say;
-  reply: ReplyFn;
-  /** "Michelle reads it" is only promised while Michelle is there; during her absence the team wording is used. */
-  coachHere: boolean;
-}
 
 /**
  * The youngster-facing bot, channel-agnostic and pure: given where the contact
@@ -36,6 +21,8 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
   const turn = beginTurn(ctx);
   // Opted out means silence: nothing is answered, nothing forwarded.
   if (ctx.state === 'opted_out') return turn.out;
+  // A new contact from a messenger account that opted out before (its data is erased): ask, never assume.
+  if (ctx.state === 'restart_offered') return answerRestart(turn, event, kit);
   if (ctx.personOptedOut) return stopContactOfOptedOutPerson(turn, event);
   if (event.type === 'start') return ctx.linked ? greet(turn) : askMunicipality(turn);
 
@@ -46,6 +33,11 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
   const choice = event.type === 'choice' ? event.choice : typed !== null ? numberedChoice(ctx, typed) : null;
   const keyword = typed !== null && choice === null ? matchKeyword(typed) : null;
   if (keyword === 'english' || keyword === 'dutch') return switchLanguage(turn, keyword === 'english' ? 'en' : 'nl');
+  // "What do you know about me?" - with or without a card.
+  if (keyword === 'privacy' || choice === CHOICE.privacy) return tellWhatWeHold(turn);
+  if (choice === CHOICE.consentWithdraw) return offerConsentWithdrawal(turn, kit);
+  if (choice?.startsWith(CHOICE.withdrawPrefix)) return withdrawConsent(turn, choice.slice(CHOICE.withdrawPrefix.length), kit);
+  if (choice === CHOICE.back) return showMenu(turn);
   if (!ctx.linked) return learnMunicipality(turn, typed, choice, keyword);
 
   if (ctx.state === 'optout_confirm') {
@@ -63,6 +55,14 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
   return forwardToCoach(turn, typed);
 }
 
+/** What the privacy dialogue (privacy-dialogue.ts) uses of this one. */
+const kit: Kit = {
+  mainMenu: (ctx, lang) => mainMenu(ctx, lang),
+  // A fresh start: the full greeting, as for a contact never greeted.
+  start: (turn) => (turn.ctx.linked ? greet({ ...turn, ctx: { ...turn.ctx, state: 'new' } }) : askMunicipality(turn)),
+  confirmOptOut: (turn) => confirmOptOut(turn),
+};
+
 function beginTurn(ctx: DialogueContext): Turn {
   const out: DialogueOutcome = {
     replies: [],
@@ -73,6 +73,8 @@ function beginTurn(ctx: DialogueContext): Turn {
     municipalityId: null,
     releaseHeldText: false,
     optOut: false,
+    withdrawConsentId: null,
+    restart: false,
     officeNoticeSent: false,
     absenceNoticeSent: false,
     events: [],
@@ -257,6 +259,12 @@ function numberedChoice(ctx: DialogueContext, typed: string): string | null {
   }
   if (ctx.state === 'menu') return [CHOICE.chat, CHOICE.visit, CHOICE.optout][n - 1] ?? null;
   if (ctx.state === 'optout_confirm') return [CHOICE.optoutYes, CHOICE.optoutNo][n - 1] ?? null;
+  if (ctx.state === 'restart_offered') return [CHOICE.restartYes, CHOICE.restartNo][n - 1] ?? null;
+  if (ctx.state === 'privacy') return privacyMenuIds(ctx)[n - 1] ?? null;
+  if (ctx.state === 'consent_withdraw') {
+    const c = ctx.held?.consents[n - 1];
+    return c ? `${CHOICE.withdrawPrefix}${c.id}` : null;
+  }
   return null;
 }
 

@@ -5,7 +5,7 @@ import { normaliseWords } from './normalise.js';
  * case or accents. Only a message that is *just* the keyword counts: "stop met
  * dat gezeur van mijn moeder" is a message for the coach, not an opt-out.
  */
-export type Keyword = 'menu' | 'optout' | 'english' | 'dutch';
+export type Keyword = 'menu' | 'optout' | 'english' | 'dutch' | 'privacy';
 
 const KEYWORDS: Record<Keyword, string[]> = {
   menu: ['menu', 'help', 'hulp', 'start', 'opnieuw', 'keuzes'],
@@ -15,6 +15,11 @@ const KEYWORDS: Record<Keyword, string[]> = {
   ],
   english: ['english', 'engels', 'in english'],
   dutch: ['nederlands', 'dutch', 'in het nederlands'],
+  privacy: [
+    'wat weten jullie van mij', 'wat weten jullie over mij', 'wat weet je van mij', 'wat weet je over mij',
+    'welke gegevens hebben jullie', 'mijn gegevens', 'privacy', 'what do you know about me', 'what do you know of me',
+    'my data', 'what data do you have',
+  ],
 };
 
 const LOOKUP = new Map<string, Keyword>();

@@ -6,7 +6,11 @@ import { MAX_MESSAGE_CHARS, normaliseMessageText } from '../../core/message-text
 import type { Queues } from '../../core/queues.js';
 import { decideRoute } from '../../core/routing.js';
 import { parseShortCode } from '../../core/short-codes.js';
+import type { AfterCommit, ErasureRegistry } from '../../core/erasure-registry.js';
+import { hashesToCheck, suppressionValue, type SuppressionKeys } from '../../core/suppression.js';
 import type { Database, Tx } from '../../db/client.js';
+import { heldData, withdrawConsentInChat } from '../../db/queries/held-data.js';
+import { anyStored, forgetSuppression } from '../../db/queries/suppression.js';
 import { pipelinedTransaction, type PipelinedTx } from '../../db/pipelined-transaction.js';
 import { findCardByShortCode, findCardByToken } from '../../db/queries/cards.js';
 import { createContact, rememberAltId, type ContactRow } from '../../db/queries/contacts.js';
@@ -23,10 +27,12 @@ import {
   type InlineRoute,
   type RecordedTurn,
 } from '../../db/queries/messages.js';
-import { stopContacts } from '../../db/queries/opt-out.js';
+import { stopAllContact } from '../../db/queries/opt-out.js';
 import { findHeads } from '../../db/queries/outbox.js';
 import { dialogueContextFrom, type LoadedContext } from './context.js';
+import { CHOICE } from './choices.js';
 import { decide, describeChoice } from './dialogue.js';
+import { matchKeyword } from './keywords.js';
 
 type Outcome = ReturnType<typeof decide>;
 
@@ -43,8 +49,10 @@ interface Plan {
   replies: { contactId: string; ids: string[]; lineBusy: boolean } | null;
   /** An opt-out closed this conversation: open inboxes are told. */
   closed: { conversationId: string; municipalityId: string } | null;
+  /** An opt-out's registered steps' work for after the commit (core/erasure-registry.ts). */
+  afterCommit: AfterCommit[];
 }
-const NOTHING: Plan = { messageId: null, duplicate: false, route: [], routed: null, replies: null, closed: null };
+const NOTHING: Plan = { messageId: null, duplicate: false, route: [], routed: null, replies: null, closed: null, afterCommit: [] };
 
 /**
  * The single way anything a youngster sends enters Lijntje, whatever the
@@ -61,6 +69,10 @@ export function createDialogueService(deps: {
   publicUrl: string;
   /** Tells open inboxes what happened here: a message that stayed with its owner, a conversation an opt-out closed. */
   liveBus: LiveBus;
+  /** What an opt-out cancels (bin/erasure-steps.ts); the erasure itself is the worker's. */
+  erasure: ErasureRegistry<Tx>;
+  /** Recognises a messenger account that opted out before (core/suppression.ts). */
+  suppressionKeys: SuppressionKeys;
   now?: () => Date;
 }): InboundHandler {
   const { db } = deps.database;
@@ -77,6 +89,7 @@ export function createDialogueService(deps: {
     const plan = await pipelinedTransaction(deps.database, (t) => receive(t, envelope, event, now));
     await announceRouted(plan.routed);
     await announceClosed(plan.closed);
+    await deps.erasure.afterCommit(plan.afterCommit, deps.logger);
     await enqueueAfterCommit(plan, envelope.channel);
     return { messageId: plan.messageId, duplicate: plan.duplicate };
   }
@@ -98,7 +111,9 @@ export function createDialogueService(deps: {
     ]);
     if (!found) {
       // First message of this messenger identity: create it, then read it as every other time.
-      await createContact(t.tx, channel, externalContactId, externalAltId ?? null);
+      // An account that opted out before (its data erased since) is asked whether to start again.
+      const returning = await anyStored(t.tx, ids.flatMap((id) => hashesToCheck(deps.suppressionKeys, 'channel', suppressionValue.channel(channel, id))));
+      await createContact(t.tx, channel, externalContactId, externalAltId ?? null, returning ? 'restart_offered' : 'new');
       found = await lockContactWithContext(t, channel, ids);
       if (!found) throw new Error('contact vanished during creation');
       seen = externalMessageId ? await firstTimeSeen(t, found.contact, externalMessageId, now) : true;
@@ -121,7 +136,8 @@ export function createDialogueService(deps: {
     if (contact.optedOutAt) return NOTHING;
 
     const choices = facts?.municipalityId ? [] : await listMunicipalityChoices(t.tx);
-    const loaded = dialogueContextFrom(contact, facts, choices, { privacyUrl, now });
+    const held = asksAboutData(contact.dialogueState, event) ? await heldData(t.tx, contact) : null;
+    const loaded = dialogueContextFrom(contact, facts, choices, { privacyUrl, now, held });
     const outcome = decide(loaded.ctx, event);
     const municipalityId = outcome.municipalityId ?? loaded.municipalityId;
     const conv = await conversationOf(t.tx, contact, loaded, municipalityId);
@@ -135,7 +151,7 @@ export function createDialogueService(deps: {
     const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && inline === null);
 
     // The common turn ends here: its writes and COMMIT go out together.
-    const last = !outcome.releaseHeldText && !outcome.optOut;
+    const last = !outcome.releaseHeldText && !outcome.optOut && !outcome.restart && !outcome.withdrawConsentId;
     const stored = await storeTurn(t, { contact, conversationId: conv.id, channel, incoming, outcome, loaded, municipalityId, now, route: inline }, last);
     const route = stored.incomingId && incoming?.status === 'received' && visible ? [stored.incomingId] : [];
     const routed = stored.incomingId && inline && conv.municipalityId ? { messageId: stored.incomingId, conversationId: conv.id, municipalityId: conv.municipalityId } : null;
@@ -143,8 +159,29 @@ export function createDialogueService(deps: {
       route.push(...(await findHeldIncoming(t.tx, conv.id)).filter((id) => !route.includes(id)));
       await recordEvent(t.tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
     }
-    const closed = outcome.optOut ? await optOut(t.tx, contact, conv.id, stored.replyIds) : null;
+    if (outcome.restart) {
+      // A fresh start: this account is no longer "asked for no contact" (the old contact is long erased).
+      await forgetSuppression(t.tx, ids.flatMap((id) => hashesToCheck(deps.suppressionKeys, 'channel', suppressionValue.channel(channel, id))));
+    }
+    if (outcome.withdrawConsentId && contact.youngsterId) {
+      const w = await withdrawConsentInChat(t.tx, contact.youngsterId, outcome.withdrawConsentId, now);
+      if (w) {
+        await recordEvent(t.tx, { type: 'consent.withdrawn', municipalityId, subject: loaded.monitoringKey, conversationId: conv.id, data: { kind: w.kind, category: w.category, via: 'chat' } });
+      }
+    }
+    const stopped = outcome.optOut
+      ? await stopAllContact(t.tx, deps.erasure, {
+          contact,
+          conversationId: conv.id,
+          municipalityId: conv.municipalityId,
+          goodbyeIds: stored.replyIds,
+          how: 'chat',
+          monitoringKey: loaded.monitoringKey,
+        })
+      : null;
+    const closed = stopped?.closed ?? null;
     return {
+      afterCommit: stopped?.afterCommit ?? [],
       messageId: stored.incomingId,
       duplicate: false,
       route,
@@ -217,20 +254,6 @@ export function createDialogueService(deps: {
   }
 
   /**
-   * Stops all contact at once: every channel of this youngster (or just this
-   * contact, without a card) is marked opted out, anything still waiting for
-   * them is cancelled - except the goodbye just written - and the conversation
-   * is closed. Erasure follows in the privacy work; until then the coach sees
-   * the thread marked opted out.
-   */
-  async function optOut(tx: Tx, contact: ContactRow, conversationId: string, goodbye: string[]): Promise<Plan['closed']> {
-    const stopped = await stopContacts(tx, contact);
-    await cancelWaitingFor(tx, stopped, { keep: goodbye });
-    const done = await closeOptedOutConversation(tx, { conversationId, cardId: contact.cardId, youngsterId: contact.youngsterId });
-    return done?.municipalityId ? { conversationId, municipalityId: done.municipalityId } : null;
-  }
-
-  /**
    * Routing's two common answers, decided here from the facts the dialogue's context already read
    * (core/routing.ts, the same rules), so the message needs no routing job: the conversation's
    * owner keeps it ("sticky"), or an unowned conversation goes to the casemanager on the card
@@ -293,6 +316,13 @@ export function createDialogueService(deps: {
   }
 
   return { handle };
+}
+
+/** The privacy questions need what is held (by category); nothing else reads it. */
+function asksAboutData(state: string, event: InboundEvent): boolean {
+  if (state === 'privacy' || state === 'consent_withdraw') return true;
+  if (event.type === 'choice') return event.choice === CHOICE.privacy || event.choice === CHOICE.consentWithdraw || event.choice.startsWith(CHOICE.withdrawPrefix);
+  return event.type === 'text' && matchKeyword(event.text) === 'privacy';
 }
 
 /**

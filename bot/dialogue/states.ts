@@ -6,8 +6,21 @@
  * - chatting:         talking with the coach; everything goes to the inbox
  * - optout_confirm:   said "stop"; asked once to confirm
  * - opted_out:        confirmed; nothing is ever sent again
+ * - restart_offered:  a new contact from a messenger account that opted out before; asked whether to start again
+ * - privacy:          asked "wat weten jullie van mij?"; its options are open (numbers pick them)
+ * - consent_withdraw: choosing a consent to withdraw
  */
-export const DIALOGUE_STATES = ['new', 'ask_municipality', 'menu', 'chatting', 'optout_confirm', 'opted_out'] as const;
+export const DIALOGUE_STATES = [
+  'new',
+  'ask_municipality',
+  'menu',
+  'chatting',
+  'optout_confirm',
+  'opted_out',
+  'restart_offered',
+  'privacy',
+  'consent_withdraw',
+] as const;
 export type DialogueState = (typeof DIALOGUE_STATES)[number];
 
 export function asDialogueState(v: string): DialogueState {

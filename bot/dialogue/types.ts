@@ -34,6 +34,33 @@ export interface DialogueContext {
   absenceNoticeDue: boolean;
   privacyUrl: string;
   overrides: Partial<Record<TextKey, string>>;
+  /**
+   * What is held about this contact, by category (never values): loaded only when they ask
+   * ("wat weten jullie van mij?") or stand in the privacy menu; null otherwise.
+   */
+  held: HeldData | null;
+}
+
+/** Categories held about a contact, for "wat weten jullie van mij?" - never the values. */
+export interface HeldData {
+  /** Name, address, birth date from the municipality's list (a card holder). */
+  listData: boolean;
+  messages: boolean;
+  notes: boolean;
+  contactAttempts: boolean;
+  /** Consents in force, with what the youngster reads for each. */
+  consents: { id: string; kind: 'cooperation' | 'partner'; partnerName: string | null; category: 'that' | 'what' | null }[];
+}
+
+/** One decision in the making: what is known, the outcome so far, and how to speak. */
+export interface Turn {
+  ctx: DialogueContext;
+  out: DialogueOutcome;
+  /** In the outcome's language, also after a switch of language in this very turn. */
+  say: Say;
+  reply: ReplyFn;
+  /** "Michelle reads it" is only promised while Michelle is there; during her absence the team wording is used. */
+  coachHere: boolean;
 }
 
 export interface Reply {
@@ -58,6 +85,10 @@ export interface DialogueOutcome {
    */
   releaseHeldText: boolean;
   optOut: boolean;
+  /** A consent the youngster withdrew in the chat (one of ctx.held.consents). */
+  withdrawConsentId: string | null;
+  /** Said yes to starting again after an earlier opt-out: this messenger account is no longer suppressed. */
+  restart: boolean;
   officeNoticeSent: boolean;
   absenceNoticeSent: boolean;
   events: DialogueEventType[];

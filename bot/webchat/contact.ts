@@ -55,6 +55,8 @@ export interface ChatMessageView {
   kind: 'text' | 'choice' | 'bot';
   body: string;
   menu: MenuOption[] | null;
+  /** The goodbye after an opt-out: the page closes its typing box. */
+  goodbye: boolean;
   author: string | null;
   createdAt: string;
 }

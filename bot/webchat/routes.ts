@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { InboundHandler } from '../../core/channel.js';
 import { InputError } from '../../core/errors.js';
 import type { LiveBus } from '../../core/live-bus.js';
@@ -53,6 +53,19 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     if (!isCardTokenShape(token)) return null;
     const card = await findCardByToken(db, token);
     return card && card.status === 'active' ? card : null;
+  }
+
+  /**
+   * The card for reading this browser's own thread: active, or revoked by this browser's own
+   * opt-out - it may still read the goodbye until the erasure removes everything (then: unknown).
+   */
+  async function readableCard(req: FastifyRequest, token: string): Promise<CardContext | null> {
+    if (!isCardTokenShape(token)) return null;
+    const card = await findCardByToken(db, token);
+    if (!card) return null;
+    if (card.status === 'active') return card;
+    const contact = await findDeviceContact(db, req, card);
+    return contact?.optedOutAt ? card : null;
   }
 
   function notFound(reply: FastifyReply, lang: Language) {
@@ -137,7 +150,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
   });
 
   app.get<{ Params: TokenParams }>('/k/:token/messages', { config: open }, async (req, reply) => {
-    const card = await activeCard(req.params.token);
+    const card = await readableCard(req, req.params.token);
     if (!card) return reply.code(404).send({ error: 'unknown_card' });
     const contact = await findDeviceContact(db, req, card);
     reply.header('cache-control', 'no-store');
@@ -164,7 +177,8 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
     },
     async (req, reply) => {
       requireJson(req.headers['content-type']);
-      const card = await activeCard(req.params.token);
+      // Readable, not only active: this browser's own opt-out revoked the card, and it is told so (410).
+      const card = await readableCard(req, req.params.token);
       if (!card) return reply.code(404).send({ error: 'unknown_card' });
       const contact = await findDeviceContact(db, req, card);
       if (!contact) return reply.code(409).send({ error: 'no_chat_session', message: 'Open the chat page first' });
@@ -185,7 +199,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
   );
 
   app.get<{ Params: TokenParams }>('/k/:token/events', { sse: 'only', config: open }, async (req, reply) => {
-    const card = await activeCard(req.params.token);
+    const card = await readableCard(req, req.params.token);
     const contact = card ? await findDeviceContact(db, req, card) : null;
     if (!contact) {
       await reply.sse.send({ event: 'gone', data: {} });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { nameAndAddress } from './cards.js';
@@ -106,6 +107,16 @@ export async function setBatchStatus(db: DbOrTx, id: string, status: CardBatchSt
   await db.update(cardBatches).set({ status, ...extra }).where(eq(cardBatches.id, id));
 }
 
+/** Rendering done: ready - unless an opt-out expired the batch meanwhile (false: the file must go). */
+export async function finishBatch(tx: DbOrTx, id: string, extra: Partial<typeof cardBatches.$inferInsert>): Promise<boolean> {
+  const rows = await tx
+    .update(cardBatches)
+    .set({ status: 'ready', ...extra })
+    .where(and(eq(cardBatches.id, id), eq(cardBatches.status, 'rendering')))
+    .returning({ id: cardBatches.id });
+  return rows.length > 0;
+}
+
 export async function setBatchProgress(db: DbOrTx, id: string, done: number) {
   await db.update(cardBatches).set({ done }).where(eq(cardBatches.id, id));
 }
@@ -172,4 +183,25 @@ export async function batchesWithYoungster(db: DbOrTx, youngsterId: string) {
     .innerJoin(cardBatchCards, eq(cardBatchCards.batchId, cardBatches.id))
     .innerJoin(cards, eq(cards.id, cardBatchCards.cardId))
     .where(and(eq(cards.youngsterId, youngsterId), or(isNull(cardBatches.fileName), sql`${cardBatches.status} <> 'expired'`)));
+}
+
+/**
+ * The batches with this person's card in them stop (a queued or rendering one is not finished) and lose
+ * their file: the PDF holds their name and address. Returns the files to delete after commit.
+ * The batch row stays as 'expired' (numbers only); the others on it can get a new PDF.
+ */
+export async function expireBatchesWith(tx: DbOrTx, youngsterId: string): Promise<string[]> {
+  const raw = await tx.execute(sql`
+    with hit as (
+      select b.id, b.file_name from card_batches b
+      where (b.status <> 'expired' or b.file_name is not null)
+        and exists (select 1 from card_batch_cards bc join cards c on c.id = bc.card_id where bc.batch_id = b.id and c.youngster_id = ${youngsterId})
+      for update of b
+    ), done as (
+      update card_batches b set status = 'expired', file_name = null, expires_at = now()
+      from hit where b.id = hit.id
+      returning b.id
+    )
+    select hit.file_name from hit join done on done.id = hit.id`);
+  return z.array(z.object({ file_name: z.string().nullable() })).parse(raw).flatMap((r) => (r.file_name ? [r.file_name] : []));
 }

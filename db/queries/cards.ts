@@ -160,3 +160,13 @@ export async function casemanagerCards(db: DbOrTx, teamId: string, casemanagerId
     .orderBy(sql`${cards.deliveredAt} is not null`, asc(youngsters.postcode), asc(youngsters.houseNumber))
     .limit(limit);
 }
+
+/** An opt-out: every card of the person stops working at once (its link and short code show the neutral page). */
+export async function revokeCardsOf(tx: DbOrTx, youngsterId: string): Promise<number> {
+  const rows = await tx
+    .update(cards)
+    .set({ status: 'revoked', revokedAt: sql`now()` })
+    .where(and(eq(cards.youngsterId, youngsterId), eq(cards.status, 'active')))
+    .returning({ id: cards.id });
+  return rows.length;
+}

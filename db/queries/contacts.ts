@@ -17,8 +17,9 @@ export type ContactRow = typeof channelContacts.$inferSelect;
  * contactContextStatement, dialogue-context.ts, and reads it again after this).
  * A concurrent first message of the same person inserts nothing.
  */
-export async function createContact(tx: Tx, channel: ChannelName, externalId: string, altId: string | null): Promise<void> {
-  await tx.insert(channelContacts).values({ channel, externalId, externalAltId: altId }).onConflictDoNothing();
+/** `dialogueState` 'restart_offered' for a messenger account that opted out before (db/queries/suppression.ts). */
+export async function createContact(tx: Tx, channel: ChannelName, externalId: string, altId: string | null, dialogueState = 'new'): Promise<void> {
+  await tx.insert(channelContacts).values({ channel, externalId, externalAltId: altId, dialogueState }).onConflictDoNothing();
 }
 
 /** WhatsApp told the other form of a known contact's id (phone vs LID): either form finds them from now on. */

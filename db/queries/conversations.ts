@@ -232,7 +232,7 @@ type ClosedConversationRow = z.infer<typeof closedConversationRow>;
 export async function closeOptedOutConversation(
   tx: DbOrTx,
   c: { conversationId: string; cardId: string | null; youngsterId: string | null },
-): Promise<{ municipalityId: string | null } | null> {
+): Promise<{ municipalityId: string | null; ownerId: string | null } | null> {
   const rows = await tx.execute<ClosedConversationRow>(sql`
     with before as (
       select id, municipality_id, status, assigned_to from conversations where id = ${c.conversationId} for update
@@ -263,5 +263,5 @@ export async function closeOptedOutConversation(
   if (r.old_assignee !== r.new_assignee) {
     await recordEvent(tx, { ...base, type: 'conversation.assigned', data: { from: r.old_assignee, to: r.new_assignee, reason: 'opted_out' } });
   }
-  return { municipalityId: r.municipality_id };
+  return { municipalityId: r.municipality_id, ownerId: r.new_assignee };
 }

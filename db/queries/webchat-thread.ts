@@ -17,6 +17,7 @@ export async function listWebChatMessages(db: DbOrTx, contactId: string, message
       kind: messages.kind,
       body: messages.body,
       menu: messages.menu,
+      goodbye: messages.isOptOutAck,
       author: staffUsers.firstName,
       createdAt: messages.createdAt,
     })

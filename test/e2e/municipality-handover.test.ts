@@ -43,7 +43,7 @@ describe('municipality handover in the browser', () => {
     await page.click('button[type=submit]');
     await page.goto(`${stack.baseUrl}/admin/team`);
     await page.screenshot({ path: `${SCREENSHOTS}municipality-handover-team-page.png` });
-    await page.locator('.st-team-municipalities li', { hasText: 'Roermond' }).locator('a').click();
+    await page.locator('.st-team-municipalities li', { hasText: 'Roermond' }).locator('a[href$="/handover"]').click();
     await page.waitForURL(new RegExp(`/admin/team/municipalities/${org.oost.municipalities.Roermond}/handover$`));
     expect(await page.locator('#handover-to option').allTextContents()).toEqual(['Kies een team…', 'Team Oost-Noord']);
     await page.selectOption('#handover-to', noordTeamId);

@@ -34,6 +34,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     CHAT_MESSAGES_PER_MINUTE: '10000',
     // Card PDFs of the tests: never in the repository's .data (file names are batch ids, so files share it safely).
     CARD_PDF_DIR: join(tmpdir(), 'lijntje-test-cards'),
+    // The web chat's grace before an erasure: short here, the tests' browsers read at once.
+    ERASURE_DELAY_MS: '300',
     ...overrides,
   });
 }

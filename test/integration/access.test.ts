@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
-import { cardBatches, cards, contactAttempts, listImports, municipalities, conversationNotes, conversations, messages, staffSessions, staffUsers, teamMunicipalities, teams, youngsters } from '../../db/schema/index.js';
+import { breachNotifications, breaches, cardBatches, cards, channelContacts, consents, contactAttempts, deletionLog, erasureRequests, listImports, municipalities, conversationNotes, conversations, messages, partners, staffNotices, staffSessions, staffUsers, teamMunicipalities, teams, youngsters } from '../../db/schema/index.js';
 import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { login, openChat, postChat } from '../helpers/http.js';
@@ -22,6 +22,13 @@ let oostNoordTeamId: string;
 let oostImportId: string;
 let oostBatchId: string;
 let oostCardId: string;
+/** A partner of Roermond and a consent of Oost's youngster (the consent ledger). */
+let oostPartnerId: string;
+/** An inbox notice of Michelle's (an opt-out told without content). */
+let oostNoticeId: string;
+let oostConsentId: string;
+/** A data breach in Oost's register. */
+let oostBreachId: string;
 
 /** Routes registered by libraries, not by us: static files only. */
 const LIBRARY_ROUTES = new Set(['GET /assets/*']);
@@ -42,6 +49,8 @@ beforeAll(async () => {
     .values({ municipalityId: org.oost.municipalities.Roermond!, listImportId: oostImportId, status: 'ready', fileName: 'not-there.pdf', total: 1, done: 1 })
     .returning();
   oostBatchId = batch!.id;
+  const [breach] = await iso.ctx.database.db.insert(breaches).values({ teamId: org.oost.teamId, title: 'Oost lek', discoveredAt: new Date() }).returning();
+  oostBreachId = breach!.id;
   westColleague = org.bram.id;
   const [oostTeam] = await iso.ctx.database.db.select().from(teams).where(eq(teams.id, org.oost.teamId));
   const [noord] = await iso.ctx.database.db.insert(teams).values({ regionId: oostTeam!.regionId, name: 'Team Oost-Noord' }).returning();
@@ -51,6 +60,15 @@ beforeAll(async () => {
   oostMessageId = res.json().message.id;
   const [m] = await iso.ctx.database.db.select().from(messages).where(eq(messages.id, oostMessageId));
   oostConversationId = m!.conversationId;
+  const [partner] = await iso.ctx.database.db.insert(partners).values({ municipalityId: org.oost.municipalities.Roermond!, name: 'Leerwerkloket' }).returning();
+  oostPartnerId = partner!.id;
+  const [notice] = await iso.ctx.database.db.insert(staffNotices).values({ staffId: org.michelle.id, kind: 'opt_out', municipalityId: org.oost.municipalities.Roermond! }).returning();
+  oostNoticeId = notice!.id;
+  const [consent] = await iso.ctx.database.db
+    .insert(consents)
+    .values({ youngsterId: oostYoungsterId, kind: 'cooperation', givenAt: new Date(), givenVia: 'in_person', explanationVersion: 'test', recordedBy: org.michelle.id })
+    .returning();
+  oostConsentId = consent!.id;
 });
 afterAll(async () => {
   await app?.close();
@@ -71,8 +89,14 @@ function fill(url: string) {
           ? oostBatchId
           : url.startsWith('/cards/')
             ? oostCardId
-            : oostConversationId;
-  return url.replace(':messageId', oostMessageId).replace(':id', id).replace('*', 'style.css');
+            : url.startsWith('/breaches/')
+              ? oostBreachId
+              : url.startsWith('/privacy/youngsters')
+                ? oostYoungsterId
+                : url.startsWith('/inbox/notices')
+                  ? oostNoticeId
+                  : oostConversationId;
+  return url.replace(':messageId', oostMessageId).replace(':consentId', oostConsentId).replace(':partnerId', oostPartnerId).replace(':id', id).replace('*', 'style.css');
 }
 
 describe('every staff route', () => {
@@ -90,14 +114,30 @@ describe('every staff route', () => {
         'POST /inbox/c/:id/urgent',
         'POST /inbox/c/:id/attempts',
         'POST /inbox/c/:id/profile',
+        'POST /inbox/c/:id/opt-out',
+        'POST /inbox/notices/:id/read',
         'GET /inbox/events',
         'GET /admin/accounts',
         'POST /admin/accounts/:id/deactivate',
         'GET /audit',
+        'GET /audit.csv',
+        'GET /breaches/:id',
+        'POST /breaches/:id/notifications',
         'GET /admin/team',
         'POST /admin/team',
         'GET /admin/team/municipalities/:id/handover',
         'POST /admin/team/municipalities/:id/handover',
+        'POST /admin/team/municipalities/:id/retention',
+        'GET /admin/team/municipalities/:id/exit',
+        'GET /admin/team/municipalities/:id/exit/export.json',
+        'POST /admin/team/municipalities/:id/exit/erase',
+        'GET /privacy/youngsters/:id/export.html',
+        'GET /privacy/youngsters/:id/export.json',
+        'POST /inbox/c/:id/consents',
+        'POST /inbox/c/:id/consents/:consentId/withdraw',
+        'GET /admin/team/municipalities/:id/partners',
+        'POST /admin/team/municipalities/:id/partners',
+        'POST /admin/team/municipalities/:id/partners/:partnerId/deactivate',
       ]),
     );
   });
@@ -136,7 +176,11 @@ describe('every staff route', () => {
             ? ['coordinator', 'admin']
             : url.startsWith('/cards/')
               ? ['casemanager', 'coordinator', 'admin']
-              : [];
+              : url.startsWith('/breaches/')
+                ? ['privacy_officer'] // admins may read (404 for Oost's) but never post (403)
+                : url.startsWith('/privacy/')
+                  ? ['privacy_officer']
+                  : [];
     // A body that would be accepted in scope, so a refusal is about scope, not about bad input.
     const bodies: Record<string, unknown> = {
       replies: { text: 'ingebroken' },
@@ -147,8 +191,16 @@ describe('every staff route', () => {
       attempts: { kind: 'phone', minutes: 5, note: 'ingebroken' },
       profile: { outcome: 'werk', supportQuestion: 'werk' },
       handover: { to: oostNoordTeamId },
+      consents: { kind: 'cooperation', givenVia: 'phone' },
+      withdraw: { via: 'phone' },
+      partners: { name: 'Ingebroken partner' },
+      retention: { noReactionMonths: 1, closedMonths: 1, messageMonths: 1 },
+      erase: { confirm: 'Roermond' },
+      'opt-out': { how: 'door' },
     };
     const snapshot = async () => ({
+      optedOut: (await db().select({ at: channelContacts.optedOutAt }).from(channelContacts)).map((c) => c.at?.toISOString() ?? '').sort(),
+      notices: (await db().select({ id: staffNotices.id, readAt: staffNotices.readAt }).from(staffNotices)).map((n) => `${n.id}:${n.readAt?.toISOString() ?? ''}`),
       messages: (await db().select().from(messages)).length,
       notes: (await db().select().from(conversationNotes)).length,
       attempts: (await db().select().from(contactAttempts)).length,
@@ -162,6 +214,13 @@ describe('every staff route', () => {
         .sort(),
       batches: (await db().select({ id: cardBatches.id, downloadedAt: cardBatches.downloadedAt }).from(cardBatches)).map((b) => `${b.id}:${b.downloadedAt?.toISOString() ?? ''}`),
       batchCount: (await db().select().from(cardBatches)).length,
+      breaches: (await db().select().from(breaches)).map((b) => JSON.stringify(b)).sort(),
+      told: (await db().select().from(breachNotifications)).length,
+      consentRows: (await db().select().from(consents)).map((c) => JSON.stringify(c)).sort(),
+      partnerRows: (await db().select().from(partners)).map((p) => JSON.stringify(p)).sort(),
+      erasures: (await db().select().from(erasureRequests)).length,
+      deletions: (await db().select().from(deletionLog)).length,
+      retention: (await db().select({ id: municipalities.id, r: municipalities.retentionNoReactionMonths, c: municipalities.retentionClosedMonths, m: municipalities.retentionMessageMonths, x: municipalities.exitedAt }).from(municipalities)).map((m) => JSON.stringify(m)).sort(),
       branding: (await db().select({ id: municipalities.id, colours: municipalities.cardColours, logo: municipalities.cardLogo, cm: municipalities.defaultCasemanagerId }).from(municipalities)).map((m) => JSON.stringify(m)).sort(),
     });
     const { createStaff } = await import('../helpers/fixtures.js');
@@ -201,7 +260,7 @@ describe('every staff route', () => {
         expect(list.body, `${role}: ${url}`).not.toContain(secret);
         expect(list.body).not.toContain(oostConversationId);
       }
-      for (const url of ['/admin/accounts', '/audit', '/admin/team', '/lists']) {
+      for (const url of ['/admin/accounts', '/audit', '/audit.csv', '/breaches', '/admin/team', '/lists', '/admin/team/retention', '/privacy/requests']) {
         const page = await app.inject({ method: 'GET', url, headers: { cookie: west.cookie, accept: 'text/html' } });
         expect(page.body, `${role}: ${url}`).not.toContain('michelle@oost.test');
         expect(page.body, `${role}: ${url}`).not.toContain('Roermond');

@@ -41,7 +41,7 @@ describe('npm run list:import', () => {
     expect(out.code).toBe(0);
     const j = JSON.parse(out.stdout);
     expect(j).toMatchObject({ encoding: 'utf-8', delimiter: ';', rows: 60, imported: 12, updated: 0, approached: 12, dryRun: true });
-    expect(j.skipped).toEqual({ not_new_inflow: 8, known_to_municipality: 1, suppressed: 0, duplicate_in_file: 0 });
+    expect(j.skipped).toEqual({ not_new_inflow: 8, known_to_municipality: 1, suppressed: 0, held_back: 0, duplicate_in_file: 0 });
     // The other 39 rows are Team West's municipalities: reported with row number and field, not imported.
     const foreign = j.errors.filter((e: { field: string }) => e.field === 'municipality');
     expect(foreign).toHaveLength(39);
@@ -128,7 +128,7 @@ describe('npm run list:import', () => {
   });
 
   it('two imports of the same new people at once: the second stores nothing and says why', async () => {
-    const service = createListImport({ database: iso.ctx.database });
+    const service = createListImport({ database: iso.ctx.database, suppressionKeys: iso.env.suppressionKeys });
     const file = await service.read(org.west.teamId, readFileSync(SAMPLE), { listDate: '2026-11-01' });
     const [a, b] = await Promise.all([
       service.plan(org.west.teamId, file, { listMonth: '2026-11-01', baseline: true }),
@@ -145,7 +145,7 @@ describe('npm run list:import', () => {
   });
 
   it("remembers a list's column mapping for its municipalities: next month's file with the same headers needs none", async () => {
-    const service = createListImport({ database: iso.ctx.database });
+    const service = createListImport({ database: iso.ctx.database, suppressionKeys: iso.env.suppressionKeys });
     const other = readFileSync(fixture('other-headers.csv'));
     const mapping = { lastName: 'Naam', firstName: 'Roepnaam', street: 'Adres', newInflow: 'Nieuw in beeld', inflowDate: 'In beeld sinds' };
     // A team of its own, so the other tests' remembered mapping does not answer for it.

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countInboxViews, listInbox } from '../../db/queries/inbox.js';
-import { channelContacts, conversations, events, messages } from '../../db/schema/index.js';
+import { cards, channelContacts, conversations, erasureRequests, events, messages } from '../../db/schema/index.js';
 import { createYoungsterWithCard, PASSWORD } from '../helpers/fixtures.js';
 import { login, openChat, postChat, until } from '../helpers/http.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -14,13 +14,13 @@ import { startTestStack, type TestStack } from '../helpers/stack.js';
  */
 let t: TestStack;
 beforeAll(async () => {
-  t = await startTestStack();
+  // What an opt-out does before the erasure: the erasure is held off here (an hour), test/integration/opt-out-erasure.test.ts erases.
+  t = await startTestStack({ env: { ERASURE_DELAY_MS: '3600000', ERASURE_GRACE_MS: '3600000' } });
 });
 afterAll(async () => t?.close());
 
 const db = () => t.db;
 const ROERMOND = () => t.org.oost.municipalities.Roermond!;
-const EARLIER = 'Je hebt eerder laten weten dat je geen contact wilt.';
 
 /** What this browser's chat shows (only what was delivered to it). */
 async function shown(token: string, cookie: string) {
@@ -38,87 +38,64 @@ async function optOutInBrowser(token: string) {
   return chat;
 }
 
+/** Opens the chat page of a card in a fresh browser (no cookie): the status says whether the card still works. */
+async function openChatRaw(token: string) {
+  return t.stack.app.inject({ method: 'POST', url: `/k/${token}/start`, headers: { 'content-type': 'application/json' }, payload: '{}' });
+}
+
 async function conversationOf(youngsterId: string) {
   const [conv] = await db().select().from(conversations).where(eq(conversations.youngsterId, youngsterId));
   return conv!;
 }
 
-describe('the same card in another browser after an opt-out', () => {
-  it('gets one calm line instead of the greeting, cannot write on, and nothing reaches the inbox', async () => {
+describe('the same card after an opt-out', () => {
+  it('is revoked at once: another browser gets the neutral page, its messages and the short link say nothing about the person', async () => {
+    const { token, youngster } = await createYoungsterWithCard(db(), ROERMOND(), t.org.michelle.id, { firstName: 'Noor', lastName: 'Verborgen' });
+    const chat = await optOutInBrowser(token);
+    const [card] = await db().select().from(cards).where(eq(cards.youngsterId, youngster.id));
+    expect(card!.status).toBe('revoked');
+
+    for (const url of [`/k/${token}`, `/k/${token}/chat`, `/c/${card!.shortCode}`]) {
+      const res = await t.stack.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).not.toMatch(/Noor|Verborgen|Michelle|Roermond/);
+    }
+    const other = await openChatRaw(token);
+    expect(other.statusCode).toBe(404);
+    // The browser that said no still reads its own goodbye (until the erasure), and cannot write on.
+    expect((await shown(token, chat.cookie)).optedOut).toBe(true);
+    const hallo = await postChat(t.stack.app, token, chat.cookie, { text: 'hallo', clientId: 'hallo-after-optout' });
+    expect(hallo.statusCode).toBe(410);
+    const conv = await conversationOf(youngster.id);
+    const rows = await db().select().from(messages).where(eq(messages.conversationId, conv.id));
+    expect(rows.filter((m) => m.body === 'hallo')).toHaveLength(0);
+  });
+
+  it('a messenger start with the revoked card links to nobody: no greeting by name, nothing for the old conversation', async () => {
     const { token, youngster } = await createYoungsterWithCard(db(), ROERMOND(), t.org.michelle.id);
     await optOutInBrowser(token);
     const conv = await conversationOf(youngster.id);
     const before = await db().select().from(messages).where(eq(messages.conversationId, conv.id));
-
-    const other = await openChat(t.stack.app, token);
-    const view = await until(async () => {
-      const v = await shown(token, other.cookie);
-      return v.messages.length > 0 ? v : null;
-    });
-    expect(view.messages).toHaveLength(1);
-    expect(view.messages[0]!.body).toContain(EARLIER);
-    expect(view.messages[0]!.body).toContain('bij je gemeente terecht');
-    expect(view.messages[0]!.menu).toBeNull();
-    expect(view.optedOut).toBe(true);
-    expect(JSON.stringify(view)).not.toMatch(/Michelle|leest het|Wat wil je/);
-
-    // "hallo" is refused, not stored, not routed, not answered.
-    const hallo = await postChat(t.stack.app, token, other.cookie, { text: 'hallo', clientId: 'hallo-after-optout' });
-    expect(hallo.statusCode).toBe(410);
-    expect(hallo.json().error).toBe('opted_out');
-    const after = await db().select().from(messages).where(eq(messages.conversationId, conv.id));
-    expect(after.filter((m) => m.body === 'hallo')).toHaveLength(0);
-    // The only new row is the calm line, sent as the contact's goodbye.
-    const added = after.filter((m) => !before.some((b) => b.id === m.id));
-    expect(added).toHaveLength(1);
-    expect(added[0]).toMatchObject({ direction: 'out', kind: 'bot', isOptOutAck: true, status: 'sent' });
-
-    // The new browser's contact is stopped too, and the conversation stays closed with nothing to answer.
-    const contacts = await db().select().from(channelContacts).where(eq(channelContacts.youngsterId, youngster.id));
-    expect(contacts).toHaveLength(2);
-    expect(contacts.every((c) => c.optedOutAt !== null && c.dialogueState === 'opted_out')).toBe(true);
-    expect((await conversationOf(youngster.id)).status).toBe('closed');
-  });
-
-  it('a messenger contact through the card (WhatsApp-style first text) hears the same line, and nothing after it', async () => {
-    const { token, youngster } = await createYoungsterWithCard(db(), ROERMOND(), t.org.michelle.id);
-    await optOutInBrowser(token);
-    const dialogue = t.stack.channels.dialogue;
-    const first = await dialogue.handle({
+    await t.stack.channels.dialogue.handle({
       channel: 'whatsapp',
       externalContactId: '31600000001@s.whatsapp.net',
       externalMessageId: 'wa-1',
       event: { type: 'start', token, text: `Hoi! Mijn kaartcode is ${token}` },
     });
-    expect(first.messageId).not.toBeNull();
-    const conv = await conversationOf(youngster.id);
     const [contact] = await db().select().from(channelContacts).where(eq(channelContacts.externalId, '31600000001@s.whatsapp.net'));
-    const rows = await db().select().from(messages).where(eq(messages.contactId, contact!.id)).orderBy(messages.seq);
-    // Their text is kept as written (it made them "wrote first") but not routed; one answer, the goodbye.
-    expect(rows.map((r) => [r.direction, r.kind])).toEqual([
-      ['in', 'text'],
-      ['out', 'bot'],
-    ]);
-    expect(rows[0]!.body).not.toContain(token);
-    expect(rows[0]!.status).toBe('routed');
-    expect(rows[1]!.body).toContain(EARLIER);
-    expect(rows[1]!.isOptOutAck).toBe(true);
-    expect(contact!.optedOutAt).not.toBeNull();
-    expect((await conversationOf(youngster.id)).status).toBe('closed');
-    expect(await t.iso.ctx.queues.inbound.getJob(`in-${rows[0]!.id}`)).toBeFalsy();
-    // Not reopened by it either: the close is recorded once, for the opt-out itself.
-    const closes = await db().select().from(events).where(and(eq(events.conversationId, conv.id), eq(events.type, 'conversation.status_changed')));
-    expect(closes).toHaveLength(1);
+    expect(contact!.youngsterId).toBeNull();
+    expect(contact!.dialogueState).toBe('ask_municipality');
+    expect(await db().select().from(messages).where(eq(messages.conversationId, conv.id))).toHaveLength(before.length);
+  });
 
-    const again = await dialogue.handle({
-      channel: 'whatsapp',
-      externalContactId: '31600000001@s.whatsapp.net',
-      externalMessageId: 'wa-2',
-      event: { type: 'text', text: 'hallo?' },
-    });
-    expect(again.messageId).toBeNull();
-    expect(await db().select().from(messages).where(eq(messages.contactId, contact!.id))).toHaveLength(2);
-    expect((await conversationOf(youngster.id)).id).toBe(conv.id);
+  it('queues the erasure, with the goodbye it waits for', async () => {
+    const { token, youngster } = await createYoungsterWithCard(db(), ROERMOND(), t.org.michelle.id);
+    await optOutInBrowser(token);
+    const [request] = await db().select().from(erasureRequests).where(eq(erasureRequests.youngsterId, youngster.id));
+    expect(request).toMatchObject({ reason: 'opt_out', erasedAt: null, municipalityId: ROERMOND() });
+    const [goodbye] = await db().select().from(messages).where(eq(messages.id, request!.goodbyeMessageId!));
+    expect(goodbye).toMatchObject({ isOptOutAck: true, status: 'sent' });
+    expect(request!.dueAt.getTime() - request!.requestedAt.getTime()).toBe(24 * 3600_000);
   });
 });
 
@@ -176,9 +153,12 @@ describe('an opt-out in the inbox views', () => {
     };
     const mine = await page('michelle@oost.test', '/inbox');
     const notice = /<section class="st-notice"[\s\S]*?<\/section>/.exec(mine)?.[0] ?? '';
-    expect(notice).toContain('Noa Afmelder (Roermond)');
-    expect(notice).toContain(`/inbox/c/${conv.id}`);
-    expect(notice).toContain('huisbezoek');
+    // Without content: no name, no link to the conversation that is about to disappear.
+    expect(notice).toContain('vroeg om geen contact');
+    expect(notice).toContain('gewist');
+    expect(notice).not.toContain('Noa');
+    expect(notice).not.toContain('Afmelder');
+    expect(notice).not.toContain(conv.id);
     // Not for a colleague who does not hold it.
     expect(await page('karin@oost.test', '/inbox')).not.toContain('st-notice');
 

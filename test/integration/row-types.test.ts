@@ -11,7 +11,7 @@ import { closedConversationRow, closeOptedOutConversation, getConversationInScop
 import { dialogueContextRow, dialogueContextStatement, loadDialogueFacts, lockContactWithContext } from '../../db/queries/dialogue-context.js';
 import { firstTimeSeen, firstTimeSeenByIds, seenRow } from '../../db/queries/inbound.js';
 import { claimForSending, markRouted, markSent, movedRow, recordedRow, recordIncoming, routedRow } from '../../db/queries/messages.js';
-import { listRecentOptOuts, optOutRow } from '../../db/queries/opt-out.js';
+import { heldData, heldRow } from '../../db/queries/held-data.js';
 import { readRoutingFacts, routingFactsRow } from '../../db/queries/routing.js';
 import { findWaiting } from '../../db/queries/escalation.js';
 import { insertCards, insertedCardRow, insertedYoungsterRow, insertYoungsters } from '../../db/queries/list-import.js';
@@ -42,7 +42,6 @@ const COVERED: Record<string, string[]> = {
   'db/queries/inbound.ts': ['SeenRow', 'SeenRow'],
   'db/queries/list-import.ts': ['InsertedYoungsterRow', 'InsertedCardRow'],
   'db/queries/messages.ts': ['MovedRow', 'RecordedRow', 'RoutedRow'],
-  'db/queries/opt-out.ts': ['OptOutRow'],
   'db/queries/routing.ts': ['RoutingFactsRow'],
 };
 
@@ -239,9 +238,9 @@ describe('the row schemas parse the rows their statements return', () => {
     await closeOptedOutConversation(rec.db, { conversationId: conversation.id, cardId: null, youngsterId: contact.youngsterId });
     expect(rec.parsedAs(closedConversationRow)).toEqual([{ municipality_id: roermond, old_status: 'open', old_assignee: org.michelle.id, new_assignee: org.michelle.id }]);
 
-    const [optOut] = await listRecentOptOuts(rec.db, { municipalityIds: [roermond], staffId: org.michelle.id, since: new Date(at.getTime() - 1000) });
-    rec.parsedAs(optOutRow);
-    expect(optOut?.optedOutAt).toStrictEqual(at);
+    const held = await heldData(rec.db, contact);
+    rec.parsedAs(heldRow);
+    expect(held).toMatchObject({ messages: true, consents: [] });
   });
 });
 

@@ -180,11 +180,12 @@ describe('the panel partial', () => {
     expect(html).not.toContain('<form');
   });
 
-  it('says so for someone without a card and offers nothing to record', async () => {
+  it('says so for someone without a card and offers nothing to record - only their "no contact"', async () => {
     const panel = await loadYoungsterPanel(db(), cardlessConversationId, [org.oost.municipalities.Roermond!]);
     const html = render({ panel, csrf: 'x', conversationId: cardlessConversationId });
     expect(html).toContain('Nog niet gekoppeld aan iemand van de lijst');
-    expect(html).not.toContain('<form');
+    const forms = html.match(/<form[^>]*action="([^"]+)"/g) ?? [];
+    expect(forms).toEqual([`<form class="yp-form" method="post" action="/inbox/c/${cardlessConversationId}/opt-out"`]);
   });
 });
 

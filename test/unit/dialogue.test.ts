@@ -24,6 +24,7 @@ const base: DialogueContext = {
   absenceNoticeDue: true,
   privacyUrl: 'https://lijntje.test/privacy',
   overrides: {},
+  held: null,
 };
 const ctx = (over: Partial<DialogueContext> = {}): DialogueContext => ({ ...base, ...over });
 const text = (t: string) => ({ type: 'text' as const, text: t });

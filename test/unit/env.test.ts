@@ -24,7 +24,18 @@ describe('loadEnv', () => {
   it('requires SECRET_KEY in production', () => {
     expect(() => loadEnv({})).toThrow(ConfigError);
     expect(() => loadEnv({})).toThrow(/SECRET_KEY/);
-    expect(loadEnv({ SECRET_KEY: 'x'.repeat(40) }).appEnv).toBe('production');
+    expect(() => loadEnv({ SECRET_KEY: 'x'.repeat(40) })).toThrow(/SUPPRESSION_KEY/);
+    expect(loadEnv({ SECRET_KEY: 'x'.repeat(40), SUPPRESSION_KEY: `1:${'s'.repeat(40)}` }).appEnv).toBe('production');
+  });
+
+  it('reads SUPPRESSION_KEY as versioned keys: the highest writes, all are checked; mistakes are named', () => {
+    const keys = loadEnv({ APP_ENV: 'test', SUPPRESSION_KEY: `1:${'a'.repeat(32)},2:${'b'.repeat(32)}` }).suppressionKeys;
+    expect(keys.current.version).toBe(2);
+    expect(keys.all.map((k) => k.version)).toEqual([2, 1]);
+    expect(loadEnv({ APP_ENV: 'test', SUPPRESSION_KEY: 'c'.repeat(40) }).suppressionKeys.current).toEqual({ version: 1, key: 'c'.repeat(40) });
+    expect(() => loadEnv({ APP_ENV: 'test', SUPPRESSION_KEY: `1:${'a'.repeat(32)},1:${'b'.repeat(32)}` })).toThrow(/version twice/);
+    expect(() => loadEnv({ APP_ENV: 'test', SUPPRESSION_KEY: `1:${'a'.repeat(32)},2:short` })).toThrow(/at least 32/);
+    expect(() => loadEnv({ APP_ENV: 'test', SUPPRESSION_KEY: `${'a'.repeat(32)},2:${'b'.repeat(32)}` })).toThrow(/needs a version/);
   });
 
   it('names every invalid setting in one message', () => {

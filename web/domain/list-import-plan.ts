@@ -3,7 +3,8 @@ import type { CasemanagerLoad, ListedYoungster, ServedMunicipality } from '../..
 
 /** What an import plans and reports (web/domain/list-import.ts makes the plan), and how it is counted. */
 
-export type SkipReason = 'not_new_inflow' | 'known_to_municipality' | 'suppressed' | 'duplicate_in_file';
+/** suppressed: asked for no contact earlier (a full match); held_back: the same name and birth date elsewhere (moved?) - the coordinator decides. */
+export type SkipReason = 'not_new_inflow' | 'known_to_municipality' | 'suppressed' | 'held_back' | 'duplicate_in_file';
 export type Decision = 'approach' | 'update' | SkipReason;
 
 export interface PlannedRow {
@@ -62,7 +63,7 @@ export interface ImportResult extends ImportSummary {
   perMunicipality: MunicipalityCounts[];
 }
 
-export const emptySkipped = (): Record<SkipReason, number> => ({ not_new_inflow: 0, known_to_municipality: 0, suppressed: 0, duplicate_in_file: 0 });
+export const emptySkipped = (): Record<SkipReason, number> => ({ not_new_inflow: 0, known_to_municipality: 0, suppressed: 0, held_back: 0, duplicate_in_file: 0 });
 
 /** Repeats within the file are counted for the file as a whole (summaryCounts), not per municipality. */
 export function countPerMunicipality(served: ServedMunicipality[], rows: PlannedRow[]): MunicipalityCounts[] {
@@ -95,7 +96,7 @@ export function summaryCounts(p: ImportPlan): ImportSummary {
     rows: p.file.totalRows,
     imported: p.rows.filter((r) => r.decision === 'approach' && !r.existing).length,
     // Everyone already known whose row was stored again (address, flags, list month).
-    updated: p.rows.filter((r) => r.existing && r.decision !== 'suppressed').length,
+    updated: p.rows.filter((r) => r.existing && r.decision !== 'suppressed' && r.decision !== 'held_back').length,
     approached: p.rows.filter((r) => r.decision === 'approach').length,
     skipped,
     errors: p.errors.map((e) => ({ row: e.row, field: e.field, code: e.code })),

@@ -2,6 +2,7 @@ import { ConflictError } from '../../core/errors.js';
 import { readListFile, type ColumnMapping, type ListFile, type ParsedRow, type RowError } from '../../core/list-file/index.js';
 import { newShortCode } from '../../core/short-codes.js';
 import { newCardToken } from '../../core/tokens.js';
+import type { SuppressionKeys } from '../../core/suppression.js';
 import type { Database } from '../../db/client.js';
 import { recordEvents, type AnonymousEvent } from '../../db/queries/events.js';
 import {
@@ -19,6 +20,7 @@ import {
   type ServedMunicipality,
 } from '../../db/queries/list-import.js';
 import { pickCasemanagers } from './list-assignment.js';
+import { suppressionOfRows } from './list-suppression.js';
 import {
   countPerMunicipality,
   summaryCounts,
@@ -56,7 +58,7 @@ export function currentListMonth(now: Date): string {
   return now.toISOString().slice(0, 7);
 }
 
-export function createListImport(deps: { database: Database }) {
+export function createListImport(deps: { database: Database; suppressionKeys: SuppressionKeys }) {
   const { db } = deps.database;
 
   /** The file as read, with the team's remembered mapping when the caller gives none. */
@@ -79,7 +81,7 @@ export function createListImport(deps: { database: Database }) {
   async function plan(
     teamId: string,
     file: ListFile,
-    opts: { listMonth: string; baseline: boolean; assign?: Record<number, string> },
+    opts: { listMonth: string; baseline: boolean; assign?: Record<number, string>; approveHeldBack?: readonly number[] },
   ): Promise<ImportPlan> {
     const served = await servedMunicipalities(db, teamId);
     const byName = new Map(served.map((m) => [nameKey(m.name), m]));
@@ -99,16 +101,23 @@ export function createListImport(deps: { database: Database }) {
     const ids = [...new Set(inScope.map((r) => r.municipality.id))];
     const existing = await findListedYoungsters(db, ids, inScope.map((r) => r.row.matchKey));
     const known = new Map(existing.map((y) => [`${y.municipalityId}|${y.matchKey}`, y]));
+    // Still in the database (erasure within 24 hours of an opt-out) or already erased (the suppression entries).
     const suppressed = new Map<string, Set<string>>();
     for (const id of ids) {
       suppressed.set(id, await suppressedMatchKeys(db, id, inScope.filter((r) => r.municipality.id === id).map((r) => r.row.matchKey)));
     }
+    const verdicts = await suppressionOfRows(db, deps.suppressionKeys, inScope.map((r) => r.row));
+    const approved = new Set(opts.approveHeldBack ?? []);
 
     const rows: PlannedRow[] = inScope.map(({ row, municipality }) => {
       const found = known.get(`${municipality.id}|${row.matchKey}`) ?? null;
       const variant = row.kvk ? 'entrepreneur' : 'regular';
-      const decision: Decision = suppressed.get(municipality.id)?.has(row.matchKey)
+      const verdict = verdicts.get(row.row);
+      const decision: Decision =
+        suppressed.get(municipality.id)?.has(row.matchKey) || verdict === 'suppressed'
         ? 'suppressed'
+        : verdict === 'held_back' && !approved.has(row.row)
+          ? 'held_back'
         : row.knownToMunicipality
           ? 'known_to_municipality'
           : !(opts.baseline || row.newInflow)
@@ -173,7 +182,7 @@ export function createListImport(deps: { database: Database }) {
         })),
       );
       const idOf = new Map(inserted.map((y) => [`${y.municipalityId}|${y.matchKey}`, y]));
-      const again = p.rows.filter((r) => r.existing && r.decision !== 'suppressed');
+      const again = p.rows.filter((r) => r.existing && r.decision !== 'suppressed' && r.decision !== 'held_back');
       await updateListedYoungsters(
         tx,
         again.map(({ row, existing }) => ({
@@ -223,9 +232,11 @@ export function createListImport(deps: { database: Database }) {
           notNewInflow: m.skipped.not_new_inflow,
           knownSkipped: m.skipped.known_to_municipality,
           suppressed: m.skipped.suppressed,
+          heldBack: m.skipped.held_back,
         },
       }));
       for (const r of p.rows) {
+        if (r.decision === 'held_back') events.push({ type: 'youngster.held_back', municipalityId: r.municipality.id, subject: null, data: { listMonth: p.listMonth, age: r.row.age } });
         const stored = r.decision === 'approach' ? youngsterOf(r) : r.decision === 'update' ? r.existing : null;
         events.push({
           type: 'youngster.listed',

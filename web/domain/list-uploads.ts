@@ -17,6 +17,8 @@ export interface UploadState {
   mapping: Record<string, string> | null;
   /** Row number -> casemanager id, as the coordinator chose in the preview. */
   assign: Record<number, string>;
+  /** Held-back rows (moved after an opt-out?) the coordinator chose to approach anyway. */
+  approveHeldBack?: number[];
   file: string; // base64
 }
 

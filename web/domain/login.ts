@@ -1,6 +1,7 @@
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
 import type { Database } from '../../db/client.js';
+import { appendAudit } from '../../db/queries/audit-log.js';
 import {
   createSession,
   deleteSession,
@@ -59,6 +60,14 @@ export function createLogin(deps: { database: Database; totp?: Totp; hasher?: Pa
 
   const waiting = (user: { lockedUntil: Date | null }, now: Date) => user.lockedUntil !== null && user.lockedUntil > now;
 
+  /**
+   * Sign-ins and refusals in the audit log (BIO): the account's id when there is one,
+   * never the address that was typed (an unknown one could be anybody's). Written
+   * before answering, so a sign-in the log cannot record does not happen.
+   */
+  const audit = (action: 'staff.sign_in' | 'staff.sign_in_failed' | 'staff.sign_out', who: { id: string; teamId: string } | null, step?: 'password' | 'totp') =>
+    appendAudit(db, { staffId: who?.id ?? null, teamId: who?.teamId ?? null, action, detail: step ? { step } : {} });
+
   /** A new server-side session for an account that has fully signed in. */
   async function startSession(staffUserId: string) {
     const sessionToken = newSecret(32);
@@ -80,12 +89,15 @@ export function createLogin(deps: { database: Database; totp?: Totp; hasher?: Pa
     const valid = await hasher.verify(account?.passwordHash ?? DUMMY_HASH, password);
     if (!account || !valid || waiting(account, now)) {
       await recordLoginFailure(db, { email }, now, LOGIN_BACKOFF);
+      // Also for an unknown address (no id then), so every refusal still does the same work.
+      await audit('staff.sign_in_failed', user, 'password');
       return REFUSED;
     }
     // With a second factor the failure count is only reset once the code is right too,
     // so a known password cannot be used to reset the backoff between code guesses.
     if (account.totpEnabledAt && account.totpSecretSealed) return { ok: false, reason: 'second_factor', staffUserId: account.id };
     await recordLoginSuccess(db, account.id);
+    await audit('staff.sign_in', account, 'password');
     return { ok: true, ...(await startSession(account.id)), staffUserId: account.id, role: account.role };
   }
 
@@ -102,14 +114,18 @@ export function createLogin(deps: { database: Database; totp?: Totp; hasher?: Pa
     const accepted = await deps.totp.verifyForUser(user.id, user.totpSecretSealed, code);
     if (!accepted) {
       await recordLoginFailure(db, { id: user.id }, now, LOGIN_BACKOFF);
+      await audit('staff.sign_in_failed', user, 'totp');
       return REFUSED;
     }
     await recordLoginSuccess(db, user.id);
+    await audit('staff.sign_in', user, 'totp');
     return { ok: true, ...(await startSession(user.id)), staffUserId: user.id, role: user.role };
   }
 
-  async function logout(sessionToken: string) {
+  /** Ends the session; `who` is the signed-in person it belonged to (none for a stale cookie: nothing to log). */
+  async function logout(sessionToken: string, who: { id: string; teamId: string } | null = null) {
     await deleteSession(db, sha256(sessionToken));
+    if (who) await audit('staff.sign_out', who);
   }
 
   return { login, secondFactor, startSession, logout };

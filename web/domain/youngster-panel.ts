@@ -12,6 +12,7 @@ import {
 import { CONTACT_ATTEMPT_KINDS, OUTCOME_CATEGORIES, PROCESS_STEPS, SUPPORT_QUESTIONS } from '../../db/schema/index.js';
 import { panelLabelsEn } from '../../templates/labels/en.js';
 import { panelLabelsNl, type PanelLabels } from '../../templates/labels/nl.js';
+import { loadConsentPanel, type ConsentPanel } from './consent-panel.js';
 
 export type SupportQuestion = (typeof SUPPORT_QUESTIONS)[number];
 export type OutcomeCategory = (typeof OUTCOME_CATEGORIES)[number];
@@ -89,6 +90,8 @@ export interface YoungsterPanel {
     staffFirstName: string | null;
   }[];
   totalMinutes: number;
+  /** The consent ledger (consent-panel.ts); null without a youngster: then nothing can be recorded. */
+  consent: ConsentPanel | null;
   /** Today in Europe/Amsterdam ("2026-11-23"): the default of the date fields. */
   today: string;
   options: ReturnType<typeof panelOptions>;
@@ -140,7 +143,7 @@ export async function loadYoungsterPanel(
     options: panelOptions(lang),
     labels: l,
   };
-  const empty = { ...base, youngster: null, cards: [], events: [], attempts: [], totalMinutes: 0 };
+  const empty = { ...base, youngster: null, cards: [], events: [], attempts: [], totalMinutes: 0, consent: null };
   if (!conv.youngsterId) return empty;
 
   const y = await findYoungster(db, conv.youngsterId);
@@ -161,6 +164,8 @@ export async function loadYoungsterPanel(
     .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   const attemptRows = await listContactAttempts(db, y.id);
   const totalMinutes = await totalAttemptMinutes(db, y.id);
+  const age = ageOn(y.birthDate, today);
+  const consent = await loadConsentPanel(db, { youngsterId: y.id, municipalityId: conv.municipalityId, age }, lang);
 
   const name = [y.firstName, y.namePrefix, y.lastName].filter((p) => p && p.trim()).join(' ');
   const streetLine = [y.street, y.houseNumber].filter(Boolean).join(' ');
@@ -173,7 +178,7 @@ export async function loadYoungsterPanel(
       name,
       address,
       birthDate: y.birthDate,
-      age: ageOn(y.birthDate, today),
+      age,
       listInflowDate: y.listInflowDate,
       newInflow: y.newInflow,
       kvkRegistered: y.kvkRegistered,
@@ -190,5 +195,6 @@ export async function loadYoungsterPanel(
     events: eventList,
     attempts: attemptRows.map((a) => ({ ...a, kindLabel: l.attemptKind[a.kind] })),
     totalMinutes,
+    consent,
   };
 }

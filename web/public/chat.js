@@ -74,6 +74,8 @@
   function render(m) {
     if (seen.has(m.id)) return;
     seen.add(m.id);
+    // The goodbye after "Ja, stop maar": nothing more can be written here.
+    if (m.goodbye) setTimeout(stopped, 0);
     var li = document.createElement('li');
     li.className = 'yt-msg yt-msg-' + (m.direction === 'in' ? 'me' : 'coach');
     li.dataset.message = m.id;

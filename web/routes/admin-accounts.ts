@@ -76,7 +76,8 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
 
   app.get('/admin/accounts', async (req, reply) => list(req, reply, {}, null));
 
-  app.post('/admin/accounts', { preHandler: app.csrfProtection, bodyLimit: 16 * 1024 }, async (req, reply) => {
+  // Account changes are access control (BIO): who gave or took whose access is logged.
+  app.post('/admin/accounts', { preHandler: app.csrfProtection, bodyLimit: 16 * 1024, config: { audit: { action: 'staff.create' } } }, async (req, reply) => {
     const form = formOf(req.body);
     try {
       const r = await accounts.create(staffOf(req), form);
@@ -88,7 +89,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     }
   });
 
-  app.post<{ Params: { id: string } }>('/admin/accounts/:id/deactivate', { preHandler: app.csrfProtection, bodyLimit: 4 * 1024 }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/admin/accounts/:id/deactivate', { preHandler: app.csrfProtection, bodyLimit: 4 * 1024, config: { audit: { action: 'staff.deactivate', object: 'staff' } } }, async (req, reply) => {
     try {
       await accounts.deactivate(staffOf(req), req.params.id);
     } catch (err) {
@@ -98,7 +99,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     return reply.redirect('/admin/accounts', 303);
   });
 
-  app.post<{ Params: { id: string } }>('/admin/accounts/:id/reactivate', { preHandler: app.csrfProtection, bodyLimit: 4 * 1024 }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/admin/accounts/:id/reactivate', { preHandler: app.csrfProtection, bodyLimit: 4 * 1024, config: { audit: { action: 'staff.reactivate', object: 'staff' } } }, async (req, reply) => {
     await accounts.reactivate(staffOf(req), req.params.id);
     return reply.redirect('/admin/accounts', 303);
   });
@@ -106,7 +107,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
   /** Lost phone: the second factor of someone in the admin's team is cleared and their sessions end. */
   app.post<{ Params: { id: string } }>(
     '/admin/accounts/:id/totp-reset',
-    { preHandler: app.csrfProtection, bodyLimit: 4 * 1024 },
+    { preHandler: app.csrfProtection, bodyLimit: 4 * 1024, config: { audit: { action: 'staff.totp_reset', object: 'staff' } } },
     async (req, reply) => {
       try {
         const r = await accounts.resetTotp(staffOf(req), req.params.id);
@@ -118,7 +119,7 @@ export const adminAccountsRoutes: FastifyPluginAsync<AdminAccountsDeps> = async 
     },
   );
 
-  app.post<{ Params: { id: string } }>('/admin/accounts/:id/invite', { preHandler: app.csrfProtection, bodyLimit: 4 * 1024 }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/admin/accounts/:id/invite', { preHandler: app.csrfProtection, bodyLimit: 4 * 1024, config: { audit: { action: 'staff.invite', object: 'staff' } } }, async (req, reply) => {
     try {
       const r = await accounts.reinvite(staffOf(req), req.params.id);
       return created(req, reply, r, true);

@@ -38,7 +38,7 @@ export const adminCardRoutes: FastifyPluginAsync<{ branding: CardBranding }> = a
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/admin/cards/municipalities/:id',
-    { preHandler: app.csrfProtection, schema: { params: uuidParam } },
+    { preHandler: app.csrfProtection, schema: { params: uuidParam }, config: { audit: { action: 'card_design.change', object: 'municipality' } } },
     async (req, reply) => {
       const b = req.body ?? {};
       return refusedOr(req, reply, () =>
@@ -55,7 +55,7 @@ export const adminCardRoutes: FastifyPluginAsync<{ branding: CardBranding }> = a
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/admin/cards/staff/:id',
-    { preHandler: app.csrfProtection, schema: { params: uuidParam } },
+    { preHandler: app.csrfProtection, schema: { params: uuidParam }, config: { audit: { action: 'coach_card.change', object: 'staff' } } },
     async (req, reply) => {
       const b = req.body ?? {};
       return refusedOr(req, reply, () => deps.branding.saveCoach(staffOf(req), req.params.id, { phone: str(b.phone), removePhoto: str(b.removePhoto), photo: file(b.photo) }));

@@ -56,7 +56,7 @@ export const adminHandoverRoutes: FastifyPluginAsync<AdminHandoverDeps> = async 
 
   app.post<{ Params: { id: string }; Body: { to: string } }>(
     PATH,
-    { preHandler: app.csrfProtection, bodyLimit: 4 * 1024, schema: { params: uuidParam, body: targetBody } },
+    { preHandler: app.csrfProtection, bodyLimit: 4 * 1024, schema: { params: uuidParam, body: targetBody }, config: { audit: { action: 'municipality.handover', object: 'municipality' } } },
     async (req, reply) => {
       try {
         const result = await handover.confirm(staffOf(req), req.params.id, req.body.to);

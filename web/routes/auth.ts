@@ -132,7 +132,7 @@ export const authRoutes: FastifyPluginAsync<{ login: Login; secureCookies: boole
 
   app.post('/logout', { config: { public: true }, preHandler: app.csrfProtection }, async (req, reply) => {
     const sid = req.cookies[app.cookieNames.session];
-    if (typeof sid === 'string') await deps.login.logout(sid);
+    if (typeof sid === 'string') await deps.login.logout(sid, req.staff);
     reply.clearSessionCookie();
     return reply.redirect('/login', 303);
   });

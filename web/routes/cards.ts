@@ -21,28 +21,29 @@ export const cardRoutes: FastifyPluginAsync<{ database: Database; cardBatches: C
   app.addHook('onRequest', requireStaff);
   app.addHook('onRequest', requireRole('casemanager', 'coordinator', 'admin'));
   const opts = { preHandler: app.csrfProtection, bodyLimit: 4096, schema: { params: uuidParam, body: backBody } };
+  const audited = (action: string) => ({ ...opts, config: { audit: { action, object: 'card' } } });
 
   // "My cards": where to go with which card (step 2: the letterbox), and one click when it is in.
-  app.get('/cards', async (req, reply) => {
+  app.get('/cards', { config: { audit: { action: 'cards.mine' } } }, async (req, reply) => {
     const staff = staffOf(req);
     const mine = await casemanagerCards(deps.database.db, staff.teamId, staff.id);
     reply.header('cache-control', 'no-store');
     return reply.view('staff/my-cards.eta', { staff, csrf: reply.csrfToken(), cards: mine });
   });
 
-  app.post<{ Params: { id: string }; Body: { back?: string } }>('/cards/:id/delivered', opts, async (req, reply) => {
+  app.post<{ Params: { id: string }; Body: { back?: string } }>('/cards/:id/delivered', audited('card.delivered'), async (req, reply) => {
     const changed = await deps.cardBatches.markDelivered(staffOf(req), [req.params.id]);
     if (postedJson(req)) return reply.send({ delivered: changed });
     return reply.redirect(backTo(req.body?.back), 303);
   });
 
-  app.post<{ Params: { id: string }; Body: { back?: string } }>('/cards/:id/regenerate', opts, async (req, reply) => {
+  app.post<{ Params: { id: string }; Body: { back?: string } }>('/cards/:id/regenerate', audited('card.regenerate'), async (req, reply) => {
     const batch = await deps.cardBatches.regenerate(staffOf(req), req.params.id);
     if (postedJson(req)) return reply.send({ batchId: batch.id });
     return reply.redirect(backTo(req.body?.back), 303);
   });
 
-  app.post<{ Params: { id: string }; Body: { back?: string } }>('/cards/:id/revoke', opts, async (req, reply) => {
+  app.post<{ Params: { id: string }; Body: { back?: string } }>('/cards/:id/revoke', audited('card.revoke'), async (req, reply) => {
     const made = await deps.cardBatches.revoke(staffOf(req), req.params.id);
     if (postedJson(req)) return reply.send(made);
     return reply.redirect(backTo(req.body?.back), 303);

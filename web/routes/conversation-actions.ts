@@ -42,6 +42,7 @@ export const conversationActionRoutes: FastifyPluginAsync<ConversationActionDeps
   app.post<{ Params: { id: string }; Body: { body: string } }>(
     '/inbox/c/:id/notes',
     {
+      config: { audit: { action: 'note.add', object: 'conversation' } },
       preHandler: app.csrfProtection,
       bodyLimit: MESSAGE_POST_BODY_LIMIT,
       schema: {
@@ -64,6 +65,7 @@ export const conversationActionRoutes: FastifyPluginAsync<ConversationActionDeps
   app.post<{ Params: { id: string }; Body: { staffId: string; note?: string } }>(
     '/inbox/c/:id/assign',
     {
+      config: { audit: { action: 'conversation.assign', object: 'conversation' } },
       preHandler: app.csrfProtection,
       bodyLimit: MESSAGE_POST_BODY_LIMIT,
       schema: {
@@ -85,6 +87,7 @@ export const conversationActionRoutes: FastifyPluginAsync<ConversationActionDeps
   app.post<{ Params: { id: string }; Body: { status: (typeof CONVERSATION_STATUSES)[number] } }>(
     '/inbox/c/:id/status',
     {
+      config: { audit: { action: 'conversation.status', object: 'conversation' } },
       preHandler: app.csrfProtection,
       bodyLimit: SMALL_BODY_LIMIT,
       schema: {
@@ -106,6 +109,7 @@ export const conversationActionRoutes: FastifyPluginAsync<ConversationActionDeps
   app.post<{ Params: { id: string }; Body: { urgent?: boolean | 'true' | 'false' } | undefined }>(
     '/inbox/c/:id/urgent',
     {
+      config: { audit: { action: 'conversation.urgent', object: 'conversation' } },
       preHandler: app.csrfProtection,
       bodyLimit: SMALL_BODY_LIMIT,
       schema: {

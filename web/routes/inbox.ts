@@ -8,15 +8,16 @@ import type { Database } from '../../db/client.js';
 import { conversationInScope, getConversationInScope, getMessageInScope, listThread, type ConversationInScope } from '../../db/queries/conversations.js';
 import { countInboxViews, INBOX_VIEWS, listInbox, normaliseSearch, SEARCH_MAX_CHARS, type InboxView } from '../../db/queries/inbox.js';
 import { getNoteInScope, listAssignableColleagues, listNotes } from '../../db/queries/notes.js';
-import { listRecentOptOuts } from '../../db/queries/opt-out.js';
+import { markNoticeRead, unreadNotices } from '../../db/queries/erasure.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { cannedReplies, fillCannedReply, pickDate } from '../domain/canned-replies.js';
 import { MAX_NOTE_CHARS } from '../domain/note-limit.js';
 import type { Replies } from '../domain/replies.js';
 import type { Retry } from '../domain/retry.js';
+import { noteAudit } from '../plugins/audit.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
 import { staffLanguageOf } from '../plugins/views.js';
-import { staffOf, uuidParam } from './route-helpers.js';
+import { postedJson, staffOf, uuidParam } from './route-helpers.js';
 
 /** How long a page's counts may lag behind a signal; a burst of signals within it is counted once. */
 export const COUNTS_DELAY_MS = 300;
@@ -31,8 +32,6 @@ export interface InboxDeps {
   liveBus: LiveBus;
 }
 
-/** How long a casemanager's "Mijn gesprekken" mentions an opt-out in their conversations. */
-const OPT_OUT_NOTICE_DAYS = 14;
 
 /** The casemanager's inbox. Every query takes the viewer's municipality scope. */
 export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
@@ -42,18 +41,18 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
   // Message content is for casemanagers and coordinators only (not admins, not privacy officers).
   app.addHook('onRequest', requireRole('casemanager', 'coordinator'));
 
-  app.get<{ Querystring: { view?: string; q?: string } }>('/inbox', async (req, reply) => {
+  // Only a search is logged (the term itself is personal data: just `search: true`); the plain worklist is not.
+  app.get<{ Querystring: { view?: string; q?: string; optedOut?: string } }>('/inbox', { config: { audit: { action: 'inbox.search' } } }, async (req, reply) => {
     const staff = staffOf(req);
     const view: InboxView = (INBOX_VIEWS as readonly string[]).includes(req.query.view ?? '') ? (req.query.view as InboxView) : 'mine';
     const rawQ = typeof req.query.q === 'string' ? req.query.q.slice(0, SEARCH_MAX_CHARS) : '';
     const search = normaliseSearch(rawQ);
+    noteAudit(req, rawQ.trim() ? { detail: { search: true } } : { skip: true });
     const [items, counts, optOuts] = await Promise.all([
       listInbox(db, { municipalityIds: staff.municipalityIds, view, staffId: staff.id, search }),
       countInboxViews(db, staff.municipalityIds, staff.id),
-      // Their own recent opt-outs: closed, so not in "mine" as work, but they should know.
-      view === 'mine' && !search
-        ? listRecentOptOuts(db, { municipalityIds: staff.municipalityIds, staffId: staff.id, since: new Date(Date.now() - OPT_OUT_NOTICE_DAYS * 24 * 3600_000) })
-        : [],
+      // Their own opt-outs, without content (the conversation is being erased): not work, but they should know.
+      view === 'mine' && !search ? unreadNotices(db, staff.id) : [],
     ]);
     reply.header('cache-control', 'no-store');
     return reply.view('staff/inbox.eta', {
@@ -65,8 +64,18 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
       q: rawQ,
       search,
       searchTooShort: rawQ.trim().length > 0 && !search,
+      // Back from recording an opt-out (web/routes/opt-out.ts): its conversation is gone from the list.
+      optedOutDone: req.query.optedOut === '1',
       csrf: reply.csrfToken(),
     });
+  });
+
+  // "Gezien": a notice of their own leaves the list (another's is a 404: nothing to see there).
+  app.post<{ Params: { id: string } }>('/inbox/notices/:id/read', { schema: { params: uuidParam } }, async (req, reply) => {
+    const staff = staffOf(req);
+    if ((await markNoticeRead(db, staff.id, req.params.id)) === 0) throw new NotFoundError('notice');
+    if (postedJson(req)) return reply.send({ ok: true });
+    return reply.redirect('/inbox', 303);
   });
 
   /** Canned replies are filled in here, on the server: the youngster's first name, the coach, a date. */
@@ -81,11 +90,12 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
 
   app.get<{ Params: { id: string }; Querystring: { canned?: string; datum?: string } }>(
     '/inbox/c/:id',
-    { schema: { params: uuidParam } },
+    { schema: { params: uuidParam }, config: { audit: { action: 'conversation.view', object: 'conversation' } } },
     async (req, reply) => {
       const staff = staffOf(req);
       const conversation = await getConversationInScope(db, req.params.id, staff.municipalityIds);
       if (!conversation) throw new NotFoundError('conversation');
+      noteAudit(req, { municipalityId: conversation.municipalityId });
       const [thread, notes, colleagues, counts, panel] = await Promise.all([
         listThread(db, conversation.id),
         listNotes(db, conversation.id),
@@ -120,7 +130,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
 
   app.get<{ Params: { id: string }; Querystring: { canned?: string; datum?: string } }>(
     '/inbox/c/:id/canned',
-    { schema: { params: uuidParam } },
+    { schema: { params: uuidParam }, config: { audit: { action: 'conversation.canned', object: 'conversation' } } },
     async (req, reply) => {
       const staff = staffOf(req);
       const conversation = await getConversationInScope(db, req.params.id, staff.municipalityIds);
@@ -135,6 +145,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
   app.post<{ Params: { id: string }; Body: { text?: unknown; clientId?: string } }>(
     '/inbox/c/:id/replies',
     {
+      config: { audit: { action: 'conversation.reply', object: 'conversation' } },
       preHandler: app.csrfProtection,
       bodyLimit: MESSAGE_POST_BODY_LIMIT,
       schema: { params: uuidParam, body: messagePostSchema },
@@ -153,6 +164,7 @@ export const inboxRoutes: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
   app.post<{ Params: { id: string; messageId: string } }>(
     '/inbox/c/:id/messages/:messageId/retry',
     {
+      config: { audit: { action: 'message.retry', object: 'conversation' } },
       preHandler: app.csrfProtection,
       schema: {
         params: {

@@ -11,6 +11,7 @@ import { listImportText } from '../../templates/staff/list-import.js';
 import { CARD_LAYOUTS, type CardBatches, type CardLayoutChoice } from '../domain/card-batches.js';
 import { currentListMonth, listDateOf, type ImportPlan, type ListImport } from '../domain/list-import.js';
 import type { ListUploads, UploadState } from '../domain/list-uploads.js';
+import { noteAudit } from '../plugins/audit.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
 import { staffLanguageOf, uiOf } from '../plugins/views.js';
 import { staffOf, uuidParam } from './route-helpers.js';
@@ -28,7 +29,7 @@ const uploadParam = { type: 'object', required: ['id'], properties: { id: { type
 const previewBody = {
   type: 'object',
   properties: { _csrf: { type: 'string' }, month: { type: 'string', maxLength: 16 }, baseline: { type: 'string', maxLength: 8 }, action: { type: 'string', enum: ['refresh', 'import', 'cancel'] } },
-  patternProperties: { '^map_[A-Za-z]{1,32}$': { type: 'string', maxLength: 200 }, '^assign_[0-9]{1,6}$': { type: 'string', maxLength: 64 } },
+  patternProperties: { '^map_[A-Za-z]{1,32}$': { type: 'string', maxLength: 200 }, '^assign_[0-9]{1,6}$': { type: 'string', maxLength: 64 }, '^approve_[0-9]{1,6}$': { type: 'string', maxLength: 8 } },
   additionalProperties: false,
 } as const;
 const cardsBody = {
@@ -81,7 +82,7 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
 
   app.get('/lists', async (req, reply) => listsPage(req, reply, { error: null }));
 
-  app.post<{ Body: Record<string, unknown> }>('/lists/upload', { preHandler: app.csrfProtection, bodyLimit: MAX_LIST_BYTES + 64 * 1024 }, async (req, reply) => {
+  app.post<{ Body: Record<string, unknown> }>('/lists/upload', { preHandler: app.csrfProtection, bodyLimit: MAX_LIST_BYTES + 64 * 1024, config: { audit: { action: 'list.upload', object: 'upload' } } }, async (req, reply) => {
     const staff = staffOf(req);
     const lang = staffLanguageOf(req);
     const body = req.body ?? {};
@@ -99,13 +100,14 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
       if (!err.columns) return listsPage(req, reply.code(422), { error: listImportText(lang, err.code, err.vars), month, baseline });
     }
     const id = await deps.uploads.put({ staffId: staff.id, teamId: staff.teamId, listMonth: listDate, baseline, mapping: null, assign: {}, file: file.toString('base64') });
+    noteAudit(req, { objectId: id });
     return reply.redirect(`/lists/preview/${id}`, 303);
   });
 
   async function planOf(staff: StaffPrincipal, state: UploadState): Promise<ImportPlan> {
     const bytes = Buffer.from(state.file, 'base64');
     const file = await deps.listImport.read(staff.teamId, bytes, { listDate: state.listMonth, mapping: (state.mapping ?? undefined) as ColumnMapping | undefined });
-    return deps.listImport.plan(staff.teamId, file, { listMonth: state.listMonth, baseline: state.baseline, assign: state.assign });
+    return deps.listImport.plan(staff.teamId, file, { listMonth: state.listMonth, baseline: state.baseline, assign: state.assign, approveHeldBack: state.approveHeldBack ?? [] });
   }
 
   async function previewPage(req: FastifyRequest, reply: FastifyReply, id: string, state: UploadState, error: string | null) {
@@ -126,6 +128,9 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
       return reply.view('staff/list-mapping.eta', { staff, csrf: reply.csrfToken(), error: message, id, month: state.listMonth.slice(0, 7), baseline: state.baseline, file: err.columns, fields: LIST_FIELDS });
     }
     const approach = plan.rows.filter((r) => r.decision === 'approach');
+    const approved = new Set(state.approveHeldBack ?? []);
+    // Held back, or held back and approved by the coordinator: both stay on the list so the choice can be undone.
+    const heldBack = plan.rows.filter((r) => r.decision === 'held_back' || approved.has(r.row.row));
     const ownErrors = plan.errors.filter((e) => e.code !== 'municipality_not_served');
     reply.header('cache-control', 'no-store');
     return reply.view('staff/list-preview.eta', {
@@ -155,12 +160,18 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
         casemanagerId: r.casemanagerId,
       })),
       approachCount: approach.length,
+      heldBack: heldBack.map((r) => ({
+        row: r.row.row,
+        name: [r.row.firstName, r.row.namePrefix, r.row.lastName].filter(Boolean).join(' '),
+        municipality: r.municipality.name,
+        approved: approved.has(r.row.row),
+      })),
       moreApproach: Math.max(0, approach.length - SHOWN),
       casemanagers: plan.casemanagers,
     });
   }
 
-  app.get<{ Params: { id: string } }>('/lists/preview/:id', { schema: { params: uploadParam } }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/lists/preview/:id', { schema: { params: uploadParam }, config: { audit: { action: 'list.preview', object: 'upload' } } }, async (req, reply) => {
     const state = await deps.uploads.get(req.params.id, staffOf(req).id);
     if (!state) return listsPage(req, reply.code(404), { error: uiOf(req).t('lists.uploadGone') });
     return previewPage(req, reply, req.params.id, state, null);
@@ -168,12 +179,13 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
 
   app.post<{ Params: { id: string }; Body: Record<string, string> }>(
     '/lists/preview/:id',
-    { preHandler: app.csrfProtection, bodyLimit: 256 * 1024, schema: { params: uploadParam, body: previewBody } },
+    { preHandler: app.csrfProtection, bodyLimit: 256 * 1024, schema: { params: uploadParam, body: previewBody }, config: { audit: { action: 'list.import', object: 'upload' } } },
     async (req, reply) => {
       const staff = staffOf(req);
       const state = await deps.uploads.get(req.params.id, staff.id);
       if (!state) return listsPage(req, reply.code(404), { error: uiOf(req).t('lists.uploadGone') });
       const body = req.body ?? {};
+      noteAudit(req, { detail: { step: body.action ?? 'refresh' } });
       if (body.action === 'cancel') {
         await deps.uploads.drop(req.params.id);
         return reply.redirect('/lists', 303);
@@ -187,7 +199,9 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
       }
       const assign: Record<number, string> = { ...state.assign };
       for (const [k, v] of Object.entries(body)) if (k.startsWith('assign_') && v) assign[Number(k.slice(7))] = v;
-      const next: UploadState = { ...state, listMonth: listDate, baseline: body.baseline === '1', mapping: Object.keys(mapping).length ? mapping : state.mapping, assign };
+      // Checkboxes: what this form sends is the whole choice (an unticked box sends nothing).
+      const approveHeldBack = Object.entries(body).flatMap(([k, v]) => (k.startsWith('approve_') && v === '1' ? [Number(k.slice(8))] : []));
+      const next: UploadState = { ...state, listMonth: listDate, baseline: body.baseline === '1', mapping: Object.keys(mapping).length ? mapping : state.mapping, assign, approveHeldBack };
       await deps.uploads.update(req.params.id, next);
       if (body.action !== 'import') return reply.redirect(`/lists/preview/${req.params.id}`, 303);
 
@@ -200,7 +214,7 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
     },
   );
 
-  app.get<{ Params: { id: string } }>('/lists/imports/:id', { schema: { params: uuidParam } }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/lists/imports/:id', { schema: { params: uuidParam }, config: { audit: { action: 'list.result', object: 'import' } } }, async (req, reply) => {
     const staff = staffOf(req);
     const imported = await findTeamImport(db, staff.teamId, req.params.id);
     if (!imported) throw new InputError('list import not found', 'not_found', 404);
@@ -213,7 +227,7 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
     return reply.view('staff/list-import.eta', { staff, csrf: reply.csrfToken(), imported, summary: imported.counts, cards, batches, rejectedAvailable: rejected !== null });
   });
 
-  app.get<{ Params: { id: string } }>('/lists/imports/:id/rejected.csv', { schema: { params: uuidParam } }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/lists/imports/:id/rejected.csv', { schema: { params: uuidParam }, config: { audit: { action: 'list.rejected_download', object: 'import' } } }, async (req, reply) => {
     const staff = staffOf(req);
     const imported = await findTeamImport(db, staff.teamId, req.params.id);
     const csv = imported ? await deps.uploads.getRejected(imported.id) : null;
@@ -227,7 +241,7 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
 
   app.post<{ Params: { id: string }; Body: { layout?: CardLayoutChoice; addressSheets?: string; language?: 'nl' | 'en' } }>(
     '/lists/imports/:id/cards',
-    { preHandler: app.csrfProtection, schema: { params: uuidParam, body: cardsBody } },
+    { preHandler: app.csrfProtection, schema: { params: uuidParam, body: cardsBody }, config: { audit: { action: 'cards.generate', object: 'import' } } },
     async (req, reply) => {
       await deps.cardBatches.forImport(staffOf(req), req.params.id, {
         layout: req.body?.layout ?? 'a6',
@@ -238,7 +252,7 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
     },
   );
 
-  app.post<{ Params: { id: string } }>('/lists/imports/:id/delivered', { preHandler: app.csrfProtection, schema: { params: uuidParam } }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/lists/imports/:id/delivered', { preHandler: app.csrfProtection, schema: { params: uuidParam }, config: { audit: { action: 'cards.delivered', object: 'import' } } }, async (req, reply) => {
     const staff = staffOf(req);
     const imported = await findTeamImport(db, staff.teamId, req.params.id);
     if (!imported) throw new InputError('list import not found', 'not_found', 404);
@@ -251,7 +265,7 @@ export const listRoutes: FastifyPluginAsync<ListRoutesDeps> = async (app, deps) 
     return reply.header('cache-control', 'no-store').send(await deps.cardBatches.status(staffOf(req), req.params.id));
   });
 
-  app.get<{ Params: { id: string } }>('/lists/batches/:id/download', { schema: { params: uuidParam } }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/lists/batches/:id/download', { schema: { params: uuidParam }, config: { audit: { action: 'cards.download', object: 'batch' } } }, async (req, reply) => {
     const { path, fileName } = await deps.cardBatches.download(staffOf(req), req.params.id);
     const { createReadStream } = await import('node:fs');
     return reply

@@ -62,6 +62,7 @@ export const youngsterRoutes: FastifyPluginAsync<YoungsterRoutesDeps> = async (a
   app.post<{ Params: { id: string }; Body: AttemptInput }>(
     '/inbox/c/:id/attempts',
     {
+      config: { audit: { action: 'attempt.record', object: 'conversation' } },
       onRequest: requireStaff,
       preHandler: app.csrfProtection,
       bodyLimit: 32 * 1024,
@@ -76,6 +77,7 @@ export const youngsterRoutes: FastifyPluginAsync<YoungsterRoutesDeps> = async (a
   app.post<{ Params: { id: string }; Body: ProfileInput }>(
     '/inbox/c/:id/profile',
     {
+      config: { audit: { action: 'profile.change', object: 'conversation' } },
       onRequest: requireStaff,
       preHandler: app.csrfProtection,
       bodyLimit: 16 * 1024,

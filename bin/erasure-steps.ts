@@ -1,0 +1,50 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createErasureRegistry, type ErasureRegistry } from '../core/erasure-registry.js';
+import type { Tx } from '../db/client.js';
+import { expireBatchesWith } from '../db/queries/card-batches.js';
+import { revokeCardsOf } from '../db/queries/cards.js';
+import { cancelWaitingFor } from '../db/queries/messages.js';
+
+export type Erasure = ErasureRegistry<Tx>;
+
+/**
+ * The cancel-and-erase steps of what exists today (core/erasure-registry.ts):
+ * the outbox (everything waiting, except the goodbye), the cards (tokens and
+ * short codes stop working), the card PDFs (unfinished ones stop; files with
+ * the person in them are deleted). Later capabilities - reminders, bookings,
+ * files - register theirs on the same registry.
+ */
+export function buildErasureRegistry(deps: { pdfDir: string }): Erasure {
+  const deleteFiles = (files: string[]) => async () => {
+    for (const f of files) await rm(join(deps.pdfDir, f), { force: true });
+  };
+  return createErasureRegistry<Tx>([
+    {
+      name: 'outbox',
+      async cancel(tx, s) {
+        await cancelWaitingFor(tx, s.contactIds, { keep: s.keepMessageIds });
+      },
+    },
+    {
+      name: 'cards',
+      async cancel(tx, s) {
+        if (s.youngsterId) await revokeCardsOf(tx, s.youngsterId);
+      },
+    },
+    {
+      name: 'card-pdfs',
+      async cancel(tx, s) {
+        if (!s.youngsterId) return;
+        const files = await expireBatchesWith(tx, s.youngsterId);
+        return files.length ? deleteFiles(files) : undefined;
+      },
+      // Again at erasure: a batch made between the opt-out and now (it would not hold the revoked card, but be sure).
+      async erase(tx, s) {
+        if (!s.youngsterId) return;
+        const files = await expireBatchesWith(tx, s.youngsterId);
+        return files.length ? deleteFiles(files) : undefined;
+      },
+    },
+  ]);
+}

@@ -1,0 +1,17 @@
+/** The ids of the options the bot offers (buttons on Telegram and web, numbers on WhatsApp). */
+export const CHOICE = {
+  chat: 'chat',
+  visit: 'visit',
+  optout: 'optout',
+  optoutYes: 'optout_yes',
+  optoutNo: 'optout_no',
+  municipalityPrefix: 'm:',
+  // "wat weten jullie van mij?" (privacy-dialogue.ts); back: to the main menu
+  privacy: 'privacy',
+  consentWithdraw: 'consent_withdraw',
+  withdrawPrefix: 'cw:',
+  back: 'back',
+  // Asked to start again after an earlier opt-out
+  restartYes: 'restart_yes',
+  restartNo: 'restart_no',
+} as const;
