@@ -5,7 +5,7 @@ import { matchKeyword, matchNumber, matchYesNo, type Keyword } from './keywords.
 import { normaliseWords } from './normalise.js';
 import { automaticNotices } from './notices.js';
 import { CHOICE } from './choices.js';
-import { answerRestart, offerConsentWithdrawal, privacyMenuIds, tellWhatWeHold, withdrawConsent, type Kit } from './privacy-dialogue.js';
+import { answerRestart, consentWords, offerConsentWithdrawal, privacyMenuIds, tellWhatWeHold, withdrawConsent, type Kit } from './privacy-dialogue.js';
 import type { DialogueContext, DialogueOutcome, Turn } from './types.js';
 
 export { CHOICE };
@@ -300,9 +300,14 @@ function pickMunicipality(turn: Turn, id: string) {
 
 /** What a picked option reads as in the thread ("Afspraak maken"), so the coach sees the choice in words. */
 export function describeChoice(ctx: DialogueContext, choice: string): string {
-  const say = (key: TextKey) => text(ctx, ctx.language, key, {});
+  const say = (key: TextKey, vars: Record<string, string> = {}) => text(ctx, ctx.language, key, vars);
   if (choice.startsWith(CHOICE.municipalityPrefix)) {
     return ctx.municipalities.find((m) => m.id === choice.slice(CHOICE.municipalityPrefix.length))?.name ?? choice;
+  }
+  if (choice.startsWith(CHOICE.withdrawPrefix)) {
+    const consent = ctx.held?.consents.find((c) => c.id === choice.slice(CHOICE.withdrawPrefix.length));
+    // The coach reads which consent, in words; a stale or foreign id is shown as what it is.
+    return consent ? say('bot.consent.withdrawnNote', { what: consentWords({ say }, consent) }) : say('bot.held.withdraw');
   }
   const keys: Record<string, TextKey> = {
     [CHOICE.chat]: ctx.coachFirstName ? 'bot.menu.chat.coach' : 'bot.menu.chat.team',
@@ -310,6 +315,11 @@ export function describeChoice(ctx: DialogueContext, choice: string): string {
     [CHOICE.optout]: 'bot.menu.optout',
     [CHOICE.optoutYes]: 'bot.optout.yes',
     [CHOICE.optoutNo]: 'bot.optout.no',
+    [CHOICE.privacy]: 'bot.held.intro',
+    [CHOICE.consentWithdraw]: 'bot.held.withdraw',
+    [CHOICE.back]: 'bot.held.back',
+    [CHOICE.restartYes]: 'bot.restart.yes',
+    [CHOICE.restartNo]: 'bot.restart.no',
   };
   const key = keys[choice];
   return key ? say(key) : choice;

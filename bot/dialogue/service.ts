@@ -7,10 +7,9 @@ import type { Queues } from '../../core/queues.js';
 import { decideRoute } from '../../core/routing.js';
 import { parseShortCode } from '../../core/short-codes.js';
 import type { AfterCommit, ErasureRegistry } from '../../core/erasure-registry.js';
-import { hashesToCheck, suppressionValue, type SuppressionKeys } from '../../core/suppression.js';
+import type { SuppressionKeys } from '../../core/suppression.js';
 import type { Database, Tx } from '../../db/client.js';
-import { heldData, withdrawConsentInChat } from '../../db/queries/held-data.js';
-import { anyStored, forgetSuppression } from '../../db/queries/suppression.js';
+import { heldData } from '../../db/queries/held-data.js';
 import { pipelinedTransaction, type PipelinedTx } from '../../db/pipelined-transaction.js';
 import { findCardByShortCode, findCardByToken } from '../../db/queries/cards.js';
 import { createContact, rememberAltId, type ContactRow } from '../../db/queries/contacts.js';
@@ -30,9 +29,8 @@ import {
 import { stopAllContact } from '../../db/queries/opt-out.js';
 import { findHeads } from '../../db/queries/outbox.js';
 import { dialogueContextFrom, type LoadedContext } from './context.js';
-import { CHOICE } from './choices.js';
 import { decide, describeChoice } from './dialogue.js';
-import { matchKeyword } from './keywords.js';
+import { applyPrivacyEffects, asksAboutData, hasPrivacyEffects, optedOutBefore } from './privacy-effects.js';
 
 type Outcome = ReturnType<typeof decide>;
 
@@ -112,7 +110,7 @@ export function createDialogueService(deps: {
     if (!found) {
       // First message of this messenger identity: create it, then read it as every other time.
       // An account that opted out before (its data erased since) is asked whether to start again.
-      const returning = await anyStored(t.tx, ids.flatMap((id) => hashesToCheck(deps.suppressionKeys, 'channel', suppressionValue.channel(channel, id))));
+      const returning = await optedOutBefore(t.tx, deps.suppressionKeys, channel, ids);
       await createContact(t.tx, channel, externalContactId, externalAltId ?? null, returning ? 'restart_offered' : 'new');
       found = await lockContactWithContext(t, channel, ids);
       if (!found) throw new Error('contact vanished during creation');
@@ -151,7 +149,7 @@ export function createDialogueService(deps: {
     const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && inline === null);
 
     // The common turn ends here: its writes and COMMIT go out together.
-    const last = !outcome.releaseHeldText && !outcome.optOut && !outcome.restart && !outcome.withdrawConsentId;
+    const last = !outcome.releaseHeldText && !outcome.optOut && !hasPrivacyEffects(outcome);
     const stored = await storeTurn(t, { contact, conversationId: conv.id, channel, incoming, outcome, loaded, municipalityId, now, route: inline }, last);
     const route = stored.incomingId && incoming?.status === 'received' && visible ? [stored.incomingId] : [];
     const routed = stored.incomingId && inline && conv.municipalityId ? { messageId: stored.incomingId, conversationId: conv.id, municipalityId: conv.municipalityId } : null;
@@ -159,15 +157,9 @@ export function createDialogueService(deps: {
       route.push(...(await findHeldIncoming(t.tx, conv.id)).filter((id) => !route.includes(id)));
       await recordEvent(t.tx, { type: 'contact.linked', municipalityId, conversationId: conv.id, data: { via: 'municipality' } });
     }
-    if (outcome.restart) {
-      // A fresh start: this account is no longer "asked for no contact" (the old contact is long erased).
-      await forgetSuppression(t.tx, ids.flatMap((id) => hashesToCheck(deps.suppressionKeys, 'channel', suppressionValue.channel(channel, id))));
-    }
-    if (outcome.withdrawConsentId && contact.youngsterId) {
-      const w = await withdrawConsentInChat(t.tx, contact.youngsterId, outcome.withdrawConsentId, now);
-      if (w) {
-        await recordEvent(t.tx, { type: 'consent.withdrawn', municipalityId, subject: loaded.monitoringKey, conversationId: conv.id, data: { kind: w.kind, category: w.category, via: 'chat' } });
-      }
+    if (hasPrivacyEffects(outcome)) {
+      const at = { channel, ids, youngsterId: contact.youngsterId, municipalityId, monitoringKey: loaded.monitoringKey, conversationId: conv.id, now };
+      await applyPrivacyEffects(t.tx, deps.suppressionKeys, outcome, at);
     }
     const stopped = outcome.optOut
       ? await stopAllContact(t.tx, deps.erasure, {
@@ -316,13 +308,6 @@ export function createDialogueService(deps: {
   }
 
   return { handle };
-}
-
-/** The privacy questions need what is held (by category); nothing else reads it. */
-function asksAboutData(state: string, event: InboundEvent): boolean {
-  if (state === 'privacy' || state === 'consent_withdraw') return true;
-  if (event.type === 'choice') return event.choice === CHOICE.privacy || event.choice === CHOICE.consentWithdraw || event.choice.startsWith(CHOICE.withdrawPrefix);
-  return event.type === 'text' && matchKeyword(event.text) === 'privacy';
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, isNotNull, notExists, or } from 'drizzle-orm';
 import { newShortCode } from '../../core/short-codes.js';
 import { newCardToken } from '../../core/tokens.js';
 import type { Db } from '../client.js';
-import { cards, channelContacts, municipalities, regions, staffUsers, teams, youngsters, type StaffRole } from '../schema/index.js';
+import { cards, channelContacts, municipalities, partners, regions, staffUsers, teams, youngsters, type StaffRole } from '../schema/index.js';
 import { createOrganisation, type TeamSpec } from './organisation.js';
 
 /**
@@ -58,6 +58,8 @@ const YOUNGSTERS: DemoYoungster[] = [
   { firstName: 'Çağlar', lastName: 'Öztürk', street: 'Kerkstraat', houseNumber: '147', postcode: '6086 CK', city: 'Haelen', birthDate: '2003-07-17', municipality: 'Leudal', coachEmail: 'bram@west.demo' },
 ];
 
+const DEMO_PARTNERS = ['Leerwerkloket Midden-Limburg', 'ROC Gilde Opleidingen', 'Jongerenwerk (Punt Welzijn)'];
+
 export interface DemoSummary {
   logins: { email: string; name: string; role: StaffRole; team: string }[];
   cards: { youngster: string; municipality: string; coach: string; token: string }[];
@@ -68,6 +70,10 @@ export async function seedDemo(db: Db, passwordHash: string): Promise<DemoSummar
     const existing = await tx.select().from(regions).where(eq(regions.name, DEMO_REGION)).limit(1);
     if (existing[0]) return;
     const org = await createOrganisation(tx, { region: DEMO_REGION, teams: TEAMS }, { passwordHash });
+    // The partners a youngster can consent to share with (admins keep the list per municipality).
+    await tx.insert(partners).values(
+      Object.values(org.municipalities).flatMap((municipalityId) => DEMO_PARTNERS.map((name) => ({ municipalityId, name }))),
+    );
     for (const y of YOUNGSTERS) {
       const { municipality, coachEmail, kvk, ...person } = y;
       const [row] = await tx

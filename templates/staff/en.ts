@@ -491,6 +491,7 @@ export const staffEn: Record<StaffTextKey, string> = {
   'audit.who': 'Who',
   'audit.municipality': 'Municipality',
   'audit.unknownActor': 'unknown (account deleted)',
+  'audit.automatic': 'Lijntje (automatic)',
   'audit.team': '(team)',
 
   // The append-only audit log on /audit (web/routes/audit.ts) and the breach register (/breaches).

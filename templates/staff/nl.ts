@@ -493,6 +493,7 @@ export const staffNl = {
   'audit.who': 'Wie',
   'audit.municipality': 'Gemeente',
   'audit.unknownActor': 'onbekend (account verwijderd)',
+  'audit.automatic': 'Lijntje (automatisch)',
   'audit.team': '(team)',
 
   // The append-only audit log on /audit (web/routes/audit.ts) and the breach register (/breaches).

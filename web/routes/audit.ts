@@ -72,7 +72,7 @@ export const auditRoutes: FastifyPluginAsync<{ database: Database }> = async (ap
       form: q.form,
       colleagues: colleagues.map((c) => ({ id: c.id, name: c.name })),
       actionChoices: AUDIT_ACTIONS.map((a) => ({ code: a, label: auditActionLabel(ui.lang, a) })),
-      entries: log.entries.map((e) => entryView(ui.lang, e, ui.auditWhen(e.at), ui.t('audit.unknownActor'))),
+      entries: log.entries.map((e) => entryView(ui.lang, e, ui.auditWhen(e.at), ui.t('audit.unknownActor'), ui.t('audit.automatic'))),
       page: q.page,
       prev: q.page > 1 ? `/audit${auditQueryString(q.form, { page: q.page - 1 })}#log` : null,
       next: log.more ? `/audit${auditQueryString(q.form, { page: q.page + 1 })}#log` : null,
@@ -90,7 +90,7 @@ export const auditRoutes: FastifyPluginAsync<{ database: Database }> = async (ap
     const rows = async function* () {
       for await (const batch of auditEntryBatches(db, staff, q.filter)) {
         for (const e of batch) {
-          const v = entryView(ui.lang, e, e.at.toISOString(), '');
+          const v = entryView(ui.lang, e, e.at.toISOString(), '', ui.t('audit.automatic'));
           // A name that starts like a formula is not run by a spreadsheet.
           yield [v.at, /^[=+\-@\t\r]/.test(v.who) ? `'${v.who}` : v.who, e.staffId ?? '', v.label, e.action, v.objectLabel, e.objectId ?? '', e.municipalityId ?? ''];
         }
@@ -109,10 +109,11 @@ export const auditRoutes: FastifyPluginAsync<{ database: Database }> = async (ap
 };
 
 /** One entry as the page and the CSV show it: labels in the viewer's language, ids as they are. */
-function entryView(lang: 'nl' | 'en', e: AuditEntryRow, at: string, unknown: string) {
+function entryView(lang: 'nl' | 'en', e: AuditEntryRow, at: string, unknown: string, automatic: string) {
   return {
     at,
-    who: e.staffName ?? (e.staffId ? unknown : ''),
+    // No staff member: a failed sign-in with an unknown e-mail (''), or Lijntje itself (an erasure after a chat opt-out, retention).
+    who: e.staffName ?? (e.staffId ? unknown : e.action === 'staff.sign_in_failed' ? '' : automatic),
     action: e.action,
     label: auditActionLabel(lang, e.action),
     objectType: e.objectType ?? '',
