@@ -93,11 +93,11 @@ export async function findListedYoungsters(db: DbOrTx, municipalityIds: string[]
 }
 
 /**
- * THE check "this person must not be approached again" (domain.md: after an
- * opt-out contact stops for good), for a list's match keys of one municipality.
- * Today: a known youngster one of whose messenger contacts opted out. Erasure
- * (the consent work) removes the youngster row; it then keeps what this needs
- * to answer, and this stays the one place that asks.
+ * "This person must not be approached again", for a list's match keys of one
+ * municipality, while the person is still in the database: one of their
+ * messenger contacts opted out and the erasure (within 24 hours) has not run
+ * yet. After the erasure the suppression entries answer instead
+ * (web/domain/list-suppression.ts); the import asks both.
  */
 export async function suppressedMatchKeys(db: DbOrTx, municipalityId: string, matchKeys: readonly string[]): Promise<Set<string>> {
   if (!matchKeys.length) return new Set();
@@ -113,11 +113,6 @@ export async function suppressedMatchKeys(db: DbOrTx, municipalityId: string, ma
       ),
     );
   return new Set(rows.flatMap((r) => (r.matchKey ? [r.matchKey] : [])));
-}
-
-/** One person: is suppressedMatchKeys for a single key. */
-export async function isSuppressed(db: DbOrTx, person: { municipalityId: string; matchKey: string }): Promise<boolean> {
-  return (await suppressedMatchKeys(db, person.municipalityId, [person.matchKey])).has(person.matchKey);
 }
 
 export type NewYoungster = Pick<
