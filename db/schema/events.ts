@@ -70,5 +70,12 @@ export const EVENT_TYPES = [
   'youngster.held_back',
   'consent.given',
   'consent.withdrawn',
+  // Visits (booking): data holds the visit type and the day, never a place or a name.
+  'visit.booked',
+  'visit.moved',
+  'visit.cancelled',
+  'visit.held',
+  'visit.not_home',
+  'visit.no_show',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -2,3 +2,4 @@ export * from './organisation.js';
 export * from './personal.js';
 export * from './events.js';
 export * from './privacy.js';
+export * from './availability.js';

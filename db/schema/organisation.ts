@@ -44,6 +44,8 @@ export const municipalities = pgTable('municipalities', {
   retentionNoReactionMonths: integer('retention_no_reaction_months').notNull().default(6),
   retentionClosedMonths: integer('retention_closed_months').notNull().default(12),
   retentionMessageMonths: integer('retention_message_months').notNull().default(12),
+  /** The youngster's first name may appear in casemanagers' calendar feeds (cloud calendars); off by default. */
+  calendarShowsFirstName: boolean('calendar_shows_first_name').notNull().default(false),
   /** The contract ended: its running dossiers were exported and its personal data erased. */
   exitedAt: timestamp('exited_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -122,6 +124,11 @@ export const staffUsers = pgTable(
     cardPhoto: bytea('card_photo'),
     /** Wrong passwords and codes since the last full sign-in (attempts refused during a backoff do not count). */
     failedLogins: integer('failed_logins').notNull().default(0),
+    /** Visits: time between two visits that need travel, and how far ahead a youngster must book. */
+    visitBufferMinutes: integer('visit_buffer_minutes').notNull().default(15),
+    minNoticeHours: integer('min_notice_hours').notNull().default(24),
+    /** The private iCalendar feed: sha256 of its secret URL token; null = no feed (revoked). */
+    calendarFeedTokenHash: text('calendar_feed_token_hash').unique(),
     /** Sign-in backoff: attempts before this moment are refused unchecked (exponential in failedLogins, capped). */
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

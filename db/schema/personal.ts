@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   date,
   index,
   integer,
@@ -18,6 +19,7 @@ import {
 import { MESSAGE_STATUSES } from '../../core/message-lifecycle.js';
 import { listImports, municipalities, staffUsers } from './organisation.js';
 import { partners } from './privacy.js';
+import { visitType } from './availability.js';
 
 /**
  * PERSONAL DATA of youngsters. Everything in this file is about someone who never
@@ -385,7 +387,7 @@ export const conversationNotes = pgTable(
 );
 
 /** Contact attempts (domain.md step 2) with the time they took: monitoring's "time invested per youngster". */
-export const CONTACT_ATTEMPT_KINDS = ['card_delivered', 'letter_sent', 'home_visit_not_home', 'home_visit_spoke', 'phone', 'chat'] as const;
+export const CONTACT_ATTEMPT_KINDS = ['card_delivered', 'letter_sent', 'home_visit_not_home', 'home_visit_spoke', 'phone', 'chat', 'office_visit', 'walk', 'video_call'] as const;
 export const contactAttemptKind = pgEnum('contact_attempt_kind', CONTACT_ATTEMPT_KINDS);
 export const contactAttempts = pgTable(
   'contact_attempts',
@@ -443,4 +445,62 @@ export const consents = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('consents_youngster_idx').on(t.youngsterId, t.givenAt)],
+);
+
+export const VISIT_STATUSES = ['booked', 'held', 'not_home', 'no_show', 'cancelled'] as const;
+export const visitStatus = pgEnum('visit_status', VISIT_STATUSES);
+export type VisitStatus = (typeof VISIT_STATUSES)[number];
+
+/** A PostgreSQL range of moments: the no-double-booking constraint works on it (migration: btree_gist exclusion). */
+const tstzrange = customType<{ data: string; driverData: string }>({ dataType: () => 'tstzrange' });
+
+/**
+ * A visit (domain.md step 2-3): booked by the youngster in the chat or proposed
+ * by staff. Personal data (who meets whom, where): erased with the youngster.
+ */
+export const visits = pgTable(
+  'visits',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    youngsterId: uuid('youngster_id')
+      .notNull()
+      .references(() => youngsters.id, { onDelete: 'cascade' }),
+    municipalityId: uuid('municipality_id')
+      .notNull()
+      .references(() => municipalities.id),
+    type: visitType('type').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    status: visitStatus('status').notNull().default('booked'),
+    /** Another place the youngster asked for instead of the address on file ("liever in de bibliotheek"). */
+    place: text('place'),
+    bookedVia: text('booked_via').notNull().default('chat'),
+    /** Short reference for calendars and the chat ("V-7K3M"), no personal data. */
+    reference: text('reference').notNull().unique(),
+    createdBy: uuid('created_by').references(() => staffUsers.id, { onDelete: 'set null' }),
+    resultRecordedBy: uuid('result_recorded_by').references(() => staffUsers.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('visits_youngster_idx').on(t.youngsterId, t.startsAt), index('visits_municipality_time_idx').on(t.municipalityId, t.startsAt)],
+);
+
+/**
+ * Who goes to a visit (one or two staff members) and the time they are busy: the visit plus the
+ * travel buffer. `active` while the visit is booked or held; the exclusion constraint (migration)
+ * refuses two overlapping active rows of one staff member - no double booking, whatever the code does.
+ */
+export const visitStaff = pgTable(
+  'visit_staff',
+  {
+    visitId: uuid('visit_id')
+      .notNull()
+      .references(() => visits.id, { onDelete: 'cascade' }),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    busy: tstzrange('busy').notNull(),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [primaryKey({ columns: [t.visitId, t.staffId] }), index('visit_staff_staff_idx').on(t.staffId)],
 );

@@ -760,6 +760,12 @@ export const eventLabelsEn: Record<keyof typeof eventLabelsNl, string> = {
   'youngster.held_back': 'Held back from a list (moved after opting out)',
   'consent.given': 'Consent recorded',
   'consent.withdrawn': 'Consent withdrawn',
+  'visit.booked': 'Visit booked',
+  'visit.moved': 'Visit moved',
+  'visit.cancelled': 'Visit cancelled',
+  'visit.held': 'Visit held',
+  'visit.not_home': 'Visit: not at home',
+  'visit.no_show': 'Visit: no-show',
   'team.settings_changed': 'Team settings changed',
 };
 

@@ -768,6 +768,12 @@ export const eventLabelsNl = {
   'youngster.held_back': 'Van de lijst tegengehouden (verhuisd na afmelding)',
   'consent.given': 'Toestemming vastgelegd',
   'consent.withdrawn': 'Toestemming ingetrokken',
+  'visit.booked': 'Afspraak gemaakt',
+  'visit.moved': 'Afspraak verzet',
+  'visit.cancelled': 'Afspraak afgezegd',
+  'visit.held': 'Afspraak gehouden',
+  'visit.not_home': 'Afspraak: niet thuis',
+  'visit.no_show': 'Afspraak: niet gekomen',
   'team.settings_changed': 'Teaminstellingen gewijzigd',
 } as const;
 
