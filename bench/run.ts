@@ -12,6 +12,7 @@ import { cardRows, listNotes, listRows } from './list-rows.js';
 import { runInbound, startChats, type InboundResult, type Webhook } from './inbound.js';
 import { runOutbound, type OutboundResult } from './outbound.js';
 import { runSearch, type SearchResult } from './search.js';
+import { runSlotsBench, slotNote, slotRows } from './slots.js';
 import { sleep } from './load.js';
 import { quiesce } from './pipeline.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
@@ -48,6 +49,8 @@ const TARGET = { floorShare: 0.5, p99Ms: 100, allowedShare: 0.95, searchP95Ms: 5
 // Scenario (d): the monthly list; (e): card PDFs (bench/cards.ts, its own targets).
 const LISTS = { rows: 10_000, runs: 2 };
 const CARDS = { sizes: [1000, 5000], repeats: 2 };
+// Scenario (f): the slot search for a team of 20 with a year of bookings; target per request.
+const SLOTS = { staff: 20, requests: 300, runs: 2, targetMs: 50 };
 // Hard stop: a hung run must not sit on a CI machine (a normal run takes 3.5-4 min).
 const WATCHDOG_MS = 7 * 60_000;
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -59,6 +62,8 @@ const SEARCH_ONLY = process.argv.includes('--search-only');
 const INBOUND_ONLY = process.argv.includes('--inbound-only');
 /** `npm run bench -- --lists-only`: the list import (d) and the card PDFs (e), printed, RESULTS.md left alone. */
 const LISTS_ONLY = process.argv.includes('--lists-only');
+/** `npm run bench -- --slots-only`: the slot search (f), printed, RESULTS.md left alone. */
+const SLOTS_ONLY = process.argv.includes('--slots-only');
 
 async function main() {
   let fake: FakeTelegram | undefined;
@@ -105,6 +110,12 @@ async function main() {
     if (LISTS_ONLY) {
       console.log('');
       printTable(await measureLists(ctx));
+      return;
+    }
+    if (SLOTS_ONLY) {
+      const slots = await measureSlots(ctx);
+      console.log('');
+      printTable(slotRows(slots, SLOTS.targetMs));
       return;
     }
     const org = await seedOrg(ctx, INBOUND.chats + INBOUND.warmupChats);
@@ -172,9 +183,10 @@ async function main() {
     const search = await measureSearch(ctx, worker?.pid);
     // The worker process idles through these: the list import and the PDFs run in this process and in children.
     const listRows = await measureLists(ctx);
+    const slots = await measureSlots(ctx);
 
     const machine = await describeMachine(ctx, backgroundNote);
-    const rows = [...inboundRows, ...outboundRows(outbound, cpuOutbound), ...searchRows(search.result, search.cpu), ...listRows];
+    const rows = [...inboundRows, ...outboundRows(outbound, cpuOutbound), ...searchRows(search.result, search.cpu), ...listRows, ...slotRows(slots, SLOTS.targetMs)];
     console.log('');
     printTable(rows);
     console.log('');
@@ -182,7 +194,7 @@ async function main() {
     console.log(`         ${machine.postgres}`);
     console.log(`         ${machine.load}`);
     for (const p of purged) console.log(`note: ${p}`);
-    await writeResults(RESULTS, rows, machine, [...notes(inbound, outbound), searchNote(search.result), ...listNotes(LISTS.rows), ...purged]);
+    await writeResults(RESULTS, rows, machine, [...notes(inbound, outbound), searchNote(search.result), ...listNotes(LISTS.rows), slotNote(slots), ...purged]);
     log(`written ${RESULTS}`);
   } finally {
     await cleanup();
@@ -202,6 +214,11 @@ async function measureLists(ctx: BenchWorld['ctx']): Promise<Row[]> {
   log(`card PDFs: ${CARDS.sizes.join(' and ')} cards, ${CARDS.repeats} runs each, in child processes`);
   const cards = await benchCards(CARDS);
   return [...listRows(lists, TARGET.listImportS), ...cardRows(cards)];
+}
+
+async function measureSlots(ctx: BenchWorld['ctx']) {
+  log(`slot search: ${SLOTS.staff} casemanagers, a year of bookings, ${SLOTS.runs} runs of ${SLOTS.requests} requests`);
+  return runSlotsBench(ctx, SLOTS);
 }
 
 async function settle(ctx: BenchWorld['ctx'], seconds: number, phase: string, notes: string[]) {

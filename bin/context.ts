@@ -38,7 +38,7 @@ export async function createContext(env: Env, logger: Logger, opts: { createDb?:
     queues,
     liveBus,
     /** What an opt-out cancels and an erasure removes; capabilities register their step here. */
-    erasure: buildErasureRegistry({ pdfDir: env.cards.pdfDir }),
+    erasure: buildErasureRegistry({ pdfDir: env.cards.pdfDir, queues }),
     /** Workers wait for Redis forever instead of failing fast (BullMQ requires maxRetriesPerRequest: null). */
     workerConnection() {
       const client = createRedis(env.redisUrl, 'worker');

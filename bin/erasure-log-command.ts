@@ -58,7 +58,9 @@ export async function runErasureLog(argv: string[], env: Env): Promise<{ code: 0
       await storeSuppression(tx, parsed.data.suppression);
       return reopenForReplay(tx, present, now);
     });
-    const deps = { database, erasure: buildErasureRegistry({ pdfDir: env.cards.pdfDir }), suppressionKeys: env.suppressionKeys, logger: createLogger({ level: 'warn' }) };
+    // The replay runs without Redis: a restored database's visits have no reminder jobs to remove.
+    const noQueues = { cancelReminders: async () => {} };
+    const deps = { database, erasure: buildErasureRegistry({ pdfDir: env.cards.pdfDir, queues: noQueues }), suppressionKeys: env.suppressionKeys, logger: createLogger({ level: 'warn' }) };
     let erased = 0;
     for (const id of opened) if ((await eraseRequest(deps, id)) === 'erased') erased += 1;
     const notHere = parsed.data.erasures.length - present.length;

@@ -5,6 +5,9 @@ import type { Tx } from '../db/client.js';
 import { expireBatchesWith } from '../db/queries/card-batches.js';
 import { revokeCardsOf } from '../db/queries/cards.js';
 import { cancelWaitingFor } from '../db/queries/messages.js';
+import { bookedVisitsOf } from '../db/queries/visit-reminders.js';
+import { cancelVisit } from '../db/queries/visits.js';
+import type { Queues } from '../core/queues.js';
 
 export type Erasure = ErasureRegistry<Tx>;
 
@@ -12,10 +15,11 @@ export type Erasure = ErasureRegistry<Tx>;
  * The cancel-and-erase steps of what exists today (core/erasure-registry.ts):
  * the outbox (everything waiting, except the goodbye), the cards (tokens and
  * short codes stop working), the card PDFs (unfinished ones stop; files with
- * the person in them are deleted). Later capabilities - reminders, bookings,
- * files - register theirs on the same registry.
+ * the person in them are deleted), the visits (cancelled, the staff's time
+ * freed) with their reminder jobs. Later capabilities - files - register
+ * theirs on the same registry.
  */
-export function buildErasureRegistry(deps: { pdfDir: string }): Erasure {
+export function buildErasureRegistry(deps: { pdfDir: string; queues: Pick<Queues, 'cancelReminders'> }): Erasure {
   const deleteFiles = (files: string[]) => async () => {
     for (const f of files) await rm(join(deps.pdfDir, f), { force: true });
   };
@@ -30,6 +34,20 @@ export function buildErasureRegistry(deps: { pdfDir: string }): Erasure {
       name: 'cards',
       async cancel(tx, s) {
         if (s.youngsterId) await revokeCardsOf(tx, s.youngsterId);
+      },
+    },
+    {
+      name: 'visits',
+      async cancel(tx, s) {
+        if (!s.youngsterId) return;
+        const booked = await bookedVisitsOf(tx, s.youngsterId);
+        for (const v of booked) await cancelVisit(tx, v.id, null);
+        // The delayed reminder jobs go after the commit; a job that survives finds the visit cancelled and sends nothing.
+        return booked.length
+          ? async () => {
+              for (const v of booked) await deps.queues.cancelReminders(v);
+            }
+          : undefined;
       },
     },
     {

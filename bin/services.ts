@@ -3,6 +3,8 @@ import { buildApp } from '../web/app.js';
 import { createAbsence } from '../web/domain/absence.js';
 import { createAccounts } from '../web/domain/accounts.js';
 import { createBreaches } from '../web/domain/breaches.js';
+import { createCalendarFeed } from '../web/domain/calendar-feed.js';
+import { createVisitsStaff } from '../web/domain/visits-staff.js';
 import { createCardBatches } from '../web/domain/card-batches.js';
 import { createCardBranding } from '../web/domain/card-branding.js';
 import { createAccessExport } from '../web/domain/access-export.js';
@@ -22,6 +24,8 @@ import { createYoungsterRecords } from '../web/domain/youngster-records.js';
 import { createStaffOptOut } from '../web/domain/staff-opt-out.js';
 import { createConsents } from '../web/domain/consents.js';
 import { createPartnerAdmin } from '../web/domain/partners.js';
+import { createAvailability } from '../web/domain/availability.js';
+import { createVisitTypeAdmin } from '../web/domain/visit-types.js';
 import type { WebServices } from '../web/services.js';
 import { buildChannels, type ChannelOptions } from './channels.js';
 import type { Context } from './context.js';
@@ -55,6 +59,8 @@ export function buildServices(ctx: Context, opts: ServiceOptions = {}) {
     staffOptOut: createStaffOptOut({ database, queues, liveBus, logger, erasure: ctx.erasure }),
     consents: createConsents({ database, liveBus }),
     partnerAdmin: createPartnerAdmin({ database }),
+    availability: createAvailability({ database }),
+    visitTypeAdmin: createVisitTypeAdmin({ database }),
     listImport: createListImport({ database, suppressionKeys: env.suppressionKeys }),
     listUploads: createListUploads({ redis: ctx.redis, prefix: env.queuePrefix, secretKey: env.secretKey }),
     cardBranding: createCardBranding({ database }),
@@ -62,6 +68,8 @@ export function buildServices(ctx: Context, opts: ServiceOptions = {}) {
     municipalityExit: createMunicipalityExit({ database, queues, logger }),
     accessExport: createAccessExport({ database }),
     breaches: createBreaches({ database }),
+    visitsStaff: createVisitsStaff({ database, liveBus, queues, logger }),
+    calendarFeed: createCalendarFeed({ database }),
     cardBatches: createCardBatches({ database, queues, logger, pdfDir: env.cards.pdfDir, keepDays: env.cards.keepDays }),
   };
   return { channels, web };

@@ -49,6 +49,26 @@ export class ConflictError extends Error {
 }
 
 /**
+ * A visit's moment was taken by someone else between showing and booking it: PostgreSQL's
+ * exclusion constraint on visit_staff (23P01) refused an overlap for one of its staff members.
+ * The caller offers new options ("net weg"); nothing was stored.
+ */
+export class SlotTakenError extends ConflictError {
+  override name = 'SlotTakenError';
+  constructor(readonly startsAt: Date) {
+    super(`slot at ${startsAt.toISOString()} is taken`, 'slot_taken');
+  }
+}
+
+/** A youngster has at most one upcoming booked visit: a second booking is refused (the caller moves the first instead). */
+export class VisitAlreadyBookedError extends ConflictError {
+  override name = 'VisitAlreadyBookedError';
+  constructor(readonly visitId: string) {
+    super(`youngster already has booked visit ${visitId}`, 'visit_already_booked');
+  }
+}
+
+/**
  * A message status change the lifecycle does not allow (core/message-lifecycle.ts),
  * or one whose row was not in the state its caller relied on (e.g. marking sent
  * a claim another worker has taken over). Ids and statuses only, never text.

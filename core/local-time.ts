@@ -125,3 +125,8 @@ export function formatLocalInput(at: Date): { date: string; time: string } {
     time: `${pad(Math.floor(p.minutes / 60))}:${pad(p.minutes % 60)}`,
   };
 }
+
+/** "dinsdag 8 december, 14:00" / "Tuesday 8 December, 14:00": how a youngster reads a visit's moment. */
+export function formatMoment(lang: 'nl' | 'en', at: Date): string {
+  return `${formatDay(lang, at)}, ${formatLocalInput(at).time}`;
+}

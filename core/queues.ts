@@ -14,6 +14,7 @@ export const QUEUE = {
   outbound: (channel: ChannelName) => `outbound-${channel}`, // a stored outbox row -> delivery worker
   cards: 'cards', // a card batch -> its print-ready PDF
   privacy: 'privacy', // an erasure request -> the person erased; the nightly retention run
+  reminders: 'reminders', // a visit's reminder (24 h and 2 h before), delayed until its moment
 } as const;
 
 export interface InboundJob {
@@ -28,6 +29,15 @@ export interface OutboundJob {
 export interface CardBatchJob {
   batchId: string;
 }
+/** A visit's reminder; `startsAt` (ISO) is the start it was made for: a moved visit's old reminders find nothing to do. */
+export interface ReminderJob {
+  visitId: string;
+  kind: ReminderKind;
+  startsAt: string;
+}
+export const REMINDERS = { '24h': 24 * 3600_000, '2h': 2 * 3600_000 } as const;
+export type ReminderKind = keyof typeof REMINDERS;
+
 /** `erase`: one erasure request (db/schema/privacy.ts); `retention`: the nightly run over every municipality. */
 export type PrivacyJob = { erasureId: string } | { retention: true };
 
@@ -59,6 +69,8 @@ export const inboundJobId = (messageId: string) => `in-${messageId}`;
 export const updateJobId = (updateId: string) => `upd-${updateId}`;
 export const cardBatchJobId = (batchId: string) => `cards-${batchId}`;
 export const erasureJobId = (erasureId: string) => `erase-${erasureId}`;
+/** Deterministic per visit, kind and start: scheduling twice adds one job; a moved visit gets new ids. */
+export const reminderJobId = (visitId: string, kind: ReminderKind, startsAt: Date) => `remind-${visitId}-${kind}-${Math.round(startsAt.getTime() / 60_000)}`;
 /**
  * `round` is how often the row was (re)queued for sending: a retry by staff or
  * a re-enqueue after Redis lost its jobs gets a fresh id, while two enqueues of
@@ -78,6 +90,11 @@ export interface Queues {
   outbound: Record<ChannelName, Queue<OutboundJob>>;
   cards: Queue<CardBatchJob>;
   privacy: Queue<PrivacyJob>;
+  reminders: Queue<ReminderJob>;
+  /** The visit's reminders that are still ahead of `now`; returns how many were (already) scheduled. */
+  scheduleReminders(visit: { id: string; startsAt: Date }, now?: Date): Promise<number>;
+  /** Removes the reminders made for this start (a cancel, a move, an opt-out). */
+  cancelReminders(visit: { id: string; startsAt: Date }): Promise<void>;
   /** The erasure of one request; idempotent (the worker checks the request's state). */
   enqueueErasure(erasureId: string, delayMs?: number): Promise<void>;
   enqueueCardBatch(batchId: string): Promise<void>;
@@ -114,7 +131,8 @@ export function createQueues(opts: {
   >;
   const cards = make<CardBatchJob>(QUEUE.cards);
   const privacy = make<PrivacyJob>(QUEUE.privacy);
-  const all = (): Queue[] => [inbound, updates, cards, privacy, ...Object.values(outbound)];
+  const reminders = make<ReminderJob>(QUEUE.reminders);
+  const all = (): Queue[] => [inbound, updates, cards, privacy, reminders, ...Object.values(outbound)];
   async function enqueueOutbound(messageId: string, channel: ChannelName, round = 0, o: EnqueueOptions = {}) {
     const queue = outbound[channel];
     const plain = outboundJobId(messageId, round);
@@ -127,6 +145,22 @@ export function createQueues(opts: {
     outbound,
     cards,
     privacy,
+    reminders,
+    async scheduleReminders(visit, now = new Date()) {
+      let n = 0;
+      for (const [kind, before] of Object.entries(REMINDERS) as [ReminderKind, number][]) {
+        const delay = visit.startsAt.getTime() - before - now.getTime();
+        if (delay <= 0) continue;
+        const data = { visitId: visit.id, kind, startsAt: visit.startsAt.toISOString() };
+        // A done reminder is kept a week: the sweeper re-adding it then is a no-op, so it is never sent twice.
+        await reminders.add('remind', data, { jobId: reminderJobId(visit.id, kind, visit.startsAt), delay, removeOnComplete: { age: 7 * 24 * 3600 } });
+        n += 1;
+      }
+      return n;
+    },
+    async cancelReminders(visit) {
+      for (const kind of Object.keys(REMINDERS) as ReminderKind[]) await reminders.remove(reminderJobId(visit.id, kind, visit.startsAt));
+    },
     async enqueueErasure(erasureId, delayMs) {
       // Done jobs are not kept: the request row says whether it is done, and a later enqueue must run.
       await privacy.add('erase', { erasureId }, { jobId: erasureJobId(erasureId), removeOnComplete: true, ...(delayMs ? { delay: delayMs } : {}) });

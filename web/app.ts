@@ -34,10 +34,14 @@ import { youngsterRoutes } from './routes/youngster.js';
 import { consentRoutes } from './routes/consents.js';
 import { optOutRoutes } from './routes/opt-out.js';
 import { adminPartnersRoutes } from './routes/admin-partners.js';
+import { adminVisitTypesRoutes } from './routes/admin-visit-types.js';
+import { availabilityRoutes } from './routes/availability.js';
 import { adminCardRoutes } from './routes/admin-cards.js';
 import { adminExitRoutes } from './routes/admin-exit.js';
 import { adminRetentionRoutes } from './routes/admin-retention.js';
 import { privacyRoutes } from './routes/privacy.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { calendarFeedRoutes } from './routes/calendar-feed.js';
 import { cardRoutes } from './routes/cards.js';
 import { listRoutes } from './routes/lists.js';
 import type { HttpChannels, WebServices } from './services.js';
@@ -157,6 +161,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(consentRoutes, { database: deps.database, consents: services.consents });
   await app.register(optOutRoutes, { optOut: services.staffOptOut });
   await app.register(adminPartnersRoutes, { partners: services.partnerAdmin });
+  await app.register(adminVisitTypesRoutes, { visitTypes: services.visitTypeAdmin });
+  await app.register(availabilityRoutes, { database: deps.database, availability: services.availability });
   await app.register(conversationActionRoutes, { database: deps.database, actions: services.conversationActions });
   await app.register(listRoutes, { database: deps.database, listImport: services.listImport, uploads: services.listUploads, cardBatches: services.cardBatches });
   await app.register(cardRoutes, { database: deps.database, cardBatches: services.cardBatches });
@@ -164,6 +170,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRetentionRoutes, { retention: services.retentionSettings });
   await app.register(adminExitRoutes, { exit: services.municipalityExit });
   await app.register(privacyRoutes, { accessExport: services.accessExport });
+  await app.register(calendarRoutes, { visits: services.visitsStaff });
+  await app.register(calendarFeedRoutes, { feed: services.calendarFeed, publicUrl: deps.env.publicUrl });
 
   return app;
 }

@@ -2,6 +2,8 @@ import type { InboundHandler } from '../core/channel.js';
 import type { TelegramWebhook } from '../bot/http-routes.js';
 import type { AbsenceService } from './domain/absence.js';
 import type { Breaches } from './domain/breaches.js';
+import type { CalendarFeed } from './domain/calendar-feed.js';
+import type { VisitsStaff } from './domain/visits-staff.js';
 import type { CardBatches } from './domain/card-batches.js';
 import type { CardBranding } from './domain/card-branding.js';
 import type { AccessExport } from './domain/access-export.js';
@@ -21,6 +23,8 @@ import type { YoungsterRecords } from './domain/youngster-records.js';
 import type { Consents } from './domain/consents.js';
 import type { StaffOptOut } from './domain/staff-opt-out.js';
 import type { PartnerAdmin } from './domain/partners.js';
+import type { AvailabilityService } from './domain/availability.js';
+import type { VisitTypeAdmin } from './domain/visit-types.js';
 import type { WhatsAppPairingView } from './routes/admin-whatsapp.js';
 
 /**
@@ -42,6 +46,8 @@ export interface WebServices {
   consents: Consents;
   staffOptOut: StaffOptOut;
   partnerAdmin: PartnerAdmin;
+  availability: AvailabilityService;
+  visitTypeAdmin: VisitTypeAdmin;
   listImport: ListImport;
   listUploads: ListUploads;
   cardBatches: CardBatches;
@@ -50,6 +56,8 @@ export interface WebServices {
   municipalityExit: MunicipalityExit;
   accessExport: AccessExport;
   breaches: Breaches;
+  visitsStaff: VisitsStaff;
+  calendarFeed: CalendarFeed;
 }
 
 export interface HttpChannels {

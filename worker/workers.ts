@@ -4,11 +4,12 @@ import type { LiveBus } from '../core/live-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Redis } from 'ioredis';
 import type { ErasureRegistry } from '../core/erasure-registry.js';
-import { QUEUE, type CardBatchJob, type InboundJob, type OutboundJob, type PrivacyJob, type Queues, type UpdateJob } from '../core/queues.js';
+import { QUEUE, type CardBatchJob, type InboundJob, type OutboundJob, type PrivacyJob, type Queues, type ReminderJob, type UpdateJob } from '../core/queues.js';
 import type { SuppressionKeys } from '../core/suppression.js';
 import type { Database, Tx } from '../db/client.js';
 import { createErasureSweep, createGoodbyeHook, createPrivacyProcessor } from './privacy-processor.js';
 import { scheduleRetention } from './retention-schedule.js';
+import { createReminderProcessor, createReminderSweep } from './reminder-processor.js';
 import { createCardBatchProcessor, createCardBatchSweep, createCardPdfCleanup } from './card-batch-processor.js';
 import { createDeliveryProcessor } from './delivery-processor.js';
 import { createEscalationCheck } from './escalation.js';
@@ -138,6 +139,15 @@ export function startWorkers(deps: WorkerDeps) {
       ...lockOptions,
     }),
   );
+  // A visit's reminders: short jobs; the gate is the visit's state at its moment.
+  const reminders = watch(
+    new Worker<ReminderJob>(QUEUE.reminders, createReminderProcessor(deps), {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: 4,
+      ...lockOptions,
+    }),
+  );
   for (const [channel, sender] of Object.entries(deps.senders) as [ChannelName, ChannelSender][]) addDelivery(channel, sender);
   // Every worker start upserts the nightly retention schedule (one fixed id): Redis losing it is repaired here.
   void scheduleRetention(deps.queues).catch((err: unknown) => deps.logger.error({ err }, 'retention schedule not set'));
@@ -159,6 +169,7 @@ export function startWorkers(deps: WorkerDeps) {
       'card-pdf-cleanup': createCardPdfCleanup({ database: deps.database, pdfDir: deps.cards.pdfDir, logger: deps.logger }),
       'card-batch-sweep': createCardBatchSweep({ database: deps.database, queues: deps.queues, logger: deps.logger }),
       'erasure-sweep': erasureSweep,
+      'reminder-sweep': createReminderSweep(deps),
       ...deps.extraTasks?.tasks,
     },
     everyMs: {
@@ -167,6 +178,7 @@ export function startWorkers(deps: WorkerDeps) {
       'card-pdf-cleanup': 15 * 60_000,
       'card-batch-sweep': 60_000,
       'erasure-sweep': deps.outbox.sweepIntervalMs,
+      'reminder-sweep': 10 * 60_000,
       ...deps.extraTasks?.everyMs,
     },
   });
@@ -176,6 +188,7 @@ export function startWorkers(deps: WorkerDeps) {
     updates,
     cardBatches,
     privacy,
+    reminders,
     /** For a channel whose sender only exists later (the WhatsApp socket owner). */
     addDelivery,
     sweep,

@@ -14,4 +14,11 @@ export const CHOICE = {
   // Asked to start again after an earlier opt-out
   restartYes: 'restart_yes',
   restartNo: 'restart_no',
+  // Visits (booking-dialogue.ts); the steps' ids carry type and moment: vt:<type>, vs|vm|vy|vp:<type>:<minute>
+  visitMove: 'visit_move',
+  visitCancel: 'visit_cancel',
+  visitCancelYes: 'visit_cancel_yes',
 } as const;
+
+/** The main menu's options in their order (a number on WhatsApp picks by it). */
+export const MAIN_MENU_ORDER = [CHOICE.chat, CHOICE.visit, CHOICE.optout] as const;

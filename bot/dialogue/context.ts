@@ -2,7 +2,8 @@ import { isOpen, nextOpening } from '../../core/office-hours.js';
 import type { ContactRow } from '../../db/queries/contacts.js';
 import type { DialogueFacts } from '../../db/queries/dialogue-context.js';
 import { isLanguage, type TextKey } from '../../templates/texts/index.js';
-import type { DialogueContext, HeldData } from './types.js';
+import type { MenuOption } from '../../core/channel.js';
+import type { BookingFacts, DialogueContext, HeldData } from './types.js';
 import { asDialogueState } from './states.js';
 
 /** How long an automatic notice holds before another may be sent. */
@@ -27,7 +28,7 @@ export function dialogueContextFrom(
   contact: ContactRow,
   row: DialogueFacts | null,
   choices: { id: string; name: string }[],
-  opts: { privacyUrl: string; now: Date; held?: HeldData | null },
+  opts: { privacyUrl: string; now: Date; held?: HeldData | null; booking?: BookingFacts | null; lastMenu?: MenuOption[] | null },
 ): LoadedContext {
   const language = isLanguage(contact.language) ? contact.language : 'nl';
   const linked = Boolean(row?.municipalityId);
@@ -68,6 +69,8 @@ export function dialogueContextFrom(
       absenceNoticeDue: noticeDue,
       privacyUrl: opts.privacyUrl,
       held: opts.held ?? null,
+      booking: opts.booking ?? null,
+      lastMenu: opts.lastMenu ?? null,
       overrides: (row?.textOverrides?.[language] ?? {}) as Partial<Record<TextKey, string>>,
     },
   };

@@ -4,7 +4,8 @@ import { mentionsCrisis } from './crisis.js';
 import { matchKeyword, matchNumber, matchYesNo, type Keyword } from './keywords.js';
 import { normaliseWords } from './normalise.js';
 import { automaticNotices } from './notices.js';
-import { CHOICE } from './choices.js';
+import { decideBooking, describeBookingChoice, isBookingState } from './booking-dialogue.js';
+import { CHOICE, MAIN_MENU_ORDER } from './choices.js';
 import { answerRestart, consentWords, offerConsentWithdrawal, privacyMenuIds, tellWhatWeHold, withdrawConsent, type Kit } from './privacy-dialogue.js';
 import type { DialogueContext, DialogueOutcome, Turn } from './types.js';
 
@@ -38,6 +39,9 @@ export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutco
   if (choice === CHOICE.consentWithdraw) return offerConsentWithdrawal(turn, kit);
   if (choice?.startsWith(CHOICE.withdrawPrefix)) return withdrawConsent(turn, choice.slice(CHOICE.withdrawPrefix.length), kit);
   if (choice === CHOICE.back) return showMenu(turn);
+  // Booking a visit (a card holder): the types, moments, confirmation - or what the service just did.
+  const booking = decideBooking(turn, event, kit);
+  if (booking) return booking;
   if (!ctx.linked) return learnMunicipality(turn, typed, choice, keyword);
 
   if (ctx.state === 'optout_confirm') {
@@ -257,10 +261,11 @@ function numberedChoice(ctx: DialogueContext, typed: string): string | null {
     const m = ctx.municipalities[n - 1];
     return m ? `${CHOICE.municipalityPrefix}${m.id}` : null;
   }
-  if (ctx.state === 'menu') return [CHOICE.chat, CHOICE.visit, CHOICE.optout][n - 1] ?? null;
+  if (ctx.state === 'menu') return MAIN_MENU_ORDER[n - 1] ?? null;
   if (ctx.state === 'optout_confirm') return [CHOICE.optoutYes, CHOICE.optoutNo][n - 1] ?? null;
   if (ctx.state === 'restart_offered') return [CHOICE.restartYes, CHOICE.restartNo][n - 1] ?? null;
   if (ctx.state === 'privacy') return privacyMenuIds(ctx)[n - 1] ?? null;
+  if (isBookingState(ctx.state)) return ctx.lastMenu?.[n - 1]?.id ?? null;
   if (ctx.state === 'consent_withdraw') {
     const c = ctx.held?.consents[n - 1];
     return c ? `${CHOICE.withdrawPrefix}${c.id}` : null;
@@ -304,6 +309,8 @@ export function describeChoice(ctx: DialogueContext, choice: string): string {
   if (choice.startsWith(CHOICE.municipalityPrefix)) {
     return ctx.municipalities.find((m) => m.id === choice.slice(CHOICE.municipalityPrefix.length))?.name ?? choice;
   }
+  const booking = describeBookingChoice(say, ctx.language, choice);
+  if (booking !== null) return booking;
   if (choice.startsWith(CHOICE.withdrawPrefix)) {
     const consent = ctx.held?.consents.find((c) => c.id === choice.slice(CHOICE.withdrawPrefix.length));
     // The coach reads which consent, in words; a stale or foreign id is shown as what it is.

@@ -5,7 +5,7 @@ import { normaliseWords } from './normalise.js';
  * case or accents. Only a message that is *just* the keyword counts: "stop met
  * dat gezeur van mijn moeder" is a message for the coach, not an opt-out.
  */
-export type Keyword = 'menu' | 'optout' | 'english' | 'dutch' | 'privacy';
+export type Keyword = 'menu' | 'optout' | 'english' | 'dutch' | 'privacy' | 'visit_move' | 'visit_cancel';
 
 const KEYWORDS: Record<Keyword, string[]> = {
   menu: ['menu', 'help', 'hulp', 'start', 'opnieuw', 'keuzes'],
@@ -20,6 +20,8 @@ const KEYWORDS: Record<Keyword, string[]> = {
     'welke gegevens hebben jullie', 'mijn gegevens', 'privacy', 'what do you know about me', 'what do you know of me',
     'my data', 'what data do you have',
   ],
+  visit_move: ['afspraak verzetten', 'verzetten', 'afspraak verplaatsen', 'ander moment', 'move appointment', 'reschedule', 'reschedule appointment'],
+  visit_cancel: ['afspraak afzeggen', 'afzeggen', 'afspraak annuleren', 'cancel appointment', 'cancel visit'],
 };
 
 const LOOKUP = new Map<string, Keyword>();

@@ -31,6 +31,7 @@ import { findHeads } from '../../db/queries/outbox.js';
 import { dialogueContextFrom, type LoadedContext } from './context.js';
 import { decide, describeChoice } from './dialogue.js';
 import { applyPrivacyEffects, asksAboutData, hasPrivacyEffects, optedOutBefore } from './privacy-effects.js';
+import { loadBooking, type LoadedBooking } from './booking-effects.js';
 
 type Outcome = ReturnType<typeof decide>;
 
@@ -49,8 +50,10 @@ interface Plan {
   closed: { conversationId: string; municipalityId: string } | null;
   /** An opt-out's registered steps' work for after the commit (core/erasure-registry.ts). */
   afterCommit: AfterCommit[];
+  /** A visit booked, moved or cancelled: its reminders (re)scheduled or removed after commit. */
+  afterBooking: LoadedBooking['afterCommit'];
 }
-const NOTHING: Plan = { messageId: null, duplicate: false, route: [], routed: null, replies: null, closed: null, afterCommit: [] };
+const NOTHING: Plan = { messageId: null, duplicate: false, route: [], routed: null, replies: null, closed: null, afterCommit: [], afterBooking: null };
 
 /**
  * The single way anything a youngster sends enters Lijntje, whatever the
@@ -88,6 +91,8 @@ export function createDialogueService(deps: {
     await announceRouted(plan.routed);
     await announceClosed(plan.closed);
     await deps.erasure.afterCommit(plan.afterCommit, deps.logger);
+    // The reminder sweep (worker/reminder-processor.ts) repairs a failure here.
+    await plan.afterBooking?.(deps.queues).catch((err: unknown) => deps.logger.warn({ err }, 'visit reminders not (re)scheduled; the sweep will'));
     await enqueueAfterCommit(plan, envelope.channel);
     return { messageId: plan.messageId, duplicate: plan.duplicate };
   }
@@ -135,7 +140,16 @@ export function createDialogueService(deps: {
 
     const choices = facts?.municipalityId ? [] : await listMunicipalityChoices(t.tx);
     const held = asksAboutData(contact.dialogueState, event) ? await heldData(t.tx, contact) : null;
-    const loaded = dialogueContextFrom(contact, facts, choices, { privacyUrl, now, held });
+    // Booking a visit: searched, booked, moved or cancelled here, before the decision phrases it.
+    const booking = await loadBooking(t.tx, {
+      contact,
+      municipalityId: facts?.municipalityId ?? null,
+      cardCasemanagerId: facts?.cardOwner?.id ?? null,
+      conversationId: facts?.conversation?.id ?? null,
+      event,
+      now,
+    });
+    const loaded = dialogueContextFrom(contact, facts, choices, { privacyUrl, now, held, booking: booking.booking, lastMenu: booking.lastMenu });
     const outcome = decide(loaded.ctx, event);
     const municipalityId = outcome.municipalityId ?? loaded.municipalityId;
     const conv = await conversationOf(t.tx, contact, loaded, municipalityId);
@@ -146,7 +160,7 @@ export function createDialogueService(deps: {
     // casemanager, is routed here and now (routing's "sticky" and "card", the common cases);
     // anything else waits as 'received' for the routing worker.
     const inline = visible && outcome.forward !== null ? inlineRoute(loaded, conv, now) : null;
-    const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && inline === null);
+    const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && inline === null, outcome.forward);
 
     // The common turn ends here: its writes and COMMIT go out together.
     const last = !outcome.releaseHeldText && !outcome.optOut && !hasPrivacyEffects(outcome);
@@ -174,6 +188,7 @@ export function createDialogueService(deps: {
     const closed = stopped?.closed ?? null;
     return {
       afterCommit: stopped?.afterCommit ?? [],
+      afterBooking: booking.afterCommit,
       messageId: stored.incomingId,
       duplicate: false,
       route,
@@ -321,12 +336,16 @@ function incomingMessage(
   loaded: LoadedContext,
   externalId: string | null,
   waitsForRouting: boolean,
+  forward: Outcome['forward'],
 ): IncomingMessage | null {
   const body =
     event.type === 'text'
       ? event.text
       : event.type === 'choice'
-        ? describeChoice(loaded.ctx, event.choice)
+        ? // What the dialogue forwards for a choice says it best ("Afspraak gemaakt in de chat: ..."); else the option in words.
+          forward?.kind === 'choice'
+          ? forward.text
+          : describeChoice(loaded.ctx, event.choice)
         : event.text
           ? maskToken(event.text, event.token)
           : null;

@@ -9,6 +9,7 @@
  * - restart_offered:  a new contact from a messenger account that opted out before; asked whether to start again
  * - privacy:          asked "wat weten jullie van mij?"; its options are open (numbers pick them)
  * - consent_withdraw: choosing a consent to withdraw
+ * - visit_type, visit_slot, visit_confirm, visit_place: booking a visit (booking-dialogue.ts); a number picks from the last menu
  */
 export const DIALOGUE_STATES = [
   'new',
@@ -20,6 +21,10 @@ export const DIALOGUE_STATES = [
   'restart_offered',
   'privacy',
   'consent_withdraw',
+  'visit_type',
+  'visit_slot',
+  'visit_confirm',
+  'visit_place',
 ] as const;
 export type DialogueState = (typeof DIALOGUE_STATES)[number];
 

@@ -39,6 +39,26 @@ export interface DialogueContext {
    * ("wat weten jullie van mij?") or stand in the privacy menu; null otherwise.
    */
   held: HeldData | null;
+  /** Booking a visit (booking-dialogue.ts): loaded for a card holder when a turn concerns it; null otherwise. */
+  booking: BookingFacts | null;
+  /** The options of the last menu the bot sent, for a number typed in a booking step (WhatsApp); null when not loaded. */
+  lastMenu: MenuOption[] | null;
+}
+
+export type VisitTypeName = 'home' | 'office' | 'walk' | 'phone' | 'video';
+
+/** What booking needs to know, and what the service already did this turn (bot/dialogue/booking-effects.ts). */
+export interface BookingFacts {
+  /** The visit types the municipality offers, in order. */
+  types: VisitTypeName[];
+  upcoming: { id: string; type: VisitTypeName; startsAt: Date } | null;
+  /** Free moments of the type asked for, when this turn searched. */
+  slots: { type: VisitTypeName; startsAt: Date[] } | null;
+  result:
+    | { kind: 'booked' | 'moved'; type: VisitTypeName; startsAt: Date; place: string | null }
+    | { kind: 'cancelled' }
+    | { kind: 'taken' }
+    | null;
 }
 
 /** Categories held about a contact, for "wat weten jullie van mij?" - never the values. */

@@ -169,7 +169,8 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
           anyOf: [{ required: ['text'] }, { required: ['choice'] }],
           properties: {
             text: { type: 'string' },
-            choice: { type: 'string', pattern: '^[a-z_]{1,20}(:[0-9a-f-]{36})?$' },
+            // An option id: a word, optionally with an id (a municipality, a consent) or a visit's type and minute.
+            choice: { type: 'string', pattern: '^[a-z_]{1,20}(:[0-9a-f-]{36}|:[a-z]{1,10}(:[0-9]{6,9})?)?$' },
             clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
           },
         },

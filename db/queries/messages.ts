@@ -247,6 +247,22 @@ export async function createReply(
   return msg.id;
 }
 
+/**
+ * A message from the bot outside a youngster's turn (a visit's reminder or confirmation), queued
+ * once: `clientRef` makes a second write of the same message a no-op (null then).
+ */
+export async function createBotMessage(
+  tx: DbOrTx,
+  r: { conversationId: string; contactId: string; channel: ChannelName; body: string; menu?: MenuOption[] | null; clientRef: string },
+): Promise<string | null> {
+  const [msg] = await tx
+    .insert(messages)
+    .values({ ...r, menu: r.menu ?? null, kind: 'bot', direction: 'out', status: INITIAL_STATUS.out[0] })
+    .onConflictDoNothing()
+    .returning({ id: messages.id });
+  return msg?.id ?? null;
+}
+
 /** What a delivery worker holds after claiming a row: enough to send it, and its attempt to prove the claim is its own. */
 export interface Claim {
   id: string;

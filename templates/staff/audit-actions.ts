@@ -55,6 +55,12 @@ const actionsNl = {
   'retention.change': 'Bewaartermijnen veranderd',
   'municipality.exit_export': 'Exit-export van gemeente gedownload',
   'municipality.exit_erase': 'Gegevens van gemeente gewist (exit)',
+  'calendar.view': 'Agenda bekeken',
+  'visit.book': 'Afspraak gemaakt voor een jongere',
+  'visit.result': 'Uitkomst van afspraak vastgelegd',
+  'calendar_feed.change': 'Eigen agenda-koppeling gemaakt of gestopt',
+  'availability.change': 'Eigen beschikbaarheid voor afspraken veranderd',
+  'visit_types.change': 'Soorten afspraken van gemeente veranderd',
 } as const;
 export type AuditAction = keyof typeof actionsNl;
 export const AUDIT_ACTIONS = Object.keys(actionsNl) as AuditAction[];
@@ -108,6 +114,12 @@ const actionsEn: Record<AuditAction, string> = {
   'retention.change': 'Changed retention periods',
   'municipality.exit_export': "Downloaded a municipality's exit export",
   'municipality.exit_erase': "Erased a municipality's data (exit)",
+  'calendar.view': 'Viewed the calendar',
+  'visit.book': 'Booked a visit for a youngster',
+  'visit.result': 'Recorded the result of a visit',
+  'calendar_feed.change': 'Made or stopped own calendar link',
+  'availability.change': 'Changed own availability for visits',
+  'visit_types.change': "Changed a municipality's visit types",
 };
 
 const objectsNl: Record<string, string> = {

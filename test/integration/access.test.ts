@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../core/hash.js';
 import { newSecret } from '../../core/tokens.js';
+import { availabilityBlocks, availabilityExceptions, municipalityVisitTypes } from '../../db/schema/index.js';
+import { visitStaff, visits } from '../../db/schema/index.js';
+import { bookVisit } from '../../db/queries/visits.js';
 import { breachNotifications, breaches, cardBatches, cards, channelContacts, consents, contactAttempts, deletionLog, erasureRequests, listImports, municipalities, conversationNotes, conversations, messages, partners, staffNotices, staffSessions, staffUsers, teamMunicipalities, teams, youngsters } from '../../db/schema/index.js';
 import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
@@ -27,8 +30,12 @@ let oostPartnerId: string;
 /** An inbox notice of Michelle's (an opt-out told without content). */
 let oostNoticeId: string;
 let oostConsentId: string;
+/** An availability exception of Michelle's (only she may remove it). */
+let oostExceptionId: string;
 /** A data breach in Oost's register. */
 let oostBreachId: string;
+/** A booked visit of Oost's youngster (Michelle goes). */
+let oostVisitId: string;
 
 /** Routes registered by libraries, not by us: static files only. */
 const LIBRARY_ROUTES = new Set(['GET /assets/*']);
@@ -69,6 +76,14 @@ beforeAll(async () => {
     .values({ youngsterId: oostYoungsterId, kind: 'cooperation', givenAt: new Date(), givenVia: 'in_person', explanationVersion: 'test', recordedBy: org.michelle.id })
     .returning();
   oostConsentId = consent!.id;
+  const [exception] = await iso.ctx.database.db.insert(availabilityExceptions).values({ staffId: org.michelle.id, kind: 'off', startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 2 * 86_400_000) }).returning();
+  oostExceptionId = exception!.id;
+  const visitAt = new Date(Date.now() + 3 * 86_400_000);
+  oostVisitId = (
+    await iso.ctx.database.db.transaction((tx) =>
+      bookVisit(tx, { youngsterId: oostYoungsterId, municipalityId: org.oost.municipalities.Roermond!, type: 'home', slot: { startsAt: visitAt, endsAt: new Date(visitAt.getTime() + 3600_000), staffIds: [org.michelle.id] }, place: null, bookedVia: 'chat', createdBy: null }),
+    )
+  ).visitId;
 });
 afterAll(async () => {
   await app?.close();
@@ -95,8 +110,10 @@ function fill(url: string) {
                 ? oostYoungsterId
                 : url.startsWith('/inbox/notices')
                   ? oostNoticeId
-                  : oostConversationId;
-  return url.replace(':messageId', oostMessageId).replace(':consentId', oostConsentId).replace(':partnerId', oostPartnerId).replace(':id', id).replace('*', 'style.css');
+                  : url.startsWith('/account/availability/exceptions')
+                    ? oostExceptionId
+                    : oostConversationId;
+  return url.replace(':messageId', oostMessageId).replace(':consentId', oostConsentId).replace(':partnerId', oostPartnerId).replace(':visitId', oostVisitId).replace(':id', id).replace('*', 'style.css');
 }
 
 describe('every staff route', () => {
@@ -138,6 +155,14 @@ describe('every staff route', () => {
         'GET /admin/team/municipalities/:id/partners',
         'POST /admin/team/municipalities/:id/partners',
         'POST /admin/team/municipalities/:id/partners/:partnerId/deactivate',
+        'GET /admin/team/municipalities/:id/visit-types',
+        'POST /admin/team/municipalities/:id/visit-types',
+        'POST /account/availability/exceptions/:id/remove',
+        'GET /calendar',
+        'GET /inbox/c/:id/visits/new',
+        'POST /inbox/c/:id/visits',
+        'POST /inbox/c/:id/visits/:visitId/result',
+        'GET /account/calendar-feed',
       ]),
     );
   });
@@ -180,7 +205,9 @@ describe('every staff route', () => {
                 ? ['privacy_officer'] // admins may read (404 for Oost's) but never post (403)
                 : url.startsWith('/privacy/')
                   ? ['privacy_officer']
-                  : [];
+                  : url.startsWith('/account/availability/')
+                    ? ['casemanager', 'coordinator', 'admin', 'privacy_officer'] // own exceptions only: another's is a 404
+                    : [];
     // A body that would be accepted in scope, so a refusal is about scope, not about bad input.
     const bodies: Record<string, unknown> = {
       replies: { text: 'ingebroken' },
@@ -197,6 +224,9 @@ describe('every staff route', () => {
       retention: { noReactionMonths: 1, closedMonths: 1, messageMonths: 1 },
       erase: { confirm: 'Roermond' },
       'opt-out': { how: 'door' },
+      visits: { type: 'office', startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+      result: { result: 'cancelled', minutes: 0 },
+      'visit-types': { home_enabled: 'on', home_duration: '60', home_twoStaff: 'on', office_duration: '45', walk_duration: '60', phone_duration: '30', video_duration: '30' },
     };
     const snapshot = async () => ({
       optedOut: (await db().select({ at: channelContacts.optedOutAt }).from(channelContacts)).map((c) => c.at?.toISOString() ?? '').sort(),
@@ -221,6 +251,15 @@ describe('every staff route', () => {
       erasures: (await db().select().from(erasureRequests)).length,
       deletions: (await db().select().from(deletionLog)).length,
       retention: (await db().select({ id: municipalities.id, r: municipalities.retentionNoReactionMonths, c: municipalities.retentionClosedMonths, m: municipalities.retentionMessageMonths, x: municipalities.exitedAt }).from(municipalities)).map((m) => JSON.stringify(m)).sort(),
+      visits: [
+        ...(await db().select().from(visits)).map((v) => JSON.stringify(v)),
+        ...(await db().select().from(visitStaff)).map((v) => JSON.stringify(v)),
+      ].sort(),
+      availability: [
+        ...(await db().select().from(availabilityExceptions)).map((e) => JSON.stringify(e)),
+        ...(await db().select().from(availabilityBlocks)).map((b) => JSON.stringify(b)),
+        ...(await db().select().from(municipalityVisitTypes)).map((v) => JSON.stringify(v)),
+      ].sort(),
       branding: (await db().select({ id: municipalities.id, colours: municipalities.cardColours, logo: municipalities.cardLogo, cm: municipalities.defaultCasemanagerId }).from(municipalities)).map((m) => JSON.stringify(m)).sort(),
     });
     const { createStaff } = await import('../helpers/fixtures.js');

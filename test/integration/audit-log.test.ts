@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp } from '../../bin/services.js';
 import { appendAudit } from '../../db/queries/audit-log.js';
 import { auditLog, cardBatches, cards, messages, teams } from '../../db/schema/index.js';
+import { availabilityBlocks, staffUsers, visits } from '../../db/schema/index.js';
 import { createConversationFixture, createStaff, createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { csrfFrom, login } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -38,6 +39,8 @@ const NOT_AUDITED: Record<string, string> = {
   'GET /assets/*': 'static files',
   'GET /admin/whatsapp': "pairing the team's WhatsApp number: no youngster data",
   'GET /account/absence': 'own absence',
+  'GET /account/availability': 'own visiting hours: no youngster data (changes are audited)',
+  'GET /admin/team/municipalities/:id/visit-types': "a municipality's visit types: no personal data (a change is audited)",
   'POST /account/absence': 'own absence',
   'POST /account/absence/clear': 'own absence',
   'GET /account/language': 'own language',
@@ -59,6 +62,8 @@ const NOT_AUDITED: Record<string, string> = {
   'GET /admin/team/retention': 'retention settings and the dry run: counts only (a change is audited)',
   'GET /admin/team/municipalities/:id/exit': 'what an exit would do: counts only (the export and the erasure are audited)',
   'GET /privacy/requests': 'the empty search form of an access request (the search and the export are audited)',
+  'GET /inbox/c/:id/visits/new': 'free moments of the team for a booking: no youngster data (the booking is audited)',
+  'GET /account/calendar-feed': 'own calendar link: whether it is on (making or stopping it is audited)',
 };
 /** bull-board's pages and API: job data carries ids only (Redis never holds personal data). */
 const NOT_AUDITED_PREFIX = ['/admin/queues'];
@@ -138,6 +143,11 @@ describe('which routes are audited', () => {
     expect(action('GET /breaches/:id')).toBe('breach.view');
     expect(action('POST /breaches/:id/close')).toBe('breach.change');
     expect(action('POST /inbox/c/:id/opt-out')).toBe('youngster.opt_out');
+    expect(action('GET /calendar')).toBe('calendar.view');
+    expect(action('POST /inbox/c/:id/visits')).toBe('visit.book');
+    expect(action('POST /account/calendar-feed')).toBe('calendar_feed.change');
+    // The iCalendar feed: its secret URL is the key, no staff session (so no audit entry of a person).
+    expect(app.routeTable.find((r) => `${r.method} ${r.url}` === 'GET /calendar/feed/:token.ics')).toMatchObject({ public: true, audit: null });
     // Every action a route records has a plain name on the /audit page.
     for (const r of app.routeTable) if (r.audit) expect(AUDIT_ACTIONS, `${r.method} ${r.url}`).toContain(r.audit.action);
   });
@@ -176,6 +186,19 @@ describe('one entry per use, ids only', () => {
     await once('POST /inbox/c/:id/assign', m, me, 'conversation.assign', c, () => post(m, `/inbox/c/${c}/assign`, { staffId: org.yusuf.id, note: 'geheime overdracht' }));
     await once('POST /inbox/c/:id/messages/:messageId/retry', m, me, 'message.retry', c, () => post(m, `/inbox/c/${c}/messages/${failedMessageId}/retry`));
     await once('POST /inbox/c/:id/replies', m, me, 'conversation.reply', c, () => post(m, `/inbox/c/${c}/replies`, { text: 'geheime reactie voor Sigfrid' }));
+
+    // A visit: booked from the conversation (a moment the booking page offers), then its result; the calendar and the feed link.
+    await db().insert(availabilityBlocks).values([1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ staffId: org.yusuf.id, weekday, startsAt: '00:00', endsAt: '24:00' })));
+    await db().update(staffUsers).set({ minNoticeHours: 0 }).where(eq(staffUsers.id, org.yusuf.id));
+    const moment = /name="startsAt" value="([^"]+)"/.exec((await get(m, `/inbox/c/${c}/visits/new?type=phone`)).body)?.[1];
+    expect(moment).toBeTruthy();
+    const booked = await once('POST /inbox/c/:id/visits', m, me, 'visit.book', c, () => post(m, `/inbox/c/${c}/visits`, { type: 'phone', startsAt: moment }));
+    const visitId = (JSON.parse(booked.body) as { visitId: string }).visitId;
+    await once('POST /inbox/c/:id/visits/:visitId/result', m, me, 'visit.result', c, () => post(m, `/inbox/c/${c}/visits/${visitId}/result`, { result: 'cancelled' }));
+    expect((await db().select().from(visits).where(eq(visits.id, visitId)))[0]!.status).toBe('cancelled');
+    await once('GET /calendar', m, me, 'calendar.view', null, () => get(m, '/calendar?view=week&who=team'));
+    await once('POST /account/calendar-feed', m, me, 'calendar_feed.change', null, () => post(m, '/account/calendar-feed'));
+    await once('POST /account/calendar-feed/revoke', m, me, 'calendar_feed.change', null, () => post(m, '/account/calendar-feed/revoke'));
 
     // A search leaves `search: true`, never the term; the plain worklist leaves nothing.
     const before = await lastId();
@@ -266,8 +289,8 @@ describe('one entry per use, ids only', () => {
   it('covered every audited route with an :id (a new one needs a case above)', () => {
     const withId = app.routeTable.filter((r) => r.audit && r.url.includes(':id')).map((r) => `${r.method} ${r.url}`);
     // Routes added alongside by other work (consents and partners on the panel, retention/exit/exports,
-    // opt-out and erasure, staff notices) are tested by their own files.
-    const ours = withId.filter((r) => !/consent|partner|retention|exit|export|erasure|opt-out|notices|privacy\//.test(r));
+    // opt-out and erasure, staff notices, availability and visit types) are tested by their own files.
+    const ours = withId.filter((r) => !/consent|partner|retention|exit|export|erasure|opt-out|notices|privacy\/|availability|visit-types/.test(r));
     expect(ours.filter((r) => !covered.has(r))).toEqual([]);
   });
 });

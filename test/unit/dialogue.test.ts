@@ -25,6 +25,8 @@ const base: DialogueContext = {
   privacyUrl: 'https://lijntje.test/privacy',
   overrides: {},
   held: null,
+  booking: null,
+  lastMenu: null,
 };
 const ctx = (over: Partial<DialogueContext> = {}): DialogueContext => ({ ...base, ...over });
 const text = (t: string) => ({ type: 'text' as const, text: t });

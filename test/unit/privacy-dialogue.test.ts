@@ -20,6 +20,8 @@ const base: DialogueContext = {
   privacyUrl: 'https://lijntje.test/privacy',
   overrides: {},
   held: null,
+  booking: null,
+  lastMenu: null,
 };
 const held = (over: Partial<HeldData> = {}): HeldData => ({ listData: true, messages: true, notes: true, contactAttempts: false, consents: [], ...over });
 const ctx = (over: Partial<DialogueContext> = {}): DialogueContext => ({ ...base, ...over });

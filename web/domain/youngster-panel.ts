@@ -13,6 +13,7 @@ import { CONTACT_ATTEMPT_KINDS, OUTCOME_CATEGORIES, PROCESS_STEPS, SUPPORT_QUEST
 import { panelLabelsEn } from '../../templates/labels/en.js';
 import { panelLabelsNl, type PanelLabels } from '../../templates/labels/nl.js';
 import { loadConsentPanel, type ConsentPanel } from './consent-panel.js';
+import { loadVisitPanel, type VisitPanel } from './visit-panel.js';
 
 export type SupportQuestion = (typeof SUPPORT_QUESTIONS)[number];
 export type OutcomeCategory = (typeof OUTCOME_CATEGORIES)[number];
@@ -92,6 +93,8 @@ export interface YoungsterPanel {
   totalMinutes: number;
   /** The consent ledger (consent-panel.ts); null without a youngster: then nothing can be recorded. */
   consent: ConsentPanel | null;
+  /** Booked visits without a result yet (visit-panel.ts); null without a youngster. */
+  visit: VisitPanel | null;
   /** Today in Europe/Amsterdam ("2026-11-23"): the default of the date fields. */
   today: string;
   options: ReturnType<typeof panelOptions>;
@@ -143,7 +146,7 @@ export async function loadYoungsterPanel(
     options: panelOptions(lang),
     labels: l,
   };
-  const empty = { ...base, youngster: null, cards: [], events: [], attempts: [], totalMinutes: 0, consent: null };
+  const empty = { ...base, youngster: null, cards: [], events: [], attempts: [], totalMinutes: 0, consent: null, visit: null };
   if (!conv.youngsterId) return empty;
 
   const y = await findYoungster(db, conv.youngsterId);
@@ -166,6 +169,7 @@ export async function loadYoungsterPanel(
   const totalMinutes = await totalAttemptMinutes(db, y.id);
   const age = ageOn(y.birthDate, today);
   const consent = await loadConsentPanel(db, { youngsterId: y.id, municipalityId: conv.municipalityId, age }, lang);
+  const visit = await loadVisitPanel(db, y.id, opts.now);
 
   const name = [y.firstName, y.namePrefix, y.lastName].filter((p) => p && p.trim()).join(' ');
   const streetLine = [y.street, y.houseNumber].filter(Boolean).join(' ');
@@ -196,5 +200,6 @@ export async function loadYoungsterPanel(
     attempts: attemptRows.map((a) => ({ ...a, kindLabel: l.attemptKind[a.kind] })),
     totalMinutes,
     consent,
+    visit,
   };
 }

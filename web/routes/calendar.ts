@@ -1,0 +1,103 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { InputError, SlotTakenError } from '../../core/errors.js';
+import { formatMoment } from '../../core/local-time.js';
+import type { BookInput, CalendarQuery, ResultInput, VisitsStaff } from '../domain/visits-staff.js';
+import { requireRole, requireStaff } from '../plugins/auth.js';
+import { uiOf } from '../plugins/views.js';
+import { postedJson, staffOf, uuidParam } from './route-helpers.js';
+
+export interface CalendarRoutesDeps {
+  visits: VisitsStaff;
+}
+
+const FIELD = { type: 'string', maxLength: 64 } as const;
+const bookBody = { type: 'object', properties: { _csrf: { type: 'string' }, type: FIELD, startsAt: FIELD } } as const;
+const resultBody = { type: 'object', properties: { _csrf: { type: 'string' }, result: FIELD, minutes: {} } } as const;
+const resultParams = {
+  type: 'object',
+  required: ['id', 'visitId'],
+  properties: { id: { type: 'string', format: 'uuid' }, visitId: { type: 'string', format: 'uuid' } },
+} as const;
+const calendarQuery = { type: 'object', properties: { view: FIELD, date: FIELD, who: FIELD } } as const;
+
+/**
+ * The staff calendar (/calendar: day or week, own or team) and the visit forms of a
+ * conversation: the booking page (moments from findSlots), booking and a visit's result.
+ * Casemanagers and coordinators; for a conversation the scope comes first (404), then the
+ * role (403), as for the panel's other forms.
+ */
+export const calendarRoutes: FastifyPluginAsync<CalendarRoutesDeps> = async (app, deps) => {
+  const { visits } = deps;
+
+  app.get<{ Querystring: CalendarQuery }>(
+    '/calendar',
+    { config: { audit: { action: 'calendar.view' } }, onRequest: requireRole('casemanager', 'coordinator'), schema: { querystring: calendarQuery } },
+    async (req, reply) => {
+      const staff = staffOf(req);
+      const calendar = await visits.calendar(staff, req.query ?? {});
+      reply.header('cache-control', 'no-store');
+      return reply.view('staff/calendar.eta', { staff, csrf: reply.csrfToken(), calendar });
+    },
+  );
+
+  async function renderNew(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, type: unknown, error: InputError | SlotTakenError | null) {
+    const ui = uiOf(req);
+    const o = await visits.options(staffOf(req), req.params.id, type);
+    reply.header('cache-control', 'no-store');
+    return reply.view('staff/visit-new.eta', {
+      staff: staffOf(req),
+      csrf: reply.csrfToken(),
+      conversationId: req.params.id,
+      types: o.types,
+      type: o.type,
+      slots: o.slots.map((s) => ({ value: s.startsAt.toISOString(), label: formatMoment(ui.lang, s.startsAt) })),
+      error: error ? ui.refusal(error.code, error.vars) : null,
+    });
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { type?: string } }>(
+    '/inbox/c/:id/visits/new',
+    { onRequest: requireStaff, schema: { params: uuidParam, querystring: { type: 'object', properties: { type: FIELD } } } },
+    async (req, reply) => renderNew(req, reply, req.query?.type, null),
+  );
+
+  app.post<{ Params: { id: string }; Body: BookInput }>(
+    '/inbox/c/:id/visits',
+    {
+      config: { audit: { action: 'visit.book', object: 'conversation' } },
+      onRequest: requireStaff,
+      preHandler: app.csrfProtection,
+      bodyLimit: 8 * 1024,
+      schema: { params: uuidParam, body: bookBody },
+    },
+    async (req, reply) => {
+      const body = req.body ?? {};
+      try {
+        const booked = await visits.book(staffOf(req), req.params.id, body);
+        if (postedJson(req)) return reply.code(201).send(booked);
+        return reply.redirect(`/inbox/c/${req.params.id}#visit`, 303);
+      } catch (err) {
+        // A form gets the page again with the refusal and fresh moments ("net weg"); JSON the error handler's answer.
+        if (postedJson(req) || !(err instanceof InputError || err instanceof SlotTakenError) || (err instanceof InputError && err.statusCode !== 400)) throw err;
+        reply.code(err instanceof SlotTakenError ? 409 : 400);
+        return renderNew(req, reply, body.type, err);
+      }
+    },
+  );
+
+  app.post<{ Params: { id: string; visitId: string }; Body: ResultInput }>(
+    '/inbox/c/:id/visits/:visitId/result',
+    {
+      config: { audit: { action: 'visit.result', object: 'conversation' } },
+      onRequest: requireStaff,
+      preHandler: app.csrfProtection,
+      bodyLimit: 8 * 1024,
+      schema: { params: resultParams, body: resultBody },
+    },
+    async (req, reply) => {
+      await visits.result(staffOf(req), req.params.id, req.params.visitId, req.body ?? {});
+      if (postedJson(req)) return reply.code(200).send({ ok: true });
+      return reply.redirect(`/inbox/c/${req.params.id}#visit`, 303);
+    },
+  );
+};
