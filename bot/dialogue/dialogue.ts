@@ -313,8 +313,8 @@ export function describeChoice(ctx: DialogueContext, choice: string): string {
   if (booking !== null) return booking;
   if (choice.startsWith(CHOICE.withdrawPrefix)) {
     const consent = ctx.held?.consents.find((c) => c.id === choice.slice(CHOICE.withdrawPrefix.length));
-    // The coach reads which consent, in words; a stale or foreign id is shown as what it is.
-    return consent ? say('bot.consent.withdrawnNote', { what: consentWords({ say }, consent) }) : say('bot.held.withdraw');
+    // What they tapped, in words (the bot's answer in the thread says it was withdrawn).
+    return consent ? consentWords({ say }, consent) : say('bot.held.withdraw');
   }
   const keys: Record<string, TextKey> = {
     [CHOICE.chat]: ctx.coachFirstName ? 'bot.menu.chat.coach' : 'bot.menu.chat.team',

@@ -160,7 +160,7 @@ export function createDialogueService(deps: {
     // casemanager, is routed here and now (routing's "sticky" and "card", the common cases);
     // anything else waits as 'received' for the routing worker.
     const inline = visible && outcome.forward !== null ? inlineRoute(loaded, conv, now) : null;
-    const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && inline === null, outcome.forward);
+    const incoming = incomingMessage(event, loaded, externalMessageId, (outcome.forward !== null || !visible) && inline === null);
 
     // The common turn ends here: its writes and COMMIT go out together.
     const last = !outcome.releaseHeldText && !outcome.optOut && !hasPrivacyEffects(outcome);
@@ -336,16 +336,12 @@ function incomingMessage(
   loaded: LoadedContext,
   externalId: string | null,
   waitsForRouting: boolean,
-  forward: Outcome['forward'],
 ): IncomingMessage | null {
   const body =
     event.type === 'text'
       ? event.text
       : event.type === 'choice'
-        ? // What the dialogue forwards for a choice says it best ("Afspraak gemaakt in de chat: ..."); else the option in words.
-          forward?.kind === 'choice'
-          ? forward.text
-          : describeChoice(loaded.ctx, event.choice)
+        ? describeChoice(loaded.ctx, event.choice)
         : event.text
           ? maskToken(event.text, event.token)
           : null;

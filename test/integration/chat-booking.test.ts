@@ -78,8 +78,10 @@ describe('booking in the web chat', () => {
     }
     // The coach reads it in the thread.
     const [conv] = await t.db.select().from(conversations).where(eq(conversations.youngsterId, youngster.id));
-    const thread = await t.db.select().from(messages).where(and(eq(messages.direction, 'in'), eq(messages.conversationId, conv!.id)));
-    expect(thread.some((m) => m.body.startsWith('Afspraak gemaakt in de chat'))).toBe(true);
+    const thread = await t.db.select().from(messages).where(eq(messages.conversationId, conv!.id));
+    // What they tapped, in words, and the bot's confirmation: the coach reads both in the thread.
+    expect(thread.some((m) => m.direction === 'in' && m.body === 'Ja, graag')).toBe(true);
+    expect(thread.some((m) => m.direction === 'out' && m.body.startsWith('Top, de afspraak staat'))).toBe(true);
     const [booked] = await t.db.select().from(events).where(and(eq(events.type, 'visit.booked'), eq(events.subject, youngster.monitoringKey)));
     expect(booked!.data).toMatchObject({ type: 'office', via: 'chat' });
 

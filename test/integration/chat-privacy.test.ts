@@ -56,7 +56,8 @@ describe('the youngster asks what is held about them', () => {
     expect(event!.data).toEqual({ kind: 'partner', category: 'that', via: 'chat' });
     // The coach reads it in the thread, in words.
     const thread = await t.db.select().from(messages).where(eq(messages.conversationId, conv!.id));
-    expect(thread.some((m) => m.direction === 'in' && m.body.includes('Toestemming ingetrokken in de chat') && m.body.includes('ROC Gilde'))).toBe(true);
+    expect(thread.some((m) => m.direction === 'in' && m.body === 'aan ROC Gilde laten weten dat je contact met ons hebt')).toBe(true);
+    expect(thread.some((m) => m.direction === 'out' && m.body.startsWith('Gedaan: je toestemming om aan ROC Gilde'))).toBe(true);
     // A consent id that is not theirs changes nothing.
     await postChat(t.stack.app, token, chat.cookie, { choice: 'cw:00000000-0000-4000-8000-000000000000' });
     const after = await t.db.select().from(consents).where(eq(consents.youngsterId, youngster.id));
