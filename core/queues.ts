@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { ChannelName } from './channel.js';
+import { instantAt, localParts } from './local-time.js';
 
 /**
  * Queue names and job shapes. Jobs carry ids only: BullMQ keeps job data in
@@ -35,8 +36,19 @@ export interface ReminderJob {
   kind: ReminderKind;
   startsAt: string;
 }
-export const REMINDERS = { '24h': 24 * 3600_000, '2h': 2 * 3600_000 } as const;
-export type ReminderKind = keyof typeof REMINDERS;
+export const REMINDER_KINDS = ['24h', '2h'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+/**
+ * When a visit's reminders go: the day before at the same Amsterdam clock time (so across a DST
+ * change "morgen om 14:00" is still sent at 14:00, 23 or 25 hours before), and two hours before.
+ */
+export function reminderMoment(kind: ReminderKind, startsAt: Date): Date {
+  if (kind === '2h') return new Date(startsAt.getTime() - 2 * 3600_000);
+  const p = localParts(startsAt);
+  const dayBefore = new Date(Date.UTC(p.year, p.month - 1, p.day - 1));
+  return instantAt({ year: dayBefore.getUTCFullYear(), month: dayBefore.getUTCMonth() + 1, day: dayBefore.getUTCDate() }, p.minutes);
+}
 
 /** `erase`: one erasure request (db/schema/privacy.ts); `retention`: the nightly run over every municipality. */
 export type PrivacyJob = { erasureId: string } | { retention: true };
@@ -148,8 +160,8 @@ export function createQueues(opts: {
     reminders,
     async scheduleReminders(visit, now = new Date()) {
       let n = 0;
-      for (const [kind, before] of Object.entries(REMINDERS) as [ReminderKind, number][]) {
-        const delay = visit.startsAt.getTime() - before - now.getTime();
+      for (const kind of REMINDER_KINDS) {
+        const delay = reminderMoment(kind, visit.startsAt).getTime() - now.getTime();
         if (delay <= 0) continue;
         const data = { visitId: visit.id, kind, startsAt: visit.startsAt.toISOString() };
         // A done reminder is kept a week: the sweeper re-adding it then is a no-op, so it is never sent twice.
@@ -159,7 +171,7 @@ export function createQueues(opts: {
       return n;
     },
     async cancelReminders(visit) {
-      for (const kind of Object.keys(REMINDERS) as ReminderKind[]) await reminders.remove(reminderJobId(visit.id, kind, visit.startsAt));
+      for (const kind of REMINDER_KINDS) await reminders.remove(reminderJobId(visit.id, kind, visit.startsAt));
     },
     async enqueueErasure(erasureId, delayMs) {
       // Done jobs are not kept: the request row says whether it is done, and a later enqueue must run.

@@ -60,15 +60,16 @@ describe('landing page and web-chat menu in a real browser (phone size)', () => 
     expect(await options.allTextContents()).toEqual(['Chat met Michelle', 'Afspraak maken', 'Nee bedankt, geen contact']);
     await page.screenshot({ path: `${SCREENSHOTS}webchat-menu-mobile.png`, fullPage: true });
 
+    // "Afspraak maken" now books in the chat (test/e2e/chat-booking.test.ts); the visit types follow it.
     await page.click('text=Afspraak maken');
-    await page.locator('.yt-msg-bot', { hasText: 'neemt contact met je op' }).waitFor({ timeout: 10_000 });
+    await page.locator('.yt-msg-bot', { hasText: 'Hoe wil je afspreken?' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('.yt-msg-me', { hasText: 'Afspraak maken' }).count()).toBe(1);
-    // Old buttons are gone once answered.
-    expect(await page.locator('.yt-option').count()).toBe(0);
+    // Old buttons are gone once answered: only the new question's options remain.
+    expect(await page.locator('.yt-msg-bot', { hasText: 'Wat wil je?' }).locator('.yt-option').count()).toBe(0);
 
     // Reloading shows the same conversation, not a second greeting.
     await page.reload();
-    await page.locator('.yt-msg-bot', { hasText: 'neemt contact met je op' }).waitFor({ timeout: 10_000 });
+    await page.locator('.yt-msg-bot', { hasText: 'Hoe wil je afspreken?' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('.yt-msg-bot', { hasText: 'Je praat met de chat van Michelle' }).count()).toBe(1);
     await page.screenshot({ path: `${SCREENSHOTS}webchat-after-choice-mobile.png`, fullPage: true });
     await ctx.close();
