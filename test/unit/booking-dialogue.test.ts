@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { dialogueContext } from '../helpers/dialogue-context.js';
 import { bookingIntent, concernsBooking } from '../../bot/dialogue/booking-dialogue.js';
 import { CHOICE, decide } from '../../bot/dialogue/dialogue.js';
 import type { BookingFacts, DialogueContext } from '../../bot/dialogue/types.js';
 
-const base: DialogueContext = {
-  state: 'menu',
-  language: 'nl',
-  linked: true,
-  personOptedOut: false,
-  youngsterFirstName: 'Sigfrid',
-  coachFirstName: 'Michelle',
-  municipalityName: 'Roermond',
-  municipalities: [],
-  officeOpen: true,
-  nextOpening: null,
-  officeNoticeDue: false,
-  coachAbsence: null,
-  absenceNoticeDue: false,
-  privacyUrl: 'https://lijntje.test/privacy',
-  overrides: {},
-  held: null,
-  booking: null,
-  lastMenu: null,
-};
 const facts = (over: Partial<BookingFacts> = {}): BookingFacts => ({ types: ['home', 'office', 'phone'], upcoming: null, slots: null, result: null, ...over });
-const ctx = (over: Partial<DialogueContext> = {}): DialogueContext => ({ ...base, ...over });
+const ctx = (over: Partial<DialogueContext> = {}): DialogueContext => dialogueContext(over);
 const choice = (c: string) => ({ type: 'choice' as const, choice: c });
 const text = (t: string) => ({ type: 'text' as const, text: t });
 // Tuesday 8 December 2026, 14:00 in Amsterdam (13:00 UTC).

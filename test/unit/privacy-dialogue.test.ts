@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { dialogueContext } from '../helpers/dialogue-context.js';
 import { CHOICE, decide } from '../../bot/dialogue/dialogue.js';
 import { matchKeyword } from '../../bot/dialogue/keywords.js';
 import type { DialogueContext, HeldData } from '../../bot/dialogue/types.js';
 
-const base: DialogueContext = {
-  state: 'menu',
-  language: 'nl',
-  linked: true,
-  personOptedOut: false,
-  youngsterFirstName: 'Sigfrid',
-  coachFirstName: 'Michelle',
-  municipalityName: 'Roermond',
-  municipalities: [],
-  officeOpen: true,
-  nextOpening: null,
-  officeNoticeDue: true,
-  coachAbsence: null,
-  absenceNoticeDue: true,
-  privacyUrl: 'https://lijntje.test/privacy',
-  overrides: {},
-  held: null,
-  booking: null,
-  lastMenu: null,
-};
 const held = (over: Partial<HeldData> = {}): HeldData => ({ listData: true, messages: true, notes: true, contactAttempts: false, consents: [], ...over });
-const ctx = (over: Partial<DialogueContext> = {}): DialogueContext => ({ ...base, ...over });
+const ctx = (over: Partial<DialogueContext> = {}): DialogueContext => dialogueContext({ officeNoticeDue: true, absenceNoticeDue: true, ...over });
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const choice = (c: string) => ({ type: 'choice' as const, choice: c });
 const all = (o: ReturnType<typeof decide>) => o.replies.map((r) => r.text).join('\n');
