@@ -1,5 +1,6 @@
 import type { InboundEvent, MenuOption } from '../../core/channel.js';
 import { formatMoment } from '../../core/local-time.js';
+import { confirmOptions, parseVisitChoice, visitChoice } from '../../core/visit-choices.js';
 import type { Language, TextKey } from '../../templates/texts/index.js';
 import { CHOICE, MAIN_MENU_ORDER } from './choices.js';
 import { matchKeyword, matchNumber } from './keywords.js';
@@ -7,8 +8,7 @@ import type { BookingFacts, DialogueContext, DialogueOutcome, Turn, VisitTypeNam
 
 /**
  * Booking a visit in the chat, pure like dialogue.ts. The options carry what
- * the next step needs in their ids ("vs:home:29412345" = a home visit at that
- * minute since the epoch), so no step is stored on the contact: a number on
+ * the next step needs in their ids (core/visit-choices.ts), so no step is stored on the contact: a number on
  * WhatsApp is the option of the last menu shown (ctx.lastMenu). What changes
  * the database - searching slots, booking, moving, cancelling - is the
  * service's, before the decision (booking-effects.ts, from `bookingIntent`);
@@ -21,17 +21,6 @@ export type BookingIntent =
   | { kind: 'book'; type: VisitTypeName; startsAt: Date; place: string | null }
   | { kind: 'cancel' }
   | null;
-
-const TYPES: readonly VisitTypeName[] = ['home', 'office', 'walk', 'phone', 'video'];
-const asType = (s: string | undefined): VisitTypeName | null => (TYPES as readonly string[]).includes(s ?? '') ? (s as VisitTypeName) : null;
-const minuteOf = (d: Date) => Math.round(d.getTime() / 60_000);
-const atMinute = (s: string | undefined): Date | null => (s && /^\d{6,9}$/.test(s) ? new Date(Number(s) * 60_000) : null);
-
-/** A choice id of the booking flow, split: 'vs:home:29412345' -> ['vs', 'home', '29412345']. */
-function parts(choice: string): [string, VisitTypeName | null, Date | null] {
-  const [verb = '', type, minute] = choice.split(':');
-  return [verb, asType(type), atMinute(minute)];
-}
 
 export const isBookingState = (state: string) => state.startsWith('visit_');
 
@@ -63,7 +52,7 @@ export function bookingIntent(ctx: Pick<DialogueContext, 'state' | 'lastMenu'>, 
   if (choice === CHOICE.visitMove && booking.upcoming) return { kind: 'slots', type: booking.upcoming.type, after: null };
   if (choice === CHOICE.visitCancelYes && booking.upcoming) return { kind: 'cancel' };
   if (choice) {
-    const [verb, type, at] = parts(choice);
+    const [verb, type, at] = parseVisitChoice(choice);
     if (verb === 'vt' && type) return { kind: 'slots', type, after: null };
     if (verb === 'vm' && type) return { kind: 'slots', type, after: at };
     if (verb === 'vy' && type && at) return { kind: 'book', type, startsAt: at, place: null };
@@ -71,7 +60,7 @@ export function bookingIntent(ctx: Pick<DialogueContext, 'state' | 'lastMenu'>, 
   // A place typed after "liever ergens anders": the slot is in the last menu's "toch thuis" option.
   if (ctx.state === 'visit_place' && event.type === 'text' && !choice) {
     const keep = ctx.lastMenu?.find((o) => o.id.startsWith('vy:'));
-    const [, type, at] = keep ? parts(keep.id) : ['', null, null];
+    const [, type, at] = keep ? parseVisitChoice(keep.id) : ['', null, null];
     const place = event.text.trim().slice(0, 200);
     if (type && at && place) return { kind: 'book', type, startsAt: at, place };
   }
@@ -119,7 +108,7 @@ export function decideBooking(turn: Turn, event: InboundEvent, kit: { mainMenu(c
       return out;
     }
     if (!b.types.length) return null; // nothing to book here: the coach follows up (dialogue.ts)
-    reply(say('bot.visit.askType'), [...b.types.map((t) => ({ id: `vt:${t}`, label: capitalise(typeWord(t)) })), back]);
+    reply(say('bot.visit.askType'), [...b.types.map((t) => ({ id: visitChoice('vt', t), label: capitalise(typeWord(t)) })), back]);
     out.state = 'visit_type';
     return out;
   }
@@ -144,8 +133,8 @@ export function decideBooking(turn: Turn, event: InboundEvent, kit: { mainMenu(c
     }
     const last = startsAt.at(-1)!;
     reply(say(b.result?.kind === 'taken' ? 'bot.visit.taken' : 'bot.visit.pickSlot', { type: typeWord(type) }), [
-      ...startsAt.map((s) => ({ id: `vs:${type}:${minuteOf(s)}`, label: capitalise(when(s)) })),
-      { id: `vm:${type}:${minuteOf(last)}`, label: say('bot.visit.other') },
+      ...startsAt.map((s) => ({ id: visitChoice('vs', type, s), label: capitalise(when(s)) })),
+      { id: visitChoice('vm', type, last), label: say('bot.visit.other') },
       back,
     ]);
     out.state = 'visit_slot';
@@ -153,20 +142,17 @@ export function decideBooking(turn: Turn, event: InboundEvent, kit: { mainMenu(c
   }
 
   if (choice) {
-    const [verb, type, at] = parts(choice);
+    const [verb, type, at] = parseVisitChoice(choice);
     if (verb === 'vs' && type && at) {
       // The moment opens the sentence here.
       const vars = { when: capitalise(when(at)), type: typeWord(type) };
-      const yes = { id: `vy:${type}:${minuteOf(at)}`, label: say('bot.visit.yes') };
-      const other = { id: `vm:${type}:${minuteOf(at)}`, label: say('bot.visit.other') };
       // A home visit: the address on file, in neutral words (anyone holding the phone may read along).
-      if (type === 'home') reply(say('bot.visit.confirmHome', vars), [yes, { id: `vp:${type}:${minuteOf(at)}`, label: say('bot.visit.elsewhere') }, other]);
-      else reply(say('bot.visit.confirm', vars), [yes, other]);
+      reply(say(type === 'home' ? 'bot.visit.confirmHome' : 'bot.visit.confirm', vars), confirmOptions(type, at, { yes: say('bot.visit.yes'), elsewhere: say('bot.visit.elsewhere'), other: say('bot.visit.other') }));
       out.state = 'visit_confirm';
       return out;
     }
     if (verb === 'vp' && type && at) {
-      reply(say('bot.visit.askPlace'), [{ id: `vy:${type}:${minuteOf(at)}`, label: say('bot.visit.atHome') }]);
+      reply(say('bot.visit.askPlace'), [{ id: visitChoice('vy', type, at), label: say('bot.visit.atHome') }]);
       out.state = 'visit_place';
       return out;
     }
@@ -176,7 +162,7 @@ export function decideBooking(turn: Turn, event: InboundEvent, kit: { mainMenu(c
 
 /** What a booking option reads as in the thread (the coach sees the choice in words), or null when it is none. */
 export function describeBookingChoice(say: (key: TextKey, vars?: Record<string, string>) => string, lang: Language, choice: string): string | null {
-  const [verb, type, at] = parts(choice);
+  const [verb, type, at] = parseVisitChoice(choice);
   if (verb === 'vt' && type) return capitalise(say(`bot.visit.type.${type}`));
   if (verb === 'vs' && at) return capitalise(formatMoment(lang, at));
   if (verb === 'vy' && at) return say('bot.visit.yes');

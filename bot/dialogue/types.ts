@@ -2,6 +2,7 @@ import type { MenuOption } from '../../core/channel.js';
 import type { Opening } from '../../core/office-hours.js';
 import type { Language, TextKey } from '../../templates/texts/index.js';
 import type { DialogueState } from './states.js';
+import type { VisitType } from '../../core/visit-choices.js';
 
 /**
  * The dialogue's input and output shapes, apart from the decision itself
@@ -45,7 +46,7 @@ export interface DialogueContext {
   lastMenu: MenuOption[] | null;
 }
 
-export type VisitTypeName = 'home' | 'office' | 'walk' | 'phone' | 'video';
+export type VisitTypeName = VisitType;
 
 /** What booking needs to know, and what the service already did this turn (bot/dialogue/booking-effects.ts). */
 export interface BookingFacts {

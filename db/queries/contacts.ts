@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { ChannelName } from '../../core/channel.js';
 import type { DbOrTx, Tx } from '../client.js';
 import { channelContacts } from '../schema/index.js';
@@ -41,4 +41,18 @@ export async function findWebContactByDevice(db: DbOrTx, deviceId: string) {
     .where(and(eq(channelContacts.channel, 'web'), eq(channelContacts.externalId, deviceId)))
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * Where a contact's dialogue stands, moved by something outside their own turn (a coach
+ * proposing a moment: a typed "1" on WhatsApp then answers that menu). Only from the states
+ * listed in `from`, so a contact who is confirming an opt-out or who opted out stays there.
+ */
+export async function setDialogueStep(tx: DbOrTx, contactId: string, step: string, from: readonly string[]): Promise<boolean> {
+  const rows = await tx
+    .update(channelContacts)
+    .set({ dialogueState: step })
+    .where(and(eq(channelContacts.id, contactId), inArray(channelContacts.dialogueState, [...from]), isNull(channelContacts.optedOutAt)))
+    .returning({ id: channelContacts.id });
+  return rows.length > 0;
 }

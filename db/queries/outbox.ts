@@ -109,13 +109,13 @@ export async function findReplyByClientRef(db: DbOrTx, conversationId: string, c
 /** Where a staff reply goes: the contact and channel the youngster last wrote from. */
 export async function replyTarget(db: DbOrTx, conversationId: string) {
   const [last] = await db
-    .select({ contactId: messages.contactId, channel: messages.channel, optedOutAt: channelContacts.optedOutAt })
+    .select({ contactId: messages.contactId, channel: messages.channel, optedOutAt: channelContacts.optedOutAt, language: channelContacts.language })
     .from(messages)
     .innerJoin(channelContacts, eq(channelContacts.id, messages.contactId))
     .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
     .orderBy(desc(messages.seq))
     .limit(1);
-  return last?.contactId ? { contactId: last.contactId, channel: last.channel, optedOut: last.optedOutAt !== null } : null;
+  return last?.contactId ? { contactId: last.contactId, channel: last.channel, optedOut: last.optedOutAt !== null, language: last.language } : null;
 }
 
 /** An outgoing message of a conversation, locked for a staff retry, with what the retry checks. */

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
-import { municipalityVisitTypes, VISIT_TYPES, type VisitType } from '../schema/index.js';
+import { municipalities, municipalityVisitTypes, VISIT_TYPES, type VisitType } from '../schema/index.js';
 
 /*
  * Which kinds of visit a municipality offers. A municipality that configured
@@ -61,4 +61,17 @@ export async function upsertVisitTypes(db: DbOrTx, municipalityId: string, list:
       target: [municipalityVisitTypes.municipalityId, municipalityVisitTypes.type],
       set: { durationMinutes: sql`excluded.duration_minutes`, enabled: sql`excluded.enabled`, twoStaff: sql`excluded.two_staff` },
     });
+}
+
+/**
+ * Whether the casemanagers' calendar feeds show the youngster's first name (off by default:
+ * those feeds end up in cloud calendars; without it a visit reads as its type and reference).
+ */
+export async function calendarShowsFirstName(db: DbOrTx, municipalityId: string): Promise<boolean> {
+  const [row] = await db.select({ on: municipalities.calendarShowsFirstName }).from(municipalities).where(eq(municipalities.id, municipalityId));
+  return row?.on ?? false;
+}
+
+export async function setCalendarShowsFirstName(db: DbOrTx, municipalityId: string, on: boolean): Promise<void> {
+  await db.update(municipalities).set({ calendarShowsFirstName: on }).where(eq(municipalities.id, municipalityId));
 }

@@ -1,4 +1,5 @@
 import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { VISIT_TYPES } from '../../core/visit-choices.js';
 import { municipalities, staffUsers } from './organisation.js';
 
 /**
@@ -7,10 +8,9 @@ import { municipalities, staffUsers } from './organisation.js';
  * Europe/Amsterdam wall-clock times ('HH:MM'); moments are timestamptz.
  */
 
-/** thuis, op kantoor, een wandeling, telefonisch, video. */
-export const VISIT_TYPES = ['home', 'office', 'walk', 'phone', 'video'] as const;
+export { VISIT_TYPES, type VisitType } from '../../core/visit-choices.js';
+/** The kinds of visit (core/visit-choices.ts). */
 export const visitType = pgEnum('visit_type', VISIT_TYPES);
-export type VisitType = (typeof VISIT_TYPES)[number];
 
 /** A weekly recurring block of availability (ISO weekday 1 = Monday). */
 export const availabilityBlocks = pgTable(

@@ -71,6 +71,7 @@ export const EVENT_TYPES = [
   'consent.given',
   'consent.withdrawn',
   // Visits (booking): data holds the visit type and the day, never a place or a name.
+  'visit.proposed',
   'visit.booked',
   'visit.moved',
   'visit.cancelled',

@@ -161,6 +161,7 @@ describe('every staff route', () => {
         'GET /calendar',
         'GET /inbox/c/:id/visits/new',
         'POST /inbox/c/:id/visits',
+        'POST /inbox/c/:id/visits/propose',
         'POST /inbox/c/:id/visits/:visitId/result',
         'GET /account/calendar-feed',
       ]),
@@ -225,6 +226,7 @@ describe('every staff route', () => {
       erase: { confirm: 'Roermond' },
       'opt-out': { how: 'door' },
       visits: { type: 'office', startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+      propose: { type: 'office', startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString() },
       result: { result: 'cancelled', minutes: 0 },
       'visit-types': { home_enabled: 'on', home_duration: '60', home_twoStaff: 'on', office_duration: '45', walk_duration: '60', phone_duration: '30', video_duration: '30' },
     };

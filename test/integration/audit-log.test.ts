@@ -145,6 +145,7 @@ describe('which routes are audited', () => {
     expect(action('POST /inbox/c/:id/opt-out')).toBe('youngster.opt_out');
     expect(action('GET /calendar')).toBe('calendar.view');
     expect(action('POST /inbox/c/:id/visits')).toBe('visit.book');
+    expect(action('POST /inbox/c/:id/visits/propose')).toBe('visit.propose');
     expect(action('POST /account/calendar-feed')).toBe('calendar_feed.change');
     // The iCalendar feed: its secret URL is the key, no staff session (so no audit entry of a person).
     expect(app.routeTable.find((r) => `${r.method} ${r.url}` === 'GET /calendar/feed/:token.ics')).toMatchObject({ public: true, audit: null });
@@ -196,6 +197,7 @@ describe('one entry per use, ids only', () => {
     const visitId = (JSON.parse(booked.body) as { visitId: string }).visitId;
     await once('POST /inbox/c/:id/visits/:visitId/result', m, me, 'visit.result', c, () => post(m, `/inbox/c/${c}/visits/${visitId}/result`, { result: 'cancelled' }));
     expect((await db().select().from(visits).where(eq(visits.id, visitId)))[0]!.status).toBe('cancelled');
+    await once('POST /inbox/c/:id/visits/propose', m, me, 'visit.propose', c, () => post(m, `/inbox/c/${c}/visits/propose`, { type: 'phone', startsAt: moment }));
     await once('GET /calendar', m, me, 'calendar.view', null, () => get(m, '/calendar?view=week&who=team'));
     await once('POST /account/calendar-feed', m, me, 'calendar_feed.change', null, () => post(m, '/account/calendar-feed'));
     await once('POST /account/calendar-feed/revoke', m, me, 'calendar_feed.change', null, () => post(m, '/account/calendar-feed/revoke'));

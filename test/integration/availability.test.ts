@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyRangeOf } from '../../core/slots.js';
 import { buildWebApp } from '../../bin/services.js';
 import { findSlots } from '../../db/queries/slot-search.js';
-import { auditLog, availabilityBlocks, availabilityExceptions, municipalityVisitTypes, staffUsers, visits, visitStaff } from '../../db/schema/index.js';
+import { auditLog, availabilityBlocks, availabilityExceptions, municipalities, municipalityVisitTypes, staffUsers, visits, visitStaff } from '../../db/schema/index.js';
 import { createStaff, createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
 import { csrfFrom, login } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
@@ -130,6 +130,25 @@ describe('/admin/team/municipalities/:id/visit-types', () => {
     expect(byType).toEqual({ home: 'true/75/true', office: 'true/45/false', walk: 'false/60/false', phone: 'true/30/false', video: 'true/30/false' });
     const again = await app.inject({ method: 'GET', url: url(), headers: { cookie: a.cookie, accept: 'text/html' } });
     expect(again.body).toContain('value="75"');
+  });
+
+  it("the first name in the casemanagers' calendar feeds: off by default, on only while ticked", async () => {
+    const a = await login(app, 'admin@oost.test');
+    const shows = async () => (await db().select({ on: municipalities.calendarShowsFirstName }).from(municipalities).where(eq(municipalities.id, org.oost.municipalities.Roermond!)))[0]!.on;
+    const page = async () => (await app.inject({ method: 'GET', url: url(), headers: { cookie: a.cookie, accept: 'text/html' } })).body;
+    expect(await shows()).toBe(false);
+    expect(await page()).toContain('<input type="checkbox" name="calendar_first_name">');
+    // A refused form changes nothing, the box included; what was ticked stays ticked on the page.
+    const refused = await post(a.cookie, url(), url(), { ...all, walk_duration: '10', calendar_first_name: 'on' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('name="calendar_first_name" checked');
+    expect(await shows()).toBe(false);
+    expect((await post(a.cookie, url(), url(), { ...all, calendar_first_name: 'on' })).statusCode).toBe(303);
+    expect(await shows()).toBe(true);
+    expect(await page()).toContain('name="calendar_first_name" checked');
+    // The form posts the whole page: an unticked box turns it off again.
+    expect((await post(a.cookie, url(), url(), all)).statusCode).toBe(303);
+    expect(await shows()).toBe(false);
   });
 
   it("another team's municipality is 404 for an admin; other roles are refused", async () => {

@@ -163,6 +163,109 @@ describe('a visit the coach books from the conversation', () => {
   });
 });
 
+describe('a moment the coach proposes in the chat', () => {
+  async function conversationOf(token: string, cookie: string, text: string) {
+    const first = await postChat(t.stack.app, token, cookie, { text });
+    return (await t.db.select().from(messages).where(eq(messages.id, first.json().message.id)))[0]!.conversationId;
+  }
+  async function offered(cookie: string, conversationId: string, type: string) {
+    const form = await t.stack.app.inject({ method: 'GET', url: `/inbox/c/${conversationId}/visits/new?type=${type}`, headers: { cookie, accept: 'text/html' } });
+    expect(form.body).toContain('Voorstellen in de chat');
+    return [...form.body.matchAll(/name="startsAt" value="([^"]+)"/g)].map((m) => m[1]!);
+  }
+
+  it('web chat: "Ja, graag" books it; a second proposal with a visit booked moves it; nothing is booked before the yes', async () => {
+    const { token, youngster } = await createYoungsterWithCard(t.db, ROERMOND(), t.org.michelle.id, { firstName: 'Voorstel' });
+    const chat = await openChat(t.stack.app, token);
+    const conversationId = await conversationOf(token, chat.cookie, 'wanneer kan ik langskomen?');
+    const michelle = await login(t.stack.app, 'michelle@oost.test');
+    const moments = await offered(michelle.cookie, conversationId, 'office');
+    const res = await staffPost(t.stack.app, michelle, `/inbox/c/${conversationId}/visits/propose`, { type: 'office', startsAt: moments[1] });
+    expect(res.statusCode, res.body).toBe(202);
+    // A double submit sends it once.
+    await staffPost(t.stack.app, michelle, `/inbox/c/${conversationId}/visits/propose`, { type: 'office', startsAt: moments[1] });
+    const proposal = await lastBot(token, chat.cookie, 'Michelle stelt een afspraak voor');
+    expect(proposal.menu!.map((m) => m.label)).toEqual(['Ja, graag', 'Een ander moment']);
+    expect((await shown(token, chat.cookie)).filter((m) => m.body.includes('stelt een afspraak voor'))).toHaveLength(1);
+    expect(await visitOf(youngster.id)).toBeUndefined();
+    const [event] = await t.db.select().from(events).where(and(eq(events.type, 'visit.proposed'), eq(events.subject, youngster.monitoringKey)));
+    expect(event!.data).toMatchObject({ type: 'office', move: false });
+
+    await postChat(t.stack.app, token, chat.cookie, { choice: proposal.menu![0]!.id });
+    await lastBot(token, chat.cookie, 'de afspraak staat');
+    const visit = await visitOf(youngster.id);
+    expect(visit).toMatchObject({ status: 'booked', type: 'office', bookedVia: 'chat' });
+    expect(visit!.startsAt.toISOString()).toBe(new Date(moments[1]!).toISOString());
+
+    // With a visit booked, a proposal is a new moment for it: the yes moves it.
+    const again = await offered(michelle.cookie, conversationId, 'office');
+    const later = again.find((m) => new Date(m).getTime() > visit!.startsAt.getTime())!;
+    expect((await staffPost(t.stack.app, michelle, `/inbox/c/${conversationId}/visits/propose`, { type: 'office', startsAt: later })).statusCode).toBe(202);
+    const move = await lastBot(token, chat.cookie, 'stelt een ander moment voor jullie afspraak voor');
+    await postChat(t.stack.app, token, chat.cookie, { choice: move.menu![0]!.id });
+    await lastBot(token, chat.cookie, 'Verzet!');
+    const moved = await visitOf(youngster.id);
+    expect(moved!.id).toBe(visit!.id);
+    expect(moved!.startsAt.toISOString()).toBe(new Date(later).toISOString());
+  });
+
+  it('web chat: "Een ander moment" shows the first free moments; a moment taken before the yes is "net weg"', async () => {
+    const { token, youngster } = await createYoungsterWithCard(t.db, ROERMOND(), t.org.michelle.id, { firstName: 'Anders' });
+    const chat = await openChat(t.stack.app, token);
+    const conversationId = await conversationOf(token, chat.cookie, 'afspraak?');
+    const michelle = await login(t.stack.app, 'michelle@oost.test');
+    const moments = await offered(michelle.cookie, conversationId, 'phone');
+    await staffPost(t.stack.app, michelle, `/inbox/c/${conversationId}/visits/propose`, { type: 'phone', startsAt: moments[5] });
+    const proposal = await lastBot(token, chat.cookie, 'stelt een afspraak voor');
+    await postChat(t.stack.app, token, chat.cookie, { choice: proposal.menu![1]!.id });
+    const list = await lastBot(token, chat.cookie, 'Kies een moment');
+    expect(list.menu![0]!.id).toBe(`vs:phone:${Math.round(new Date(moments[0]!).getTime() / 60_000)}`);
+
+    // Someone else books the proposed moment first.
+    await staffPost(t.stack.app, michelle, `/inbox/c/${conversationId}/visits/propose`, { type: 'phone', startsAt: moments[2] });
+    await until(async () => (await shown(token, chat.cookie)).filter((m) => m.body.includes('stelt een afspraak voor')).length === 2);
+    const latest = (await shown(token, chat.cookie)).filter((m) => m.body.includes('stelt een afspraak voor')).at(-1)!;
+    const other = await createYoungsterWithCard(t.db, ROERMOND(), t.org.michelle.id, { firstName: 'Sneller' });
+    const otherChat = await openChat(t.stack.app, other.token);
+    const otherConversation = await conversationOf(other.token, otherChat.cookie, 'ik ook');
+    expect((await staffPost(t.stack.app, michelle, `/inbox/c/${otherConversation}/visits`, { type: 'phone', startsAt: moments[2] })).statusCode).toBe(201);
+    await postChat(t.stack.app, token, chat.cookie, { choice: latest.menu![0]!.id });
+    await lastBot(token, chat.cookie, 'net weg');
+    expect(await visitOf(youngster.id)).toBeUndefined();
+  });
+
+  it('refuses a made-up moment, and a youngster who opted out is not written to', async () => {
+    const { token, youngster } = await createYoungsterWithCard(t.db, ROERMOND(), t.org.michelle.id, { firstName: 'Geweigerd' });
+    const chat = await openChat(t.stack.app, token);
+    const conversationId = await conversationOf(token, chat.cookie, 'hoi');
+    const michelle = await login(t.stack.app, 'michelle@oost.test');
+    const before = (await t.db.select().from(messages).where(eq(messages.conversationId, conversationId))).length;
+    const odd = new Date(Date.now() + 3 * 86_400_000 + 7 * 60_000).toISOString();
+    const made = await staffPost(t.stack.app, michelle, `/inbox/c/${conversationId}/visits/propose`, { type: 'office', startsAt: odd });
+    expect(made.statusCode).toBe(409);
+    const page = await t.stack.app.inject({
+      method: 'POST',
+      url: `/inbox/c/${conversationId}/visits/propose`,
+      headers: { cookie: michelle.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: michelle.csrf, type: 'office', startsAt: odd }).toString(),
+    });
+    expect(page.statusCode).toBe(409);
+    expect(page.body).toContain('name="startsAt"');
+    expect((await t.db.select().from(messages).where(eq(messages.conversationId, conversationId))).length).toBe(before);
+
+    await postChat(t.stack.app, token, chat.cookie, { text: 'stop' });
+    await lastBot(token, chat.cookie, 'Weet je het zeker');
+    await postChat(t.stack.app, token, chat.cookie, { text: 'ja' });
+    await lastBot(token, chat.cookie, 'je hoort niets meer van ons');
+    const moments = await offered(michelle.cookie, conversationId, 'office').catch(() => [] as string[]);
+    const refused = await staffPost(t.stack.app, michelle, `/inbox/c/${conversationId}/visits/propose`, { type: 'office', startsAt: moments[0] ?? odd });
+    // Refused as opted out (409), or not there any more once the erasure ran (404): never written to.
+    expect([404, 409]).toContain(refused.statusCode);
+    expect((await t.db.select().from(messages).where(eq(messages.conversationId, conversationId))).filter((m) => m.body.includes('stelt een afspraak voor'))).toEqual([]);
+    expect(await visitOf(youngster.id)).toBeUndefined();
+  });
+});
+
 describe('booking on Telegram and WhatsApp', () => {
   function webhook(update: unknown) {
     return fetch(`${t.stack.baseUrl}/telegram/webhook`, {
@@ -228,5 +331,26 @@ describe('booking on Telegram and WhatsApp', () => {
     const after = await t.db.select().from(visits).where(eq(visits.id, visit!.id));
     expect(after[0]?.status ?? 'erased').toMatch(/cancelled|erased/);
     for (const kind of ['24h', '2h'] as const) expect(await t.iso.ctx.queues.reminders.getJob(reminderJobId(visit!.id, kind, visit!.startsAt))).toBeUndefined();
+  });
+  it('WhatsApp: a proposal is numbered, and a typed "1" books it', async () => {
+    const sock = wa.latest()!;
+    const jid = '88123402@lid';
+    const { token, youngster } = await createYoungsterWithCard(t.db, ROERMOND(), t.org.michelle.id, { firstName: 'Nummer' });
+    const toThem = () => sock.sent.filter((s) => s.jid === jid);
+    let n = 0;
+    const say = (text: string) => sock.receive({ jid, alt: '31688123402@s.whatsapp.net', id: `WA-P${++n}`, text });
+    say(`Hoi! Mijn kaartcode is ${token}`);
+    await until(async () => toThem().some((s) => s.text.includes('2. Afspraak maken')));
+    say('ik wil wel een keer praten');
+    const conversationId = await until(async () => (await t.db.select().from(conversations).where(eq(conversations.youngsterId, youngster.id)))[0]?.id);
+    const michelle = await login(t.stack.app, 'michelle@oost.test');
+    const form = await t.stack.app.inject({ method: 'GET', url: `/inbox/c/${conversationId}/visits/new?type=walk`, headers: { cookie: michelle.cookie, accept: 'text/html' } });
+    const startsAt = /name="startsAt" value="([^"]+)"/.exec(form.body)![1]!;
+    expect((await staffPost(t.stack.app, michelle, `/inbox/c/${conversationId}/visits/propose`, { type: 'walk', startsAt })).statusCode).toBe(202);
+    await until(async () => toThem().at(-1)!.text.includes('stelt een afspraak voor'));
+    expect(toThem().at(-1)!.text).toMatch(/1\. Ja, graag\n2\. Een ander moment/);
+    say('1');
+    await until(async () => toThem().at(-1)!.text.includes('de afspraak staat'));
+    expect(await visitOf(youngster.id)).toMatchObject({ type: 'walk', status: 'booked' });
   });
 });

@@ -2,10 +2,13 @@ import { formatMoment } from '../../core/local-time.js';
 import type { Logger } from '../../core/logger.js';
 import type { Queues } from '../../core/queues.js';
 import { createBotMessage } from '../../db/queries/messages.js';
-import { findHeads } from '../../db/queries/outbox.js';
+import { findHeads, replyTarget } from '../../db/queries/outbox.js';
 import { reminderTarget } from '../../db/queries/visit-reminders.js';
-import { isLanguage, t } from '../../templates/texts/index.js';
-import { InputError, NotFoundError, SlotTakenError, VisitAlreadyBookedError } from '../../core/errors.js';
+import { isLanguage, t, type TextKey } from '../../templates/texts/index.js';
+import { ConflictError, InputError, NotFoundError, SlotTakenError, VisitAlreadyBookedError } from '../../core/errors.js';
+import { confirmOptions, visitChoice } from '../../core/visit-choices.js';
+import { setDialogueStep } from '../../db/queries/contacts.js';
+import { recordVisitProposal } from '../../db/queries/visit-proposals.js';
 import type { LiveBus } from '../../core/live-bus.js';
 import { formatLocalInput, instantAt, isoWeekday, nextDay, type LocalDate } from '../../core/local-time.js';
 import type { Database, DbOrTx } from '../../db/client.js';
@@ -28,6 +31,8 @@ import { amsterdamToday } from './youngster-panel.js';
 export const VISIT_RESULTS = ['held', 'not_home', 'no_show', 'cancelled'] as const satisfies readonly VisitResult[];
 /** How many moments the booking form offers at once. */
 export const SLOT_OPTIONS = 8;
+/** The dialogue states a proposal may move to 'visit_confirm' (not an opt-out being confirmed, nor a privacy question). */
+const PROPOSAL_FROM = ['menu', 'chatting', 'visit_type', 'visit_slot', 'visit_confirm', 'visit_place'] as const;
 
 export interface BookInput {
   type?: unknown;
@@ -173,6 +178,42 @@ export function createVisitsStaff(deps: { database: Database; liveBus: LiveBus; 
     return { visitId: done.visitId, reference: done.reference };
   }
 
+  /**
+   * Proposes a moment in the chat instead of booking it: a bot message with "Ja, graag" (and for
+   * a home visit "Liever ergens anders") and "Een ander moment", answered by the chat's own
+   * booking (bot/dialogue/booking-effects.ts asks findSlots again at the yes). With a visit
+   * already booked, the proposal is a new moment for it: the yes moves it. Nothing is held
+   * meanwhile - a moment taken before the yes is "net weg" with fresh moments, as in the chat.
+   */
+  async function propose(staff: StaffPrincipal, conversationId: string, input: BookInput) {
+    const done = await db.transaction(async (tx) => {
+      const who = await target(tx, staff, conversationId);
+      const type = oneOf<VisitType>(VISIT_TYPES, input.type, 'visit_type_invalid');
+      const startsAt = checkMoment(input.startsAt);
+      const to = await replyTarget(tx, conversationId);
+      if (!to) throw new ConflictError('no channel to reply on yet', 'no_channel');
+      if (to.optedOut) throw new ConflictError('the youngster opted out', 'opted_out');
+      const [slot] = await findSlots(tx, { municipalityId: who.municipalityId, type, preferredStaffId: who.assignedTo ?? staff.id, now: clock(), after: new Date(startsAt.getTime() - 1), limit: 1 });
+      if (!slot || slot.startsAt.getTime() !== startsAt.getTime()) throw new SlotTakenError(startsAt);
+      const open = await upcomingVisitOf(tx, who.youngsterId, clock());
+      const lang = isLanguage(to.language) ? to.language : 'nl';
+      const say = (key: TextKey) => t(lang, key);
+      const vars = { coach: staff.firstName, when: formatMoment(lang, startsAt), type: t(lang, `bot.visit.type.${type}`) };
+      const body = t(lang, open ? 'bot.visit.proposedMove' : type === 'home' ? 'bot.visit.proposedHome' : 'bot.visit.proposed', vars);
+      const menu = confirmOptions(type, startsAt, { yes: say('bot.visit.yes'), elsewhere: say('bot.visit.elsewhere'), other: say('bot.visit.other') }, 'start');
+      // One proposal per moment and conversation: a double submit sends it once.
+      const messageId = await createBotMessage(tx, { conversationId, contactId: to.contactId, channel: to.channel, body, menu, clientRef: `visit-propose-${visitChoice('vy', type, startsAt)}` });
+      if (!messageId) return { municipalityId: who.municipalityId, contactId: null };
+      // A typed "1" on WhatsApp answers this menu; a contact in the middle of an opt-out stays there.
+      await setDialogueStep(tx, to.contactId, 'visit_confirm', PROPOSAL_FROM);
+      await recordVisitProposal(tx, { youngsterId: who.youngsterId, municipalityId: who.municipalityId, conversationId, staffId: staff.id, type, startsAt, move: open !== null });
+      return { municipalityId: who.municipalityId, contactId: to.contactId };
+    });
+    await signal(conversationId, done.municipalityId);
+    await afterCommit(done.contactId, async () => {});
+    return { proposed: done.contactId !== null };
+  }
+
   /** Held, not home, no-show (once the visit has started) or cancelled, with the minutes it took. */
   async function result(staff: StaffPrincipal, conversationId: string, visitId: string, input: ResultInput) {
     const settled = await db.transaction(async (tx) => {
@@ -214,6 +255,6 @@ export function createVisitsStaff(deps: { database: Database; liveBus: LiveBus; 
     }
   }
 
-  return { options, book, result, calendar: (staff: StaffPrincipal, q: CalendarQuery) => loadCalendar(db, staff, q, clock()) };
+  return { options, book, propose, result, calendar: (staff: StaffPrincipal, q: CalendarQuery) => loadCalendar(db, staff, q, clock()) };
 }
 export type VisitsStaff = ReturnType<typeof createVisitsStaff>;

@@ -24,7 +24,7 @@ export const adminVisitTypesRoutes: FastifyPluginAsync<AdminVisitTypesDeps> = as
 
   async function page(req: FastifyRequest, reply: FastifyReply, id: string, view: { error: string | null; saved: boolean; form: VisitTypesForm | null }) {
     const admin = staffOf(req);
-    const { municipality, types } = await visitTypes.load(admin, id);
+    const { municipality, types, calendarFirstName } = await visitTypes.load(admin, id);
     const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 6) : typeof v === 'number' ? String(v) : '');
     const f = view.form;
     reply.header('cache-control', 'no-store');
@@ -35,6 +35,7 @@ export const adminVisitTypesRoutes: FastifyPluginAsync<AdminVisitTypesDeps> = as
       error: view.error,
       saved: view.saved,
       range: DURATION_RANGE,
+      calendarFirstName: f ? f.calendar_first_name !== undefined : calendarFirstName,
       // After a refusal: what was posted (an unticked box is absent), else the stored or default settings.
       types: types.map((t) =>
         f
@@ -60,7 +61,7 @@ export const adminVisitTypesRoutes: FastifyPluginAsync<AdminVisitTypesDeps> = as
       const form = formOf(req.body);
       try {
         const saved = await visitTypes.save(staffOf(req), req.params.id, form);
-        if (postedJson(req)) return reply.header('cache-control', 'no-store').send({ types: saved });
+        if (postedJson(req)) return reply.header('cache-control', 'no-store').send(saved);
         return reply.redirect(`/admin/team/municipalities/${req.params.id}/visit-types?saved=1`, 303);
       } catch (err) {
         if (!(err instanceof InputError)) throw err;

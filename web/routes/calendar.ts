@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { InputError, SlotTakenError } from '../../core/errors.js';
+import { ConflictError, InputError } from '../../core/errors.js';
 import { formatMoment } from '../../core/local-time.js';
 import type { BookInput, CalendarQuery, ResultInput, VisitsStaff } from '../domain/visits-staff.js';
 import { requireRole, requireStaff } from '../plugins/auth.js';
@@ -40,7 +40,7 @@ export const calendarRoutes: FastifyPluginAsync<CalendarRoutesDeps> = async (app
     },
   );
 
-  async function renderNew(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, type: unknown, error: InputError | SlotTakenError | null) {
+  async function renderNew(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, type: unknown, error: InputError | ConflictError | null) {
     const ui = uiOf(req);
     const o = await visits.options(staffOf(req), req.params.id, type);
     reply.header('cache-control', 'no-store');
@@ -61,29 +61,32 @@ export const calendarRoutes: FastifyPluginAsync<CalendarRoutesDeps> = async (app
     async (req, reply) => renderNew(req, reply, req.query?.type, null),
   );
 
-  app.post<{ Params: { id: string }; Body: BookInput }>(
-    '/inbox/c/:id/visits',
-    {
-      config: { audit: { action: 'visit.book', object: 'conversation' } },
+  /** Booking, or proposing the moment in the chat: a form gets the page again with the refusal and fresh moments ("net weg"). */
+  const bookOrPropose = (action: 'book' | 'propose') => async (req: FastifyRequest<{ Params: { id: string }; Body: BookInput }>, reply: FastifyReply) => {
+    const body = req.body ?? {};
+    try {
+      const done = action === 'book' ? await visits.book(staffOf(req), req.params.id, body) : await visits.propose(staffOf(req), req.params.id, body);
+      if (postedJson(req)) return reply.code(action === 'book' ? 201 : 202).send(done);
+      return reply.redirect(`/inbox/c/${req.params.id}${action === 'book' ? '#visit' : ''}`, 303);
+    } catch (err) {
+      // JSON gets the error handler's answer; so does a refusal of scope or role (404, 403).
+      const shown = err instanceof ConflictError || (err instanceof InputError && err.statusCode === 400);
+      if (postedJson(req) || !shown) throw err;
+      reply.code(err.statusCode);
+      return renderNew(req, reply, body.type, err);
+    }
+  };
+  const visitForm = (action: string) =>
+    ({
+      config: { audit: { action, object: 'conversation' } },
       onRequest: requireStaff,
       preHandler: app.csrfProtection,
       bodyLimit: 8 * 1024,
       schema: { params: uuidParam, body: bookBody },
-    },
-    async (req, reply) => {
-      const body = req.body ?? {};
-      try {
-        const booked = await visits.book(staffOf(req), req.params.id, body);
-        if (postedJson(req)) return reply.code(201).send(booked);
-        return reply.redirect(`/inbox/c/${req.params.id}#visit`, 303);
-      } catch (err) {
-        // A form gets the page again with the refusal and fresh moments ("net weg"); JSON the error handler's answer.
-        if (postedJson(req) || !(err instanceof InputError || err instanceof SlotTakenError) || (err instanceof InputError && err.statusCode !== 400)) throw err;
-        reply.code(err instanceof SlotTakenError ? 409 : 400);
-        return renderNew(req, reply, body.type, err);
-      }
-    },
-  );
+    }) as const;
+
+  app.post<{ Params: { id: string }; Body: BookInput }>('/inbox/c/:id/visits', visitForm('visit.book'), bookOrPropose('book'));
+  app.post<{ Params: { id: string }; Body: BookInput }>('/inbox/c/:id/visits/propose', visitForm('visit.propose'), bookOrPropose('propose'));
 
   app.post<{ Params: { id: string; visitId: string }; Body: ResultInput }>(
     '/inbox/c/:id/visits/:visitId/result',
