@@ -330,3 +330,10 @@ export async function resetTotp(db: DbOrTx, teamId: string, staffUserId: string)
   await db.delete(staffSessions).where(eq(staffSessions.staffUserId, staffUserId));
   return true;
 }
+
+/** First names of staff members by id (who a free moment is with, on the booking form). */
+export async function staffFirstNames(db: DbOrTx, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: staffUsers.id, firstName: staffUsers.firstName }).from(staffUsers).where(inArray(staffUsers.id, [...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, r.firstName]));
+}

@@ -825,6 +825,7 @@ export const staffEn: Record<StaffTextKey, string> = {
   'visit.new.noTypes': 'This municipality offers no visits right now.',
   'visit.new.submit': 'Book the visit',
   'visit.new.propose': 'Propose in the chat',
+  'visit.new.with': 'with {names}',
   'visit.new.back': 'Back to the conversation',
   'feed.title': 'Calendar link',
   'feed.name': 'Lijntje visits',

@@ -827,6 +827,7 @@ export const staffNl = {
   'visit.new.noTypes': 'Deze gemeente biedt nu geen afspraken aan.',
   'visit.new.submit': 'Afspraak maken',
   'visit.new.propose': 'Voorstellen in de chat',
+  'visit.new.with': 'met {names}',
   'visit.new.back': 'Terug naar het gesprek',
   'feed.title': 'Agenda-koppeling',
   'feed.name': 'Lijntje-afspraken',

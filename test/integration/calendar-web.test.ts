@@ -46,6 +46,8 @@ describe('booking from a conversation and recording the result', () => {
     expect(page.body).not.toContain('Houben');
     const moments = [...page.body.matchAll(/name="startsAt" value="([^"]+)"/g)].map((m) => m[1]!);
     expect(moments.length).toBeGreaterThan(2);
+    // Each moment says who would go (only Michelle can be visited here).
+    expect(page.body.match(/· met Michelle</g)?.length).toBe(moments.length);
 
     const res = await staffPost(app, michelle, `/inbox/c/${conversationId}/visits`, { type: 'office', startsAt: moments[1] });
     expect(res.statusCode, res.body).toBe(201);

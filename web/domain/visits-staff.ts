@@ -12,7 +12,7 @@ import { recordVisitProposal } from '../../db/queries/visit-proposals.js';
 import type { LiveBus } from '../../core/live-bus.js';
 import { formatLocalInput, instantAt, isoWeekday, nextDay, type LocalDate } from '../../core/local-time.js';
 import type { Database, DbOrTx } from '../../db/client.js';
-import type { StaffPrincipal } from '../../db/queries/staff.js';
+import { staffFirstNames, type StaffPrincipal } from '../../db/queries/staff.js';
 import { findSlots } from '../../db/queries/slot-search.js';
 import { listVisitTypes } from '../../db/queries/visit-types.js';
 import { bookVisit, bookingTargetOf, recordResult, upcomingVisitOf, visitOfYoungster, visitsInRange, type VisitResult } from '../../db/queries/visits.js';
@@ -140,7 +140,9 @@ export function createVisitsStaff(deps: { database: Database; liveBus: LiveBus; 
     const types = (await listVisitTypes(db, t.municipalityId)).filter((v) => v.enabled);
     const type = types.find((v) => v.type === typeWanted)?.type ?? types[0]?.type ?? null;
     const slots = type ? await findSlots(db, { municipalityId: t.municipalityId, type, preferredStaffId: t.assignedTo ?? staff.id, now: clock(), limit: SLOT_OPTIONS }) : [];
-    return { types: types.map((v) => v.type), type, slots };
+    // Who would go: the coach sees it before booking (two at a home visit where the municipality requires it).
+    const names = await staffFirstNames(db, slots.flatMap((s) => s.staffIds));
+    return { types: types.map((v) => v.type), type, slots: slots.map((s) => ({ ...s, with: s.staffIds.map((id) => names.get(id) ?? '?') })) };
   }
 
   /**

@@ -50,7 +50,7 @@ export const calendarRoutes: FastifyPluginAsync<CalendarRoutesDeps> = async (app
       conversationId: req.params.id,
       types: o.types,
       type: o.type,
-      slots: o.slots.map((s) => ({ value: s.startsAt.toISOString(), label: formatMoment(ui.lang, s.startsAt) })),
+      slots: o.slots.map((s) => ({ value: s.startsAt.toISOString(), label: formatMoment(ui.lang, s.startsAt), with: s.with.join(' + ') })),
       error: error ? ui.refusal(error.code, error.vars) : null,
     });
   }
