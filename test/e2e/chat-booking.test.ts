@@ -2,12 +2,12 @@ import type { Browser } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replaceBlocks, setVisitSettings } from '../../db/queries/availability.js';
-import { visits } from '../../db/schema/index.js';
+import { conversations, visits } from '../../db/schema/index.js';
 import { launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
-import { createYoungsterWithCard } from '../helpers/fixtures.js';
+import { createYoungsterWithCard, PASSWORD } from '../helpers/fixtures.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
-/** Booking a visit in the web chat at phone size, by tapping, as a youngster would. */
+/** Booking a visit in the web chat at phone size, by tapping, as a youngster would; and a moment the coach proposes from the inbox. */
 let t: TestStack;
 let browser: Browser;
 beforeAll(async () => {
@@ -50,5 +50,50 @@ describe('booking in the web chat on a phone', () => {
     const [after] = await t.db.select().from(visits).where(eq(visits.youngsterId, youngster.id));
     expect(after!.status).toBe('cancelled');
     await ctx.close();
+  });
+  it('a coach proposes a moment from the conversation; the youngster taps "Ja, graag" on the phone', async () => {
+    const { token, youngster } = await createYoungsterWithCard(t.db, t.org.oost.municipalities.Roermond!, t.org.michelle.id, { firstName: 'Sanne' });
+    const phoneCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await phoneCtx.newPage();
+    await phone.goto(`${t.stack.baseUrl}/k/${token}/chat`);
+    await phone.locator('.yt-option', { hasText: 'Afspraak maken' }).first().waitFor();
+    await phone.fill('#text', 'Kunnen we een keer afspreken? Op kantoor is goed.');
+    await phone.click('#send');
+    const conversationId = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const [c] = await t.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.youngsterId, youngster.id));
+        if (c) return c.id;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('no conversation');
+    })();
+
+    const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' })).newPage();
+    await desk.goto(`${t.stack.baseUrl}/login`);
+    await desk.fill('input[name=email]', 'michelle@oost.test');
+    await desk.fill('input[name=password]', PASSWORD);
+    await desk.click('button[type=submit]');
+    await desk.waitForURL(/\/inbox/);
+    await desk.goto(`${t.stack.baseUrl}/inbox/c/${conversationId}`);
+    await desk.click(`a[href$="/visits/new"]`);
+    await desk.selectOption('select[name=type]', 'office');
+    await desk.click('button:has-text("Toon momenten")');
+    await desk.locator('input[name=startsAt]').first().waitFor();
+    expect(await desk.locator('label.st-radio').first().textContent()).toContain('met Michelle');
+    await desk.locator('input[name=startsAt]').nth(2).check();
+    const picked = await desk.locator('input[name=startsAt]').nth(2).getAttribute('value');
+    await desk.screenshot({ path: `${SCREENSHOTS}visit-propose-form.png`, fullPage: true });
+    await desk.click('button:has-text("Voorstellen in de chat")');
+    await desk.waitForURL(new RegExp(`/inbox/c/${conversationId}$`));
+
+    const proposal = phone.locator('.yt-msg-bot', { hasText: 'Michelle stelt een afspraak voor' });
+    await proposal.waitFor({ timeout: 10_000 });
+    await phone.screenshot({ path: `${SCREENSHOTS}chat-booking-proposal.png` });
+    await proposal.locator('.yt-option', { hasText: 'Ja, graag' }).click();
+    await phone.locator('.yt-msg-bot', { hasText: 'de afspraak staat' }).waitFor({ timeout: 10_000 });
+    const [v] = await t.db.select().from(visits).where(eq(visits.youngsterId, youngster.id));
+    expect(v).toMatchObject({ type: 'office', status: 'booked' });
+    expect(v!.startsAt.toISOString()).toBe(picked);
+    await phoneCtx.close();
   });
 });
