@@ -75,7 +75,9 @@ export async function loadSessionPrincipal(db: DbOrTx, idHash: string): Promise<
     ...rest,
     totpEnabled: totpEnabledAt !== null,
     uiLanguage: uiLanguage === 'en' ? 'en' : 'nl',
-    municipalityIds: await teamMunicipalityIds(db, row.teamId) };
+    // A regional account sees no youngster of any municipality: its figures come from the anonymous events (web/domain/monitoring-report.ts).
+    municipalityIds: row.role === 'regional' ? [] : await teamMunicipalityIds(db, row.teamId),
+  };
 }
 
 export interface LoginBackoff {

@@ -78,5 +78,10 @@ export const EVENT_TYPES = [
   'visit.held',
   'visit.not_home',
   'visit.no_show',
+  // Monitoring (indicator 1 and 2): why someone declined (from the panel, or said to the bot after an opt-out), and
+  // whether someone on the list as zzp is actually self-employed. Categories only.
+  'youngster.decline_reason_set',
+  'optout.reason_given',
+  'youngster.self_employed_checked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -87,9 +87,12 @@ export const teamMunicipalities = pgTable(
 
 /**
  * casemanager: their team's conversations; coordinator: the team lead (assigns, lists, cards, reports);
- * admin: accounts, teams, municipalities, channels; privacy_officer: audit views, no message content.
+ * admin: accounts, teams, municipalities, channels; privacy_officer: audit views, no message content;
+ * regional: a staff member of the region rather than of a team (their account sits in a team of the
+ * region for sign-in): the anonymous monitoring figures of every municipality in the region, and no
+ * youngster of any municipality (their scope is empty: loadSessionPrincipal).
  */
-export const staffRole = pgEnum('staff_role', ['casemanager', 'coordinator', 'admin', 'privacy_officer']);
+export const staffRole = pgEnum('staff_role', ['casemanager', 'coordinator', 'admin', 'privacy_officer', 'regional']);
 export type StaffRole = (typeof staffRole.enumValues)[number];
 
 export const staffUsers = pgTable(

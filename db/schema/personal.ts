@@ -53,6 +53,14 @@ export const OUTCOME_CATEGORIES = [
 ] as const;
 export const outcomeCategory = pgEnum('outcome_category', OUTCOME_CATEGORIES);
 
+/**
+ * Why a youngster declined (the pilot never recorded it; monitoring indicator 2). The region's
+ * categories, also what the bot offers after an opt-out ("wil je zeggen waarom? mag ook niet").
+ */
+export const DECLINE_REASONS = ['geen_behoefte', 'al_hulp', 'geen_contact_instanties', 'geen_tijd', 'privacy', 'anders', 'wil_niet_zeggen'] as const;
+export const declineReason = pgEnum('decline_reason', DECLINE_REASONS);
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+
 /** domain.md: the six-step work process, as a youngster's status. */
 export const PROCESS_STEPS = ['list', 'contact', 'intake', 'trajectory', 'follow_up', 'monitoring'] as const;
 export const processStep = pgEnum('process_step', PROCESS_STEPS);
@@ -101,6 +109,10 @@ export const youngsters = pgTable(
     /** uitstroomrichting: set when the youngster leaves the caseload; null while active. */
     outcome: outcomeCategory('outcome'),
     outcomeOn: date('outcome_on'),
+    /** Why they declined, when they did and said so (or the coach learned it); null = not recorded. */
+    declineReason: declineReason('decline_reason'),
+    /** On the list as zzp (kvkRegistered): actually self-employed after checking? null = not checked. */
+    selfEmployed: boolean('self_employed'),
     /** Where this youngster is in the six-step work process. */
     processStep: processStep('process_step').notNull().default('list'),
     /**

@@ -526,6 +526,7 @@ export const staffEn: Record<StaffTextKey, string> = {
   'role.coordinator': 'Coordinator',
   'role.admin': 'Admin',
   'role.privacy_officer': 'Privacy officer (DPO)',
+  'role.regional': 'Region (anonymous figures only)',
 
   'whatsapp.title': 'Link WhatsApp',
   'whatsapp.off': 'WhatsApp is off. Set {var} in the configuration to use it.',
@@ -890,6 +891,9 @@ export const eventLabelsEn: Record<keyof typeof eventLabelsNl, string> = {
   'visit.held': 'Visit held',
   'visit.not_home': 'Visit: not at home',
   'visit.no_show': 'Visit: no-show',
+  'youngster.decline_reason_set': 'Reason for declining recorded',
+  'optout.reason_given': 'Reason given after opting out',
+  'youngster.self_employed_checked': 'Self-employment checked',
   'team.settings_changed': 'Team settings changed',
 };
 

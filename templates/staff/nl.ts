@@ -528,6 +528,7 @@ export const staffNl = {
   'role.coordinator': 'Coördinator',
   'role.admin': 'Beheerder',
   'role.privacy_officer': 'Privacy officer (FG)',
+  'role.regional': 'Regio (alleen anonieme cijfers)',
 
   'whatsapp.title': 'WhatsApp koppelen',
   'whatsapp.off': 'WhatsApp staat uit. Zet {var} in de configuratie om het te gebruiken.',
@@ -898,6 +899,9 @@ export const eventLabelsNl = {
   'visit.held': 'Afspraak gehouden',
   'visit.not_home': 'Afspraak: niet thuis',
   'visit.no_show': 'Afspraak: niet gekomen',
+  'youngster.decline_reason_set': 'Reden van afzien vastgelegd',
+  'optout.reason_given': 'Reden gegeven na afmelding',
+  'youngster.self_employed_checked': 'Zzp nagekeken',
   'team.settings_changed': 'Teaminstellingen gewijzigd',
 } as const;
 

@@ -48,6 +48,7 @@ export function hashPassword(password: string): Promise<string> {
 export function homeOf(role: StaffRole): string {
   if (role === 'admin') return '/admin/accounts';
   if (role === 'privacy_officer') return '/audit';
+  if (role === 'regional') return '/reports/monitoring';
   return '/inbox';
 }
 
