@@ -1,3 +1,5 @@
+import type { DeclineReason } from '../../db/schema/index.js';
+
 /** The ids of the options the bot offers (buttons on Telegram and web, numbers on WhatsApp). */
 export const CHOICE = {
   chat: 'chat',
@@ -18,7 +20,17 @@ export const CHOICE = {
   visitMove: 'visit_move',
   visitCancel: 'visit_cancel',
   visitCancelYes: 'visit_cancel_yes',
+  // Under the goodbye after an opt-out: why:<reason>, optional, counted anonymously and never answered
+  optOutReasonPrefix: 'why:',
 } as const;
 
 /** The main menu's options in their order (a number on WhatsApp picks by it). */
 export const MAIN_MENU_ORDER = [CHOICE.chat, CHOICE.visit, CHOICE.optout] as const;
+
+/**
+ * The reasons the goodbye after an opt-out offers, in their order (a number on
+ * WhatsApp picks by it): a short subset of the panel's reasons for declining
+ * (db/schema/personal.ts DECLINE_REASONS), in the same categories for monitoring.
+ */
+export const OPT_OUT_REASON_ORDER = ['geen_behoefte', 'al_hulp', 'geen_contact_instanties', 'geen_tijd', 'wil_niet_zeggen'] as const satisfies readonly DeclineReason[];
+export type OptOutReason = (typeof OPT_OUT_REASON_ORDER)[number];

@@ -5,7 +5,7 @@ import { matchKeyword, matchNumber, matchYesNo, type Keyword } from './keywords.
 import { normaliseWords } from './normalise.js';
 import { automaticNotices } from './notices.js';
 import { decideBooking, describeBookingChoice, isBookingState } from './booking-dialogue.js';
-import { CHOICE, MAIN_MENU_ORDER } from './choices.js';
+import { CHOICE, MAIN_MENU_ORDER, OPT_OUT_REASON_ORDER, type OptOutReason } from './choices.js';
 import { answerRestart, consentWords, offerConsentWithdrawal, privacyMenuIds, tellWhatWeHold, withdrawConsent, type Kit } from './privacy-dialogue.js';
 import type { DialogueContext, DialogueOutcome, Turn } from './types.js';
 
@@ -20,8 +20,9 @@ export { CHOICE };
  */
 export function decide(ctx: DialogueContext, event: InboundEvent): DialogueOutcome {
   const turn = beginTurn(ctx);
-  // Opted out means silence: nothing is answered, nothing forwarded.
-  if (ctx.state === 'opted_out') return turn.out;
+  // Opted out means silence: nothing is answered, nothing forwarded - only the goodbye's optional
+  // "wil je zeggen waarom?" is counted, anonymously, and still not answered.
+  if (ctx.state === 'opted_out') return countOptOutReason(turn, event);
   // A new contact from a messenger account that opted out before (its data is erased): ask, never assume.
   if (ctx.state === 'restart_offered') return answerRestart(turn, event, kit);
   if (ctx.personOptedOut) return stopContactOfOptedOutPerson(turn, event);
@@ -169,12 +170,46 @@ function askOptOutConfirmation({ out, say, reply }: Turn) {
   return out;
 }
 
+/**
+ * The goodbye is the last message they get. It carries one optional, never
+ * repeated question - why? - with a few reasons to tap (numbers on WhatsApp);
+ * the answer is counted in opted_out (countOptOutReason) and never answered.
+ */
 function confirmOptOut({ out, say, reply }: Turn) {
   out.optOut = true;
   out.events.push('optout.confirmed');
   out.state = 'opted_out';
-  reply(say('bot.optout.done'));
+  reply(`${say('bot.optout.done')}\n\n${say('bot.optout.why')}`, optOutReasonMenu(say));
   return out;
+}
+
+function optOutReasonMenu(say: Turn['say']): MenuOption[] {
+  return OPT_OUT_REASON_ORDER.map((reason) => ({ id: `${CHOICE.optOutReasonPrefix}${reason}`, label: say(`bot.optout.why.${reason}`) }));
+}
+
+/**
+ * After the goodbye: a reason tapped (or its number typed on WhatsApp) becomes the anonymous
+ * event 'optout.reason_given' - only when the last menu this contact got (the goodbye) offered
+ * it, so a number typed after any other last message means nothing. No reply, nothing forwarded,
+ * no state change: everything else stays silence. (The service counts one reason per goodbye.)
+ */
+function countOptOutReason({ ctx, out }: Turn, event: InboundEvent) {
+  const typedNumber = event.type === 'text' ? matchNumber(event.text) : null;
+  const choice =
+    event.type === 'choice'
+      ? event.choice
+      : typedNumber !== null && OPT_OUT_REASON_ORDER[typedNumber - 1]
+        ? `${CHOICE.optOutReasonPrefix}${OPT_OUT_REASON_ORDER[typedNumber - 1]}`
+        : null;
+  if (choice === null || !choice.startsWith(CHOICE.optOutReasonPrefix)) return out;
+  if (!ctx.lastMenu?.some((o) => o.id === choice)) return out;
+  const reason = choice.slice(CHOICE.optOutReasonPrefix.length);
+  if (isOptOutReason(reason)) out.events.push({ type: 'optout.reason_given', data: { reason } });
+  return out;
+}
+
+function isOptOutReason(v: string): v is OptOutReason {
+  return (OPT_OUT_REASON_ORDER as readonly string[]).includes(v);
 }
 
 function cancelOptOut({ ctx, out, say, reply }: Turn) {

@@ -16,7 +16,7 @@ import { createContact, rememberAltId, type ContactRow } from '../../db/queries/
 import { closeOptedOutConversation, ensureConversation } from '../../db/queries/conversations.js';
 import { listMunicipalityChoices, loadDialogueFacts, lockContactWithContext, type DialogueFacts } from '../../db/queries/dialogue-context.js';
 import { linkContactToCard, saveDialogueState } from '../../db/queries/dialogue-state.js';
-import { recordEvent } from '../../db/queries/events.js';
+import { recordEvent, type EventInput } from '../../db/queries/events.js';
 import { findHeldIncoming, firstTimeSeen, firstTimeSeenByIds } from '../../db/queries/inbound.js';
 import {
   cancelWaitingFor,
@@ -26,12 +26,16 @@ import {
   type InlineRoute,
   type RecordedTurn,
 } from '../../db/queries/messages.js';
-import { stopAllContact } from '../../db/queries/opt-out.js';
+import { lastBotMenu } from '../../db/queries/last-menu.js';
+import { optOutReasonGiven, stopAllContact } from '../../db/queries/opt-out.js';
 import { findHeads } from '../../db/queries/outbox.js';
 import { dialogueContextFrom, type LoadedContext } from './context.js';
 import { decide, describeChoice } from './dialogue.js';
 import { applyPrivacyEffects, asksAboutData, hasPrivacyEffects, optedOutBefore } from './privacy-effects.js';
 import { loadBooking, type LoadedBooking } from './booking-effects.js';
+import { CHOICE } from './choices.js';
+import { matchNumber } from './keywords.js';
+import type { DialogueEvent } from './types.js';
 
 type Outcome = ReturnType<typeof decide>;
 
@@ -113,6 +117,9 @@ export function createDialogueService(deps: {
       externalMessageId ? firstTimeSeenByIds(t, channel, ids, externalMessageId, now) : true,
     ]);
     if (!found) {
+      // A reason tapped under an opt-out's goodbye after the erasure (ERASURE_DELAY_MS after the goodbye
+      // was delivered): the contact is gone, so it is not counted - and no new contact is made for it.
+      if (isOptOutReasonChoice(event)) return NOTHING;
       // First message of this messenger identity: create it, then read it as every other time.
       // An account that opted out before (its data erased since) is asked whether to start again.
       const returning = await optedOutBefore(t.tx, deps.suppressionKeys, channel, ids);
@@ -135,8 +142,8 @@ export function createDialogueService(deps: {
       if (linked !== contact) facts = await loadDialogueFacts(t.tx, linked.id);
       contact = linked;
     }
-    // Opted out: silence. Nothing is stored, nothing is sent.
-    if (contact.optedOutAt) return NOTHING;
+    // Opted out: silence. Nothing is stored, nothing is sent - only a reason given under the goodbye is counted.
+    if (contact.optedOutAt) return countOptOutReason(t.tx, contact, facts, event, now);
 
     const choices = facts?.municipalityId ? [] : await listMunicipalityChoices(t.tx);
     const held = asksAboutData(contact.dialogueState, event) ? await heldData(t.tx, contact) : null;
@@ -198,6 +205,30 @@ export function createDialogueService(deps: {
     };
   }
 
+  /**
+   * The goodbye after an opt-out asks, optionally, why (dialogue.ts confirmOptOut). A reason tapped
+   * (a number on WhatsApp) becomes the anonymous event 'optout.reason_given' - the municipality, the
+   * monitoring key and the reason, nothing else - once per goodbye: the first answer counts (the web
+   * chat shows the buttons again on a reload). Nothing is stored in the thread, nothing is sent,
+   * nothing goes to the inbox. Anything else an opted-out contact sends costs no statement here.
+   * Until the erasure only: after it the contact is gone and a late tap is not counted (above).
+   */
+  async function countOptOutReason(tx: Tx, contact: ContactRow, facts: DialogueFacts | null, event: InboundEvent, now: Date): Promise<Plan> {
+    const maybe = isOptOutReasonChoice(event) || (event.type === 'text' && matchNumber(event.text) !== null);
+    if (!maybe) return NOTHING;
+    const lastMenu = await lastBotMenu(tx, contact.id);
+    const loaded = dialogueContextFrom(contact, facts, [], { privacyUrl, now, lastMenu });
+    // opted_out_at is never cleared: the contact is opted out whatever its stored state says.
+    const outcome = decide({ ...loaded.ctx, state: 'opted_out' }, event);
+    if (outcome.events.length === 0) return NOTHING;
+    const conversationId = loaded.conversation?.id ?? null;
+    if (conversationId && (await optOutReasonGiven(tx, conversationId))) return NOTHING;
+    for (const e of outcome.events) {
+      await recordEvent(tx, { ...eventOf(e), municipalityId: loaded.municipalityId, subject: loaded.monitoringKey, conversationId });
+    }
+    return NOTHING;
+  }
+
   /** The existing conversation came with the context; only a new one, or one that just got its municipality, needs more. */
   async function conversationOf(tx: Tx, contact: ContactRow, loaded: LoadedContext, municipalityId: string | null) {
     const known = loaded.conversation;
@@ -253,7 +284,7 @@ export function createDialogueService(deps: {
             noticeSentAt: noticeSent ? turn.now : null,
           })
         : null,
-      ...outcome.events.map((type) => recordEvent(t, { type, ...monitoring, conversationId: turn.conversationId })),
+      ...outcome.events.map((e) => recordEvent(t, { ...eventOf(e), ...monitoring, conversationId: turn.conversationId })),
     ] as const;
     if (last) void t.commit().catch(() => {}); // a failure here is a failed statement's, awaited below
     const [stored] = await Promise.all(writes);
@@ -362,6 +393,16 @@ function cleanText(channel: ChannelName, raw: string): string | null {
     if (err.code === 'message_too_long') return `${normaliseMessageText(raw.slice(0, MAX_MESSAGE_CHARS - 1))}…`;
     return null; // empty after cleaning: nothing to store
   }
+}
+
+/** A dialogue event as an event row's type and data (categories only). */
+function eventOf(e: DialogueEvent): Pick<EventInput, 'type' | 'data'> {
+  return typeof e === 'string' ? { type: e } : { type: e.type, data: e.data };
+}
+
+/** A reason tapped under an opt-out's goodbye (why:<reason>). */
+function isOptOutReasonChoice(event: InboundEvent): boolean {
+  return event.type === 'choice' && event.choice.startsWith(CHOICE.optOutReasonPrefix);
 }
 
 function maskToken(text: string, token: string | null): string {

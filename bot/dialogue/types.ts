@@ -3,6 +3,7 @@ import type { Opening } from '../../core/office-hours.js';
 import type { Language, TextKey } from '../../templates/texts/index.js';
 import type { DialogueState } from './states.js';
 import type { VisitType } from '../../core/visit-choices.js';
+import type { OptOutReason } from './choices.js';
 
 /**
  * The dialogue's input and output shapes, apart from the decision itself
@@ -90,6 +91,8 @@ export interface Reply {
 }
 
 export type DialogueEventType = 'visit.requested' | 'optout.requested' | 'optout.confirmed' | 'crisis.flagged';
+/** An anonymous event of the turn: its type alone, or with data (categories only, never text). */
+export type DialogueEvent = DialogueEventType | { type: 'optout.reason_given'; data: { reason: OptOutReason } };
 
 export interface DialogueOutcome {
   replies: Reply[];
@@ -112,7 +115,7 @@ export interface DialogueOutcome {
   restart: boolean;
   officeNoticeSent: boolean;
   absenceNoticeSent: boolean;
-  events: DialogueEventType[];
+  events: DialogueEvent[];
 }
 
 /** A text in the language of the outcome, with the contact's names and overrides filled in. */

@@ -10,6 +10,7 @@ import { findCardByShortCode, findCardByToken, type CardContext } from '../../db
 import { recordEvent } from '../../db/queries/events.js';
 import { translator, type Language } from '../../templates/texts/index.js';
 import { telegramDeepLink } from '../channels/telegram/bot.js';
+import { CHOICE } from '../dialogue/choices.js';
 import { ensureDeviceId, findDeviceContact, messagesForContact } from './contact.js';
 import { pickLanguage } from './language.js';
 import { isNewScan, markScanned, today } from './scan.js';
@@ -169,8 +170,9 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
           anyOf: [{ required: ['text'] }, { required: ['choice'] }],
           properties: {
             text: { type: 'string' },
-            // An option id: a word, optionally with an id (a municipality, a consent) or a visit's type and minute.
-            choice: { type: 'string', pattern: '^[a-z_]{1,20}(:[0-9a-f-]{36}|:[a-z]{1,10}(:[0-9]{6,9})?)?$' },
+            // An option id: a word, optionally with an id (a municipality, a consent) or a visit's type and minute;
+            // or a reason under the opt-out's goodbye (why:<reason>).
+            choice: { type: 'string', pattern: '^([a-z_]{1,20}(:[0-9a-f-]{36}|:[a-z]{1,10}(:[0-9]{6,9})?)?|why:[a-z_]{1,30})$' },
             clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
           },
         },
@@ -183,7 +185,12 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
       if (!card) return reply.code(404).send({ error: 'unknown_card' });
       const contact = await findDeviceContact(db, req, card);
       if (!contact) return reply.code(409).send({ error: 'no_chat_session', message: 'Open the chat page first' });
-      if (contact.optedOutAt) return reply.code(410).send({ error: 'opted_out' });
+      // Opted out: nothing more can be written (410) - except a reason tapped under the goodbye, which
+      // is counted anonymously and answered with nothing (bot/dialogue/service.ts countOptOutReason).
+      // After the erasure (ERASURE_DELAY_MS after the goodbye was delivered) the contact and card are
+      // gone: such a late tap gets the 404 above and is simply not counted.
+      const reasonTap = typeof req.body.text !== 'string' && (req.body.choice ?? '').startsWith(CHOICE.optOutReasonPrefix);
+      if (contact.optedOutAt && !reasonTap) return reply.code(410).send({ error: 'opted_out' });
       const result = await deps.dialogue.handle({
         channel: 'web',
         externalContactId: contact.externalId,
@@ -194,6 +201,8 @@ export const webchatRoutes: FastifyPluginAsync<WebchatDeps> = async (app, deps) 
             : { type: 'choice', choice: req.body.choice ?? '' },
       });
       if (result.duplicate) return reply.code(200).send({ message: null, duplicate: true });
+      // Taken and counted (or not), nothing stored in the thread: nothing to show.
+      if (contact.optedOutAt) return reply.code(202).send({ message: null, duplicate: false });
       const [view] = result.messageId ? await messagesForContact(db, contact.id, result.messageId) : [];
       return reply.code(201).send({ message: view ?? null, duplicate: false });
     },

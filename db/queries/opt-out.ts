@@ -7,7 +7,7 @@ import { requestErasure } from './erasure-requests.js';
 import { noticeOptOut } from './erasure.js';
 import { recordEvent } from './events.js';
 import { timestampText } from '../raw-row.js';
-import { channelContacts, conversations, youngsters } from '../schema/index.js';
+import { channelContacts, conversations, events, youngsters } from '../schema/index.js';
 
 /**
  * A confirmed opt-out stops all contact at once: every channel of this
@@ -107,4 +107,17 @@ export async function lockConversationForOptOut(tx: Tx, conversationId: string, 
     .where(and(eq(conversations.id, conversationId), inArray(conversations.municipalityId, [...municipalityIds])))
     .for('update', { of: conversations });
   return row ?? null;
+}
+
+/**
+ * Whether a reason was already given under this conversation's opt-out goodbye
+ * ('optout.reason_given', bot/dialogue/service.ts): one reason per goodbye is counted.
+ */
+export async function optOutReasonGiven(db: DbOrTx, conversationId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(eq(events.conversationId, conversationId), eq(events.type, 'optout.reason_given')))
+    .limit(1);
+  return row !== undefined;
 }

@@ -19,6 +19,9 @@ export async function lockConversationYoungster(tx: Tx, conversationId: string, 
       outcome: youngsters.outcome,
       processStep: youngsters.processStep,
       supportQuestion: youngsters.supportQuestion,
+      declineReason: youngsters.declineReason,
+      kvkRegistered: youngsters.kvkRegistered,
+      selfEmployed: youngsters.selfEmployed,
     })
     .from(conversations)
     .innerJoin(youngsters, eq(youngsters.id, conversations.youngsterId))
@@ -48,7 +51,7 @@ export async function insertContactAttempt(
 export async function updateYoungsterProfile(
   db: DbOrTx,
   youngsterId: string,
-  change: Partial<Pick<Youngster, 'supportQuestion' | 'outcome' | 'outcomeOn' | 'processStep'>>,
+  change: Partial<Pick<Youngster, 'supportQuestion' | 'outcome' | 'outcomeOn' | 'processStep' | 'declineReason' | 'selfEmployed'>>,
 ): Promise<void> {
   await db
     .update(youngsters)

@@ -28,6 +28,17 @@ export const panelLabelsEn: PanelLabels = {
     anders: 'Other',
   },
   outcomeNone: 'No outflow yet (active)',
+  declineReason: {
+    geen_behoefte: 'Does not need help',
+    al_hulp: 'Already gets help elsewhere',
+    geen_contact_instanties: 'Wants no contact with the municipality or agencies',
+    geen_tijd: 'No time now, or not a good moment',
+    privacy: 'Worried about privacy',
+    anders: 'Another reason',
+    wil_niet_zeggen: 'Would rather not say',
+  },
+  declineReasonNone: 'Not recorded',
+  selfEmployed: { unchecked: 'Not checked', yes: 'Yes', no: 'No' },
   processStep: {
     list: '1. Filter the list',
     contact: '2. Make contact',

@@ -31,6 +31,18 @@ export const panelLabelsNl = {
     anders: 'Anders',
   },
   outcomeNone: 'Nog geen uitstroom (actief)',
+  declineReason: {
+    geen_behoefte: 'Heeft geen hulp nodig',
+    al_hulp: 'Krijgt al hulp ergens anders',
+    geen_contact_instanties: 'Wil geen contact met gemeente of instanties',
+    geen_tijd: 'Nu geen tijd of geen goed moment',
+    privacy: 'Zorgen over privacy',
+    anders: 'Andere reden',
+    wil_niet_zeggen: 'Wil het niet zeggen',
+  },
+  declineReasonNone: 'Niet vastgelegd',
+  /** Someone on the list as zzp (KvK): checked whether they really are self-employed. */
+  selfEmployed: { unchecked: 'Niet nagekeken', yes: 'Ja', no: 'Nee' },
   processStep: {
     list: '1. Lijst filteren',
     contact: '2. Contact maken',

@@ -14,6 +14,7 @@ export const staffEn: Record<StaffTextKey, string> = {
   'nav.queues': 'Queues',
   'nav.audit': 'Audit',
   'nav.lists': 'Lists and cards',
+  'nav.reports': 'Monitoring',
   'nav.myCards': 'My cards',
   'myCards.title': 'My cards',
   'myCards.intro': "The cards you deliver. Click Delivered once a card is in the letterbox; if someone does not react, visit within a week.",
@@ -270,6 +271,9 @@ export const staffEn: Record<StaffTextKey, string> = {
   'panel.outcomeDirection': 'Outflow direction',
   'panel.outcomeDate': 'Outflow date',
   'panel.saveOutcome': 'Save outflow',
+  'panel.declineReason': 'Reason for declining',
+  'panel.declineReasonHint': '(when the youngster declines to take part)',
+  'panel.selfEmployed': 'Self-employed according to the list: really running a business?',
 
   // The consent ledger in the youngster panel (web/domain/consent-panel.ts).
   'consent.title': 'Consent',
@@ -944,6 +948,9 @@ export const refusalsEn: Record<keyof typeof refusalsNl, string> = {
   support_question_invalid: 'Choose a support question from the list.',
   outcome_invalid: 'Choose an outflow direction from the list.',
   process_step_invalid: 'Choose a step from the list.',
+  decline_reason_invalid: 'Choose a reason for declining from the list.',
+  self_employed_invalid: 'For self-employed, choose: not checked, yes or no.',
+  self_employed_not_kvk: 'This youngster is not on the list as self-employed (Chamber of Commerce). There is nothing to check.',
   nothing_to_save: 'Nothing was filled in to save.',
   outcome_missing: 'Choose an outflow direction first, then a date.',
   // The consent ledger and the partner list.
@@ -1010,6 +1017,8 @@ export const refusalsEn: Record<keyof typeof refusalsNl, string> = {
   visit_already_booked: 'This youngster already has a visit booked. Move or cancel that one first.',
   visit_type_invalid: 'Choose a kind of visit from the list.',
   visit_time_invalid: 'Choose a moment from the list.',
+  report_date_invalid: 'That date is not right. Write it as yyyy-mm-dd, for example 2026-06-30.',
+  report_period_invalid: 'The period must start on or before the reference date, and may be at most {maxYears} years.',
   visit_result_invalid: 'Choose how the visit went.',
   visit_not_started: 'The visit has not started yet. For now you can only cancel it.',
   visit_not_booked: 'The result of this visit is already recorded, or it was cancelled.',

@@ -16,6 +16,7 @@ export const staffNl = {
   'nav.queues': 'Wachtrijen',
   'nav.audit': 'Audit',
   'nav.lists': 'Lijsten en kaarten',
+  'nav.reports': 'Monitoring',
   'nav.myCards': 'Mijn kaarten',
   'myCards.title': 'Mijn kaarten',
   'myCards.intro': 'De kaarten die jij bezorgt. Klik op Bezorgd zodra een kaart in de brievenbus zit; reageert iemand niet, ga dan binnen een week langs.',
@@ -272,6 +273,9 @@ export const staffNl = {
   'panel.outcomeDirection': 'Uitstroomrichting',
   'panel.outcomeDate': 'Datum uitstroom',
   'panel.saveOutcome': 'Uitstroom opslaan',
+  'panel.declineReason': 'Reden van afzien',
+  'panel.declineReasonHint': '(als de jongere afziet van deelname)',
+  'panel.selfEmployed': 'Zzp volgens de lijst: echt zelfstandig ondernemer?',
 
   // The consent ledger in the youngster panel (web/domain/consent-panel.ts).
   'consent.title': 'Toestemming',
@@ -960,6 +964,9 @@ export const refusalsNl = {
   support_question_invalid: 'Kies een ondersteuningsvraag uit de lijst.',
   outcome_invalid: 'Kies een uitstroomrichting uit de lijst.',
   process_step_invalid: 'Kies een stap uit de lijst.',
+  decline_reason_invalid: 'Kies een reden van afzien uit de lijst.',
+  self_employed_invalid: 'Kies bij zzp: niet nagekeken, ja of nee.',
+  self_employed_not_kvk: 'Deze jongere staat niet als zzp (KvK) op de lijst. Er is niets na te kijken.',
   nothing_to_save: 'Er is niets ingevuld om op te slaan.',
   outcome_missing: 'Kies eerst een uitstroomrichting, dan pas een datum.',
   // The consent ledger and the partner list.
@@ -1028,6 +1035,8 @@ export const refusalsNl = {
   visit_already_booked: 'Deze jongere heeft al een afspraak gepland. Verzet of zeg die eerst af.',
   visit_type_invalid: 'Kies een soort afspraak uit de lijst.',
   visit_time_invalid: 'Kies een moment uit de lijst.',
+  report_date_invalid: 'Die datum klopt niet. Schrijf hem als jjjj-mm-dd, bijvoorbeeld 2026-06-30.',
+  report_period_invalid: 'De periode moet beginnen op of voor de peildatum, en mag hoogstens {maxYears} jaar zijn.',
   visit_result_invalid: 'Kies hoe de afspraak ging.',
   visit_not_started: 'De afspraak is nog niet begonnen. Je kunt hem nu alleen afzeggen.',
   visit_not_booked: 'Voor deze afspraak is de uitkomst al vastgelegd, of hij is afgezegd.',

@@ -59,6 +59,12 @@ export const en: Record<TextKey, string> = {
   'bot.optout.yes': 'Yes, stop',
   'bot.optout.no': 'No, keep going',
   'bot.optout.done': "Okay, you won't hear from us again and we will erase your data. All the best! If you ever want help later, your municipality is always there for you.",
+  'bot.optout.why': "Would you like to say why? You don't have to.",
+  'bot.optout.why.geen_behoefte': "I'm fine on my own",
+  'bot.optout.why.al_hulp': 'I already get help',
+  'bot.optout.why.geen_contact_instanties': "I'd rather not be in touch with the municipality",
+  'bot.optout.why.geen_tijd': 'Not right now',
+  'bot.optout.why.wil_niet_zeggen': "I'd rather not say",
   'bot.optedOutEarlier':
     "You let us know earlier that you don't want contact, so we won't send you messages here any more. Changed your mind? Your municipality is always there for you.",
   'bot.optout.cancelled': 'Glad you are staying! What would you like?',

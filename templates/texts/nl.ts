@@ -62,6 +62,13 @@ export const nl = {
   'bot.optout.yes': 'Ja, stop maar',
   'bot.optout.no': 'Nee, toch niet',
   'bot.optout.done': 'Oké, je hoort niets meer van ons en we wissen je gegevens. Veel succes! Wil je later toch hulp? Dan kun je altijd bij je gemeente terecht.',
+  // Under the goodbye, with its options: a tap is counted (anonymous), nothing is answered.
+  'bot.optout.why': 'Wil je nog zeggen waarom? Dat hoeft niet.',
+  'bot.optout.why.geen_behoefte': 'Ik red me wel',
+  'bot.optout.why.al_hulp': 'Ik krijg al hulp',
+  'bot.optout.why.geen_contact_instanties': 'Liever geen contact met de gemeente',
+  'bot.optout.why.geen_tijd': 'Nu even niet',
+  'bot.optout.why.wil_niet_zeggen': 'Zeg ik liever niet',
   'bot.optedOutEarlier':
     'Je hebt eerder laten weten dat je geen contact wilt. Daarom sturen we je hier geen berichten meer. Bedenk je je? Dan kun je altijd bij je gemeente terecht.',
   'bot.optout.cancelled': 'Fijn dat je blijft! Wat wil je?',

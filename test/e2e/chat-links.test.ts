@@ -77,6 +77,20 @@ describe('links in the web chat', () => {
     await a.locator('.yt-msg-bot', { hasText: 'je hoort niets meer van ons' }).waitFor({ timeout: 10_000 });
     await a.locator('#stopped').waitFor({ state: 'visible' });
     expect(await a.locator('#compose').isVisible()).toBe(false);
+    // The goodbye's optional "why?": its buttons stay without the typing box; a tap takes them away and nothing answers.
+    const why = a.locator('.yt-msg-bot', { hasText: 'Wil je nog zeggen waarom? Dat hoeft niet.' });
+    expect(await why.locator('.yt-option').allTextContents()).toEqual([
+      'Ik red me wel',
+      'Ik krijg al hulp',
+      'Liever geen contact met de gemeente',
+      'Nu even niet',
+      'Zeg ik liever niet',
+    ]);
+    const messagesShown = await a.locator('.yt-msg').count();
+    await why.locator('.yt-option', { hasText: 'Ik krijg al hulp' }).click();
+    await why.locator('.yt-menu').waitFor({ state: 'detached' });
+    expect(await a.locator('.yt-msg').count()).toBe(messagesShown);
+    expect(await a.locator('#error').isVisible()).toBe(false);
     await first.close();
 
     // The card was revoked with the opt-out: another browser gets the neutral page, nothing about the person.

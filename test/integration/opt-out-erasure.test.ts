@@ -158,6 +158,9 @@ describe('an opt-out on each channel, then the erasure', () => {
     });
     expect(shown.messages.length).toBeGreaterThan(1);
     await erased(made.youngster.id);
+    // A reason tapped under the goodbye after the erasure finds no chat: not counted.
+    expect((await postChat(stack.app, made.token, chat.cookie, { choice: 'why:al_hulp' })).statusCode).toBe(404);
+    expect(await db().select().from(events).where(and(eq(events.type, 'optout.reason_given'), eq(events.subject, made.youngster.monitoringKey)))).toEqual([]);
     people.push({ person: WEB, youngsterId: made.youngster.id, monitoringKey: made.youngster.monitoringKey, pdf: made.pdf, batchId: made.batchId, extra: [made.token] });
   });
 
@@ -202,6 +205,11 @@ describe('an opt-out on each channel, then the erasure', () => {
       const atGoodbye = fake.sent(TG_CHAT).length;
       reminderJobGone = (await reminders.getJob(jobId)) === undefined;
       await erased(made.youngster.id);
+      // A reason tapped under the goodbye after the erasure finds nobody: not counted, and no new
+      // contact is made for it (nor asked whether to start again: nothing is sent, see below).
+      expect((await webhook(tg.button(TG_CHAT, 'why:al_hulp'))).status).toBe(200);
+      expect(await db().select().from(channelContacts).where(eq(channelContacts.externalId, String(TG_CHAT)))).toEqual([]);
+      expect(await db().select().from(events).where(eq(events.type, 'optout.reason_given'))).toEqual([]);
       // Past the reminder's delay: still nothing more.
       await new Promise((r) => setTimeout(r, 4500));
       sentAfterGoodbye = { ...sentAfterGoodbye, telegram: fake.sent(TG_CHAT).length - atGoodbye };

@@ -120,6 +120,19 @@ describe('the access export (GDPR art. 15)', () => {
     expect(res.body).not.toContain(token);
   });
 
+  it('includes the reason for declining and the zzp check, labelled (they are about the person)', async () => {
+    await db().update(youngsters).set({ declineReason: 'privacy', kvkRegistered: true, selfEmployed: false }).where(eq(youngsters.id, youngsterId));
+    try {
+      const json = (await get(oostOfficer, `/privacy/youngsters/${youngsterId}/export.json`, 'application/json')).json();
+      expect(json.youngster).toMatchObject({ declineReason: 'privacy', selfEmployed: false });
+      const html = (await get(oostOfficer, `/privacy/youngsters/${youngsterId}/export.html`)).body;
+      expect(html).toContain('<dt>Reden van afzien</dt><dd>privacy</dd>');
+      expect(html).toContain('<dt>Zzp: echt zelfstandig ondernemer (nagekeken)</dt><dd>nee</dd>');
+    } finally {
+      await db().update(youngsters).set({ declineReason: null, kvkRegistered: false, selfEmployed: null }).where(eq(youngsters.id, youngsterId));
+    }
+  });
+
   it('is 404 for another team and 403 for casemanagers and coordinators', async () => {
     for (const suffix of ['export.html', 'export.json']) {
       const url = `/privacy/youngsters/${youngsterId}/${suffix}`;

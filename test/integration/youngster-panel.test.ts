@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLocalInput } from '../../core/local-time.js';
 import {
+  DECLINE_REASONS,
   OUTCOME_CATEGORIES,
   contactAttempts,
   conversations,
@@ -336,6 +337,154 @@ describe('recording next to a conversation', () => {
     // Clearing the support question means "not yet known" again.
     await staffPost(app, s, `/inbox/c/${oost.conversationId}/profile`, { supportQuestion: '' });
     expect((await youngsterRow(oost.youngsterId)).supportQuestion).toBeNull();
+  });
+});
+
+describe('why they declined, and the zzp check', () => {
+  const eta = new Eta({ views: VIEWS_DIR, autoEscape: true });
+  const render = (data: object) => eta.renderString(`<%~ include('/staff/_youngster-panel', it) %>`, { ui: staffTexts('nl'), ...data });
+  const eventsOf = (type: 'youngster.decline_reason_set' | 'youngster.self_employed_checked') =>
+    db().select().from(events).where(eq(events.type, type));
+
+  it('offers both on the panel (the zzp question for someone on the list as zzp), read-only in the summary too', async () => {
+    const panel = await loadYoungsterPanel(db(), oost.conversationId, [org.oost.municipalities.Roermond!]);
+    expect(panel!.youngster).toMatchObject({
+      declineReason: null,
+      declineReasonLabel: 'Niet vastgelegd',
+      selfEmployed: null,
+      selfEmployedLabel: 'Niet nagekeken',
+    });
+    expect(panel!.options.declineReason.map((o) => o.value)).toEqual([...DECLINE_REASONS]);
+    const html = render({ panel, csrf: 'x', conversationId: oost.conversationId });
+    expect(html).toContain('name="declineReason"');
+    expect(html).toContain('<option value="" selected>Niet vastgelegd</option>');
+    for (const label of ['Heeft geen hulp nodig', 'Krijgt al hulp ergens anders', 'Wil geen contact met gemeente of instanties', 'Zorgen over privacy', 'Wil het niet zeggen']) {
+      expect(html).toContain(label);
+    }
+    expect(html).toContain('name="selfEmployed"');
+    expect(html).toContain('<option value="" selected>Niet nagekeken</option>');
+    expect(html).toContain('<dt>Zzp volgens de lijst: echt zelfstandig ondernemer?</dt><dd>Niet nagekeken</dd>');
+    expect(html).toContain('<dt>Reden van afzien</dt><dd>Niet vastgelegd</dd>');
+    const readOnly = render({ panel, csrf: 'x', conversationId: oost.conversationId, readOnly: true });
+    expect(readOnly).toContain('<dt>Reden van afzien</dt><dd>Niet vastgelegd</dd>');
+    expect(readOnly).not.toContain('name="declineReason"');
+  });
+
+  it('saves the reason for declining, with an anonymous event of the reason when it changes', async () => {
+    const s = await login(app, 'michelle@oost.test');
+    const res = await staffPost(app, s, `/inbox/c/${oost.conversationId}/profile`, { declineReason: 'geen_contact_instanties' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().panel.youngster).toMatchObject({
+      declineReason: 'geen_contact_instanties',
+      declineReasonLabel: 'Wil geen contact met gemeente of instanties',
+    });
+    expect((await youngsterRow(oost.youngsterId)).declineReason).toBe('geen_contact_instanties');
+    // The same again is no change: no second event.
+    await staffPost(app, s, `/inbox/c/${oost.conversationId}/profile`, { declineReason: 'geen_contact_instanties' });
+    // A plain form post, as the panel sends it.
+    const form = await app.inject({
+      method: 'POST',
+      url: `/inbox/c/${oost.conversationId}/profile`,
+      headers: { cookie: s.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: s.csrf, declineReason: 'wil_niet_zeggen' }).toString(),
+    });
+    expect(form.statusCode).toBe(303);
+    expect((await youngsterRow(oost.youngsterId)).declineReason).toBe('wil_niet_zeggen');
+
+    const set = await eventsOf('youngster.decline_reason_set');
+    expect(set.map((e) => e.data)).toEqual([{ reason: 'geen_contact_instanties' }, { reason: 'wil_niet_zeggen' }]);
+    for (const e of set) {
+      expect(e).toMatchObject({
+        subject: oost.monitoringKey,
+        municipalityId: org.oost.municipalities.Roermond,
+        conversationId: oost.conversationId,
+        actorStaffId: org.michelle.id,
+      });
+    }
+    // Empty clears it ("niet vastgelegd") without an event.
+    await staffPost(app, s, `/inbox/c/${oost.conversationId}/profile`, { declineReason: '' });
+    expect((await youngsterRow(oost.youngsterId)).declineReason).toBeNull();
+    expect(await eventsOf('youngster.decline_reason_set')).toHaveLength(2);
+    const html = render({ panel: await loadYoungsterPanel(db(), oost.conversationId, [org.oost.municipalities.Roermond!]), csrf: 'x', conversationId: oost.conversationId });
+    expect(html).toContain('<dt>Reden van afzien</dt><dd>Niet vastgelegd</dd>');
+  });
+
+  it('saves the zzp check (ja / nee / true / false), with an anonymous event when it changes', async () => {
+    const s = await login(app, 'michelle@oost.test');
+    const ja = await staffPost(app, s, `/inbox/c/${oost.conversationId}/profile`, { selfEmployed: 'ja' });
+    expect(ja.statusCode).toBe(200);
+    expect(ja.json().panel.youngster).toMatchObject({ selfEmployed: true, selfEmployedLabel: 'Ja' });
+    expect((await youngsterRow(oost.youngsterId)).selfEmployed).toBe(true);
+    // JSON true is the same answer: no change, no event.
+    expect((await staffPost(app, s, `/inbox/c/${oost.conversationId}/profile`, { selfEmployed: true })).statusCode).toBe(200);
+    const form = await app.inject({
+      method: 'POST',
+      url: `/inbox/c/${oost.conversationId}/profile`,
+      headers: { cookie: s.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: s.csrf, selfEmployed: 'nee' }).toString(),
+    });
+    expect(form.statusCode).toBe(303);
+    expect((await youngsterRow(oost.youngsterId)).selfEmployed).toBe(false);
+
+    const checked = await eventsOf('youngster.self_employed_checked');
+    expect(checked.map((e) => e.data)).toEqual([{ selfEmployed: true }, { selfEmployed: false }]);
+    for (const e of checked) expect(e).toMatchObject({ subject: oost.monitoringKey, municipalityId: org.oost.municipalities.Roermond });
+
+    const panel = await loadYoungsterPanel(db(), oost.conversationId, [org.oost.municipalities.Roermond!]);
+    const html = render({ panel, csrf: 'x', conversationId: oost.conversationId });
+    expect(html).toContain('<option value="nee" selected>Nee</option>');
+    expect(html).toContain('<dt>Zzp volgens de lijst: echt zelfstandig ondernemer?</dt><dd>Nee</dd>');
+
+    // Empty is "not checked" again, without an event.
+    await staffPost(app, s, `/inbox/c/${oost.conversationId}/profile`, { selfEmployed: '' });
+    expect((await youngsterRow(oost.youngsterId)).selfEmployed).toBeNull();
+    expect(await eventsOf('youngster.self_employed_checked')).toHaveLength(2);
+  });
+
+  it('refuses an unknown reason or zzp answer with a 400 and stores nothing', async () => {
+    const s = await login(app, 'michelle@oost.test');
+    const before = await youngsterRow(oost.youngsterId);
+    const eventsBefore = await eventCount();
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      ['unknown reason', { declineReason: 'geen_zin' }, 'decline_reason_invalid', 'reden van afzien'],
+      ['a reason as its label', { declineReason: 'Heeft geen hulp nodig' }, 'decline_reason_invalid', 'reden van afzien'],
+      ['a reason that is not text', { declineReason: 3 }, 'decline_reason_invalid', 'reden van afzien'],
+      ['zzp "misschien"', { selfEmployed: 'misschien' }, 'self_employed_invalid', 'niet nagekeken, ja of nee'],
+      ['zzp "Ja"', { selfEmployed: 'Ja' }, 'self_employed_invalid', 'niet nagekeken, ja of nee'],
+      ['zzp as a number', { selfEmployed: 1 }, 'self_employed_invalid', 'niet nagekeken, ja of nee'],
+      ['a valid reason with a bad zzp answer', { declineReason: 'al_hulp', selfEmployed: 'x' }, 'self_employed_invalid', 'niet nagekeken, ja of nee'],
+    ];
+    for (const [what, body, code, message] of cases) {
+      const res = await staffPost(app, s, `/inbox/c/${oost.conversationId}/profile`, body);
+      expect(res.statusCode, what).toBe(400);
+      expect(res.json().error, what).toBe(code);
+      expect(res.json().message, what).toContain(message);
+    }
+    expect(await youngsterRow(oost.youngsterId)).toEqual(before);
+    expect(await eventCount()).toBe(eventsBefore);
+  });
+
+  it('asks no zzp question about someone not on the list as zzp, and refuses one sent anyway', async () => {
+    const { youngster, token } = await createYoungsterWithCard(db(), org.oost.municipalities.Roermond!, org.michelle.id, { firstName: 'Noor' });
+    expect(youngster.kvkRegistered).toBe(false);
+    const { conversationId } = await conversationOf(token, 'hoi');
+    const panel = await loadYoungsterPanel(db(), conversationId, [org.oost.municipalities.Roermond!]);
+    const html = render({ panel, csrf: 'x', conversationId });
+    expect(html).not.toContain('name="selfEmployed"');
+    expect(html).not.toContain('Zzp volgens de lijst');
+    // The reason for declining is offered for everyone.
+    expect(html).toContain('name="declineReason"');
+
+    const s = await login(app, 'michelle@oost.test');
+    const before = await youngsterRow(youngster.id);
+    const eventsBefore = await eventCount();
+    const res = await staffPost(app, s, `/inbox/c/${conversationId}/profile`, { selfEmployed: 'ja' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe('self_employed_not_kvk');
+    expect(await youngsterRow(youngster.id)).toEqual(before);
+    expect(await eventCount()).toBe(eventsBefore);
+    expect((await staffPost(app, s, `/inbox/c/${conversationId}/profile`, { declineReason: 'geen_behoefte' })).statusCode).toBe(200);
+    expect((await youngsterRow(youngster.id)).declineReason).toBe('geen_behoefte');
   });
 });
 

@@ -9,7 +9,7 @@ import {
   totalAttemptMinutes,
   type PanelEventType,
 } from '../../db/queries/youngster-panel.js';
-import { CONTACT_ATTEMPT_KINDS, OUTCOME_CATEGORIES, PROCESS_STEPS, SUPPORT_QUESTIONS } from '../../db/schema/index.js';
+import { CONTACT_ATTEMPT_KINDS, DECLINE_REASONS, OUTCOME_CATEGORIES, PROCESS_STEPS, SUPPORT_QUESTIONS, type DeclineReason } from '../../db/schema/index.js';
 import { panelLabelsEn } from '../../templates/labels/en.js';
 import { panelLabelsNl, type PanelLabels } from '../../templates/labels/nl.js';
 import { loadConsentPanel, type ConsentPanel } from './consent-panel.js';
@@ -19,6 +19,7 @@ export type SupportQuestion = (typeof SUPPORT_QUESTIONS)[number];
 export type OutcomeCategory = (typeof OUTCOME_CATEGORIES)[number];
 export type ProcessStep = (typeof PROCESS_STEPS)[number];
 export type AttemptKind = (typeof CONTACT_ATTEMPT_KINDS)[number];
+export type { DeclineReason };
 export type PanelLanguage = 'nl' | 'en';
 
 // Compile-time proof that every enum value has a label (and no label is left over).
@@ -28,7 +29,8 @@ const _labelsCoverEnums: [
   Exactly<typeof panelLabelsNl.outcome, OutcomeCategory>,
   Exactly<typeof panelLabelsNl.processStep, ProcessStep>,
   Exactly<typeof panelLabelsNl.attemptKind, AttemptKind>,
-] = [true, true, true, true];
+  Exactly<typeof panelLabelsNl.declineReason, DeclineReason>,
+] = [true, true, true, true, true];
 void _labelsCoverEnums;
 
 export const PANEL_LABELS: Record<PanelLanguage, PanelLabels> = { nl: panelLabelsNl, en: panelLabelsEn };
@@ -46,6 +48,13 @@ export function panelOptions(lang: PanelLanguage = 'nl') {
     outcome: OUTCOME_CATEGORIES.map((v) => ({ value: v, label: l.outcome[v] })),
     processStep: PROCESS_STEPS.map((v) => ({ value: v, label: l.processStep[v] })),
     attemptKind: CONTACT_ATTEMPT_KINDS.map((v) => ({ value: v, label: l.attemptKind[v] })),
+    declineReason: DECLINE_REASONS.map((v) => ({ value: v, label: l.declineReason[v] })),
+    // The form's values: '' = not checked, 'ja' / 'nee' (validateProfile also takes true/false).
+    selfEmployed: [
+      { value: '', label: l.selfEmployed.unchecked },
+      { value: 'ja', label: l.selfEmployed.yes },
+      { value: 'nee', label: l.selfEmployed.no },
+    ],
   } satisfies Record<string, Option[]>;
 }
 
@@ -72,6 +81,12 @@ export interface YoungsterPanel {
     outcomeOn: string | null;
     processStep: ProcessStep;
     processStepLabel: string;
+    /** Why they declined (null: not recorded); offered for everyone, meaningful once they declined. */
+    declineReason: DeclineReason | null;
+    declineReasonLabel: string;
+    /** Only asked for someone on the list as zzp (kvkRegistered): null = not checked yet. */
+    selfEmployed: boolean | null;
+    selfEmployedLabel: string;
   };
   cards: { id: string; status: 'active' | 'revoked'; statusLabel: string; createdAt: Date; revokedAt: Date | null; casemanagerName: string | null }[];
   /**
@@ -194,6 +209,10 @@ export async function loadYoungsterPanel(
       outcomeOn: y.outcomeOn,
       processStep: y.processStep,
       processStepLabel: l.processStep[y.processStep],
+      declineReason: y.declineReason,
+      declineReasonLabel: y.declineReason ? l.declineReason[y.declineReason] : l.declineReasonNone,
+      selfEmployed: y.selfEmployed,
+      selfEmployedLabel: y.selfEmployed === null ? l.selfEmployed.unchecked : y.selfEmployed ? l.selfEmployed.yes : l.selfEmployed.no,
     },
     cards: cardRows.map((c) => ({ ...c, statusLabel: l.cardStatus[c.status] })),
     events: eventList,

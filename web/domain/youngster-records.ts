@@ -4,7 +4,7 @@ import type { Database, Tx } from '../../db/client.js';
 import { recordEvent } from '../../db/queries/events.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { insertContactAttempt, lockConversationYoungster, updateYoungsterProfile } from '../../db/queries/youngster-records.js';
-import { CONTACT_ATTEMPT_KINDS, OUTCOME_CATEGORIES, PROCESS_STEPS, SUPPORT_QUESTIONS, type StaffRole } from '../../db/schema/index.js';
+import { CONTACT_ATTEMPT_KINDS, DECLINE_REASONS, OUTCOME_CATEGORIES, PROCESS_STEPS, SUPPORT_QUESTIONS, type DeclineReason, type StaffRole } from '../../db/schema/index.js';
 import { MAX_NOTE_CHARS } from './note-limit.js';
 import { amsterdamToday, type AttemptKind, type OutcomeCategory, type ProcessStep, type SupportQuestion } from './youngster-panel.js';
 
@@ -26,6 +26,8 @@ export interface ProfileInput {
   outcome?: unknown;
   outcomeOn?: unknown;
   processStep?: unknown;
+  declineReason?: unknown;
+  selfEmployed?: unknown;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -55,6 +57,14 @@ function oneOf<T extends string>(values: readonly T[], value: unknown, code: str
 function oneOfOrEmpty<T extends string>(values: readonly T[], value: unknown, code: string): T | null {
   if (value === null || value === '') return null;
   return oneOf(values, value, code);
+}
+
+/** The zzp check: 'ja'/'nee' from the form, true/false from JSON; empty (or null) means not checked. */
+function checkSelfEmployed(value: unknown): boolean | null {
+  if (value === null || value === '') return null;
+  if (value === true || value === 'ja') return true;
+  if (value === false || value === 'nee') return false;
+  throw new InputError('not yes, no or empty', 'self_employed_invalid');
 }
 
 function checkMinutes(value: unknown): number {
@@ -99,6 +109,8 @@ interface ProfileChange {
   outcome?: OutcomeCategory | null;
   outcomeOn?: string | null;
   processStep?: ProcessStep;
+  declineReason?: DeclineReason | null;
+  selfEmployed?: boolean | null;
 }
 
 /** Only the fields that were sent are changed; an empty value clears a category (not the step). */
@@ -117,6 +129,10 @@ export function validateProfile(input: ProfileInput, today: string): ProfileChan
   if (input.processStep !== undefined) {
     change.processStep = oneOf<ProcessStep>(PROCESS_STEPS, input.processStep, 'process_step_invalid');
   }
+  if (input.declineReason !== undefined) {
+    change.declineReason = oneOfOrEmpty<DeclineReason>(DECLINE_REASONS, input.declineReason, 'decline_reason_invalid');
+  }
+  if (input.selfEmployed !== undefined) change.selfEmployed = checkSelfEmployed(input.selfEmployed);
   if (Object.keys(change).length === 0) throw new InputError('no field to save', 'nothing_to_save');
   return change;
 }
@@ -124,7 +140,8 @@ export function validateProfile(input: ProfileInput, today: string): ProfileChan
 /**
  * What a casemanager records about a youngster next to the conversation:
  * contact attempts (with the time they took) and the monitoring profile
- * (support question, outflow, step). Personal details go into the youngster's
+ * (support question, outflow, step, why they declined, whether a zzp'er on the
+ * list really is self-employed). Personal details go into the youngster's
  * own rows; the anonymous event log gets only categories and numbers, keyed by
  * the monitoring key, so the figures survive the person's erasure.
  */
@@ -176,6 +193,10 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
       if (change.outcome === undefined && change.outcomeOn !== undefined && y.outcome === null) {
         throw new InputError('an outflow date without an outflow', 'outcome_missing');
       }
+      // The zzp check is about someone on the list as zzp; for anyone else there is nothing to check.
+      if (change.selfEmployed !== undefined && change.selfEmployed !== null && !y.kvkRegistered) {
+        throw new InputError('self-employment is checked for KvK-registered youngsters only', 'self_employed_not_kvk');
+      }
       await updateYoungsterProfile(tx, y.youngsterId, change);
       const base = { municipalityId: y.municipalityId, subject: y.monitoringKey, conversationId, actorStaffId: staff.id };
       if (change.supportQuestion !== undefined && change.supportQuestion !== y.supportQuestion) {
@@ -186,6 +207,13 @@ export function createYoungsterRecords(deps: { database: Database; liveBus: Live
       }
       if (change.processStep !== undefined && change.processStep !== y.processStep) {
         await recordEvent(tx, { ...base, type: 'youngster.step_changed', data: { step: change.processStep, from: y.processStep } });
+      }
+      // Recorded when set to a (new) value; clearing a mistake leaves the figures to the next value.
+      if (change.declineReason !== undefined && change.declineReason !== null && change.declineReason !== y.declineReason) {
+        await recordEvent(tx, { ...base, type: 'youngster.decline_reason_set', data: { reason: change.declineReason } });
+      }
+      if (change.selfEmployed !== undefined && change.selfEmployed !== null && change.selfEmployed !== y.selfEmployed) {
+        await recordEvent(tx, { ...base, type: 'youngster.self_employed_checked', data: { selfEmployed: change.selfEmployed } });
       }
       return y.municipalityId;
     });

@@ -101,7 +101,7 @@
         b.type = 'button';
         b.className = 'yt-option';
         b.textContent = opt.label;
-        b.addEventListener('click', function () { choose(opt.id); });
+        b.addEventListener('click', function () { choose(opt.id, menu); });
         menu.append(b);
       });
       li.append(menu);
@@ -170,8 +170,15 @@
     });
   }
 
-  function choose(id) {
+  function choose(id, menuEl) {
     showError('');
+    // A reason under the goodbye after an opt-out: optional, answered with nothing. The buttons go
+    // once tapped, whatever the answer (after the erasure the chat is gone: not counted, no error).
+    if (id.indexOf('why:') === 0) {
+      if (menuEl) menuEl.remove();
+      post({ choice: id, clientId: newClientId() }).catch(function () {});
+      return;
+    }
     post({ choice: id, clientId: newClientId() })
       .then(function (res) {
         if (res.r.ok && res.data.message) render(res.data.message);

@@ -37,6 +37,8 @@ const profileBody = {
     outcome: {},
     outcomeOn: {},
     processStep: {},
+    declineReason: {},
+    selfEmployed: {},
   },
 } as const;
 
