@@ -5,6 +5,7 @@ import { createAccounts } from '../web/domain/accounts.js';
 import { createBreaches } from '../web/domain/breaches.js';
 import { createCalendarFeed } from '../web/domain/calendar-feed.js';
 import { createVisitsStaff } from '../web/domain/visits-staff.js';
+import { createMonitoringReport } from '../web/domain/monitoring-report.js';
 import { createCardBatches } from '../web/domain/card-batches.js';
 import { createCardBranding } from '../web/domain/card-branding.js';
 import { createAccessExport } from '../web/domain/access-export.js';
@@ -70,6 +71,7 @@ export function buildServices(ctx: Context, opts: ServiceOptions = {}) {
     breaches: createBreaches({ database }),
     visitsStaff: createVisitsStaff({ database, liveBus, queues, logger }),
     calendarFeed: createCalendarFeed({ database }),
+    monitoringReport: createMonitoringReport({ database }),
     cardBatches: createCardBatches({ database, queues, logger, pdfDir: env.cards.pdfDir, keepDays: env.cards.keepDays }),
   };
   return { channels, web };

@@ -41,6 +41,7 @@ import { adminExitRoutes } from './routes/admin-exit.js';
 import { adminRetentionRoutes } from './routes/admin-retention.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { calendarRoutes } from './routes/calendar.js';
+import { reportRoutes } from './routes/reports.js';
 import { calendarFeedRoutes } from './routes/calendar-feed.js';
 import { cardRoutes } from './routes/cards.js';
 import { listRoutes } from './routes/lists.js';
@@ -172,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(privacyRoutes, { accessExport: services.accessExport });
   await app.register(calendarRoutes, { visits: services.visitsStaff });
   await app.register(calendarFeedRoutes, { feed: services.calendarFeed, publicUrl: deps.env.publicUrl });
+  await app.register(reportRoutes, { reports: services.monitoringReport });
 
   return app;
 }

@@ -4,6 +4,7 @@ import type { AbsenceService } from './domain/absence.js';
 import type { Breaches } from './domain/breaches.js';
 import type { CalendarFeed } from './domain/calendar-feed.js';
 import type { VisitsStaff } from './domain/visits-staff.js';
+import type { MonitoringReports } from './domain/monitoring-report.js';
 import type { CardBatches } from './domain/card-batches.js';
 import type { CardBranding } from './domain/card-branding.js';
 import type { AccessExport } from './domain/access-export.js';
@@ -58,6 +59,7 @@ export interface WebServices {
   breaches: Breaches;
   visitsStaff: VisitsStaff;
   calendarFeed: CalendarFeed;
+  monitoringReport: MonitoringReports;
 }
 
 export interface HttpChannels {
