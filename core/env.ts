@@ -57,8 +57,9 @@ const schema = z
     WHATSAPP_SESSION: z.string().regex(/^[a-z0-9-]{1,40}$/).default('default'),
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
     OUTBOX_STALE_SENDING_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
-    // After an opt-out's goodbye is final, erasure waits this long (the web chat reads the goodbye after its signal).
-    ERASURE_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+    // After an opt-out's goodbye is final, erasure waits this long: the web chat reads the goodbye after its signal, and
+    // the youngster has a moment to tap why, if they want (a tap after the erasure is not counted). Contact stopped at once.
+    ERASURE_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
     // An open erasure request older than this is finished by the sweep (a crash between goodbye and erasure).
     ERASURE_GRACE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
