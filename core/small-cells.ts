@@ -35,11 +35,36 @@ export interface Protected {
   grandTotal: Shown | null;
 }
 
+export type CellRef = [row: number, column: number];
+
+/**
+ * Which cells of a table to hide. `lines`: sets of cells bound by one relation a reader knows (a
+ * row with its total, a column with the region's, new + old = the list): a line with exactly one
+ * hidden member gives it back, so it hides its smallest non-zero shown member too (a total only
+ * when nothing else is left), and the passes repeat until no line has exactly one. `forced`: cells
+ * that must be hidden whatever their value (the same figure hidden in another section).
+ */
+export function suppress(values: number[][], lines: CellRef[][], forced?: (r: number, c: number) => boolean): boolean[][] {
+  const hide = values.map((row, r) => row.map((v, c) => isSmall(v) || (forced?.(r, c) ?? false)));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const line of lines) {
+      if (line.filter(([r, c]) => hide[r]![c]).length !== 1) continue;
+      const open = line.filter(([r, c]) => !hide[r]![c] && values[r]![c]! > 0);
+      // A hidden member with only zeros beside it is itself zero-sum: a known zero was never hidden. Guard anyway.
+      if (open.length === 0) continue;
+      open.sort(([r1, c1], [r2, c2]) => values[r1]![c1]! - values[r2]![c2]! || r1 - r2 || c1 - c2);
+      const [r, c] = open[0]!;
+      hide[r]![c] = true;
+      changed = true;
+    }
+  }
+  return hide;
+}
+
 /**
  * The grid with its totals as one table (a total row below, a total column on the right), every
- * line of it - a row with its total, a column with its total - a sum that must not give one hidden
- * member away. A line with exactly one hidden member hides its smallest non-zero shown member (a
- * total only when nothing else is left), and the passes repeat until no line has exactly one.
+ * line of it - a row with its total, a column with its total - protected by `suppress`.
  */
 export function protect(g: Grid): Protected {
   const rows = g.cells.length;
@@ -53,24 +78,10 @@ export function protect(g: Grid): Protected {
       return rs.reduce((a, rr) => a + cs.reduce((b, cc) => b + g.cells[rr]![cc]!, 0), 0);
     }),
   );
-  const hide = value.map((row) => row.map(isSmall));
-  const lines: [number, number][][] = [];
+  const lines: CellRef[][] = [];
   if (g.rowTotals) for (let r = 0; r < R; r++) lines.push([...Array(C).keys()].map((c) => [r, c]));
   if (g.columnTotals) for (let c = 0; c < C; c++) lines.push([...Array(R).keys()].map((r) => [r, c]));
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const line of lines) {
-      if (line.filter(([r, c]) => hide[r]![c]).length !== 1) continue;
-      const open = line.filter(([r, c]) => !hide[r]![c] && value[r]![c]! > 0);
-      // Only zeros beside it: then the one hidden member equals a known sum of zeros... and is itself
-      // zero, which was never hidden. So `open` is never empty here; guard anyway.
-      if (open.length === 0) continue;
-      open.sort(([r1, c1], [r2, c2]) => value[r1]![c1]! - value[r2]![c2]! || r1 - r2 || c1 - c2);
-      const [r, c] = open[0]!;
-      hide[r]![c] = true;
-      changed = true;
-    }
-  }
+  const hide = suppress(value, lines);
   const shown = (r: number, c: number): Shown => (hide[r]![c] ? HIDDEN : value[r]![c]!);
   return {
     cells: [...Array(rows).keys()].map((r) => [...Array(cols).keys()].map((c) => shown(r, c))),

@@ -79,6 +79,7 @@ export async function inflowOf(db: DbOrTx, w: ReportWindow) {
                select 1 from events l
                where l.type = 'list.imported' and l.municipality_id = e.municipality_id
                  and l.data->>'listMonth' = e.data->>'listMonth' and (l.data->>'baseline')::boolean
+                 and l.occurred_at < ${w.until.toISOString()}::timestamptz
              ) as new_inflow
       from events e
       where e.type = 'youngster.listed' and e.occurred_at >= ${w.from.toISOString()}::timestamptz and e.occurred_at < ${w.until.toISOString()}::timestamptz
@@ -139,7 +140,7 @@ function subjectFacts(w: ReportWindow) {
         min(data->>'variant') filter (where type = 'card.generated') as variant,
         min(occurred_at) filter (where type = 'card.delivered') as delivered_at,
         bool_or(type = 'card.scanned') as scanned,
-        min(data->>'channel') filter (where type = 'contact.linked') as channel,
+        (array_agg(data->>'channel' order by occurred_at, id) filter (where type = 'contact.linked'))[1] as channel,
         bool_or(type = 'contact.linked' or type = 'message.received') as chatted,
         min(occurred_at) filter (where type = 'message.received') as first_reply_at,
         bool_or(type = 'consent.given' and data->>'kind' = 'cooperation') as consented,

@@ -9,7 +9,7 @@ import { bookVisit } from '../../db/queries/visits.js';
 import { breachNotifications, breaches, cardBatches, cards, channelContacts, consents, contactAttempts, deletionLog, erasureRequests, listImports, municipalities, conversationNotes, conversations, messages, partners, staffNotices, staffSessions, staffUsers, teamMunicipalities, teams, youngsters } from '../../db/schema/index.js';
 import { buildWebApp } from '../../bin/services.js';
 import { createYoungsterWithCard, twoTeams } from '../helpers/fixtures.js';
-import { login, openChat, postChat } from '../helpers/http.js';
+import { csrfFrom, login, openChat, postChat } from '../helpers/http.js';
 import { isolated, type Isolated } from '../helpers/isolated.js';
 
 let iso: Isolated;
@@ -164,6 +164,10 @@ describe('every staff route', () => {
         'POST /inbox/c/:id/visits/propose',
         'POST /inbox/c/:id/visits/:visitId/result',
         'GET /account/calendar-feed',
+        'GET /reports/monitoring',
+        'GET /reports/monitoring.json',
+        'GET /reports/monitoring.csv',
+        'GET /reports/monitoring.xlsx',
       ]),
     );
   });
@@ -267,7 +271,7 @@ describe('every staff route', () => {
     const { createStaff } = await import('../helpers/fixtures.js');
     const idRoutes = staffRoutes().filter((r) => r.url.includes(':id'));
     expect(idRoutes.length).toBeGreaterThanOrEqual(12);
-    for (const role of ['casemanager', 'coordinator', 'admin', 'privacy_officer'] as const) {
+    for (const role of ['casemanager', 'coordinator', 'admin', 'privacy_officer', 'regional'] as const) {
       const email = `${role}@west.test`;
       const existing = await db().select().from(staffUsers).where(eq(staffUsers.email, email));
       if (!existing[0]) await createStaff(db(), org.west.teamId, { email, firstName: role, role });
@@ -301,12 +305,46 @@ describe('every staff route', () => {
         expect(list.body, `${role}: ${url}`).not.toContain(secret);
         expect(list.body).not.toContain(oostConversationId);
       }
-      for (const url of ['/admin/accounts', '/audit', '/audit.csv', '/breaches', '/admin/team', '/lists', '/admin/team/retention', '/privacy/requests']) {
+      for (const url of ['/admin/accounts', '/audit', '/audit.csv', '/breaches', '/admin/team', '/lists', '/admin/team/retention', '/privacy/requests', '/reports/monitoring', '/reports/monitoring.json', '/reports/monitoring.csv']) {
         const page = await app.inject({ method: 'GET', url, headers: { cookie: west.cookie, accept: 'text/html' } });
         expect(page.body, `${role}: ${url}`).not.toContain('michelle@oost.test');
         expect(page.body, `${role}: ${url}`).not.toContain('Roermond');
         expect(page.body).not.toContain('vertrouwelijk');
       }
+    }
+  });
+
+  it("refuses a regional account of Oost's own region every personal route: its figures are anonymous, its scope is empty", async () => {
+    const { createStaff } = await import('../helpers/fixtures.js');
+    await createStaff(db(), org.oost.teamId, { email: 'regional@oost.test', firstName: 'Regina', role: 'regional' });
+    const r = await login(app, 'regional@oost.test');
+    expect(r.status).toBe(303);
+    const home = await app.inject({ method: 'GET', url: '/reports/monitoring', headers: { cookie: r.cookie, accept: 'text/html' } });
+    expect(home.statusCode).toBe(200);
+    const csrf = csrfFrom(home.body);
+    // What any signed-in staff member may use: the own account, signing out, and (for this role) the report.
+    const own = (url: string) => url.startsWith('/account/') || url === '/logout' || url.startsWith('/reports/');
+    const answered: Record<string, number> = {};
+    for (const route of staffRoutes().filter((x) => !own(x.url))) {
+      const res = await app.inject({
+        method: route.method as 'GET',
+        url: fill(route.url),
+        headers: { cookie: r.cookie, accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': csrf },
+        payload: route.method === 'GET' ? undefined : '{}',
+      });
+      answered[`${route.method} ${route.url}`] = res.statusCode;
+      for (const secret of ['vertrouwelijk', 'Houben', 'Sigfrid', 'michelle@oost.test', oostConversationId, oostYoungsterId]) {
+        expect(res.body, `${route.method} ${route.url} shows ${secret}`).not.toContain(secret);
+      }
+    }
+    expect(Object.entries(answered).filter(([, status]) => status !== 403 && status !== 404)).toEqual([]);
+    expect(Object.keys(answered).length).toBeGreaterThan(40);
+    // Its own report covers Oost's municipalities - as anonymous figures, never the youngster or the conversation.
+    for (const url of ['/reports/monitoring', '/reports/monitoring.json', '/reports/monitoring.csv']) {
+      const res = await app.inject({ method: 'GET', url, headers: { cookie: r.cookie, accept: url.endsWith('.csv') ? 'text/csv' : url.endsWith('.json') ? 'application/json' : 'text/html' } });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).toContain('Roermond');
+      for (const secret of ['vertrouwelijk', 'Houben', 'Sigfrid', oostConversationId, oostYoungsterId]) expect(res.body, `${url} shows ${secret}`).not.toContain(secret);
     }
   });
 

@@ -147,6 +147,8 @@ describe('which routes are audited', () => {
     expect(action('POST /inbox/c/:id/visits')).toBe('visit.book');
     expect(action('POST /inbox/c/:id/visits/propose')).toBe('visit.propose');
     expect(action('POST /account/calendar-feed')).toBe('calendar_feed.change');
+    expect(action('GET /reports/monitoring')).toBe('report.view');
+    for (const f of ['json', 'csv', 'xlsx']) expect(action(`GET /reports/monitoring.${f}`), f).toBe('report.download');
     // The iCalendar feed: its secret URL is the key, no staff session (so no audit entry of a person).
     expect(app.routeTable.find((r) => `${r.method} ${r.url}` === 'GET /calendar/feed/:token.ics')).toMatchObject({ public: true, audit: null });
     // Every action a route records has a plain name on the /audit page.
@@ -286,6 +288,20 @@ describe('one entry per use, ids only', () => {
     await once('POST /breaches/:id', p, po, 'breach.change', id, () => post(p, `/breaches/${id}`, { measures: 'lek-omschrijving bijgewerkt', peopleCount: '4' }));
     await once('POST /breaches/:id/notifications', p, po, 'breach.change', id, () => post(p, `/breaches/${id}/notifications`, { party: 'ap', date: '2026-01-05', time: '10:00', note: '' }));
     await once('POST /breaches/:id/close', p, po, 'breach.change', id, () => post(p, `/breaches/${id}/close`));
+  });
+
+  it('the monitoring report: one entry per view and per download, no parameters or figures in it', async () => {
+    const k = s.karin;
+    const me = org.karin.id;
+    const q = '?from=2026-01-01&peildatum=2026-06-30&outside=1';
+    await once('GET /reports/monitoring', k, me, 'report.view', null, () => get(k, `/reports/monitoring${q}`));
+    await once('GET /reports/monitoring.json', k, me, 'report.download', null, () => get(k, `/reports/monitoring.json${q}`, 'application/json'));
+    await once('GET /reports/monitoring.csv', k, me, 'report.download', null, () => get(k, `/reports/monitoring.csv${q}`, 'text/csv'));
+    await once('GET /reports/monitoring.xlsx', k, me, 'report.download', null, () => get(k, `/reports/monitoring.xlsx${q}`, '*/*'));
+    // A refused period (400) leaves nothing.
+    const before = await lastId();
+    expect((await get(k, '/reports/monitoring.json?peildatum=2026-02-30', 'application/json')).statusCode).toBe(400);
+    expect(await newEntries(before)).toEqual([]);
   });
 
   it('covered every audited route with an :id (a new one needs a case above)', () => {

@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.js';
 import { instantAt, nextDay, type LocalDate } from '../../core/local-time.js';
-import { HIDDEN, protect, type Shown } from '../../core/small-cells.js';
+import { HIDDEN, suppress, type CellRef, type Shown } from '../../core/small-cells.js';
 import type { Database } from '../../db/client.js';
 import { funnelOf, inflowOf, listsUntil, reportMunicipalities, resultsOf, type FunnelRow, type ReportWindow } from '../../db/queries/monitoring-report.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
@@ -102,6 +102,16 @@ interface TableSpec {
   columns: { key: string; label: string }[];
   /** The cells of each row add up to a total column. */
   rowTotal: boolean;
+  /** Which count columns the total adds up (default all; the outflow's "positive" subtotal is not a destination). */
+  totalOf?: number[];
+  /**
+   * Further sums within a row that a reader knows, as sets of count-column indexes (the total
+   * column, when there is one, is index columns.length): the list at the peildatum = new + old;
+   * positive outflow = its six destinations. Each is a line for small-cell protection.
+   */
+  relations?: number[][];
+  /** Count columns (by key, 'total' too) that hold a figure another section shows as well: hidden in one, hidden in all. */
+  shared?: Record<string, string>;
   rows: { label: string; key: string | null; values: number[] }[];
   /** Columns computed from each row's counts (shown only where every count they use is shown). */
   derived?: { key: string; label: string; kind: ColumnKind; uses: number[]; value: (v: number[]) => number | null }[];
@@ -111,43 +121,75 @@ interface TableSpec {
   rowDerived?: (number | null)[][];
 }
 
-function build(spec: TableSpec, lang: ReportLanguage, protectCells: boolean): Section {
+/**
+ * One section, exact or protected. Protected: the rows and the total row, the count columns and
+ * the total column as one grid, every row (with its total and its relations) and every column
+ * (with the total row) a line for core/small-cells.ts, and the cells of `forced` shared figures
+ * hidden from the start. Returns the shared figures it hid, so the caller can hide them everywhere.
+ */
+function build(spec: TableSpec, lang: ReportLanguage, forced: ReadonlySet<string> | null): { section: Section; hidden: Set<string> } {
   const t = (k: ReportTextKey) => reportText(lang, k);
   const sums = spec.totalValues ?? spec.columns.map((_, c) => spec.rows.reduce((a, r) => a + r.values[c]!, 0));
-  let cells: Cell[][] = spec.rows.map((r) => [...r.values]);
-  let rowTotals: Cell[] = spec.rows.map((r) => r.values.reduce((a, b) => a + b, 0));
-  let totalCells: Cell[] = [...sums];
-  let grand: Cell = sums.reduce((a, b) => a + b, 0);
-  if (protectCells) {
-    const p = protect({ cells: spec.rows.map((r) => r.values), rowTotals: spec.rowTotal, columnTotals: true });
-    cells = p.cells;
-    rowTotals = spec.rowTotal ? p.rowTotals : rowTotals;
-    totalCells = p.columnTotals;
-    grand = p.grandTotal;
+  const summed = spec.totalOf ?? spec.columns.map((_, c) => c);
+  const withTotal = (v: number[]) => (spec.rowTotal ? [...v, summed.reduce((a, c) => a + v[c]!, 0)] : [...v]);
+  const values = [...spec.rows.map((r) => withTotal(r.values)), withTotal(sums)];
+  const keys = [...spec.rows.map((r) => r.key), null];
+  const colKeys = [...spec.columns.map((c) => c.key), ...(spec.rowTotal ? ['total'] : [])];
+  const tag = (r: number, c: number) => (spec.shared?.[colKeys[c]!] ? `${spec.shared[colKeys[c]!]}:${keys[r] ?? '*'}` : null);
+  let shown: Cell[][] = values.map((row) => [...row]);
+  const hidden = new Set<string>();
+  if (forced) {
+    const R = values.length;
+    const C = colKeys.length;
+    const lines: CellRef[][] = [];
+    for (let r = 0; r < R; r++) {
+      if (spec.rowTotal) lines.push([...summed, C - 1].map((c) => [r, c]));
+      for (const rel of spec.relations ?? []) lines.push(rel.map((c) => [r, c]));
+    }
+    for (let c = 0; c < C; c++) lines.push([...Array(R).keys()].map((r) => [r, c]));
+    const mask = suppress(values, lines, (r, c) => forced.has(tag(r, c) ?? ''));
+    shown = values.map((row, r) => row.map((v, c) => (mask[r]![c] ? HIDDEN : v)));
+    mask.forEach((row, r) => row.forEach((h, c) => h && tag(r, c) && hidden.add(tag(r, c)!)));
   }
-  const derive = (values: number[], shown: Cell[], i: number, given?: number | null): Cell => {
+  const derive = (exact: number[], cells: Cell[], i: number, given?: number | null): Cell => {
     const d = spec.derived![i]!;
-    if (protectCells && d.uses.some((u) => shown[u] === HIDDEN)) return null;
-    return given !== undefined ? given : d.value(values);
+    if (forced && d.uses.some((u) => cells[u] === HIDDEN)) return null;
+    return given !== undefined ? given : d.value(exact);
   };
   const columns: Column[] = [
     ...spec.columns.map((c) => ({ ...c, kind: 'count' as const })),
     ...(spec.rowTotal ? [{ key: 'total', label: t('report.total'), kind: 'count' as const }] : []),
     ...(spec.derived ?? []).map((d) => ({ key: d.key, label: d.label, kind: d.kind })),
   ];
-  const row = (label: string, key: string | null, values: number[], shown: Cell[], total: Cell, given?: (number | null)[]): Row => ({
+  const row = (label: string, key: string | null, i: number, given?: (number | null)[]): Row => ({
     label,
     key,
-    cells: [...shown, ...(spec.rowTotal ? [total] : []), ...(spec.derived ?? []).map((_, i) => derive(values, shown, i, given?.[i]))],
+    cells: [...shown[i]!, ...(spec.derived ?? []).map((_, d) => derive(values[i]!, shown[i]!, d, given?.[d]))],
   });
+  const last = values.length - 1;
   return {
-    id: spec.id,
-    title: t(spec.title),
-    counts: t(spec.counts),
-    columns,
-    rows: spec.rows.map((r, i) => row(r.label, r.key, r.values, cells[i]!, rowTotals[i]!, spec.rowDerived?.[i])),
-    total: row(t('report.total'), null, sums, totalCells, grand, spec.totalDerived),
+    section: {
+      id: spec.id,
+      title: t(spec.title),
+      counts: t(spec.counts),
+      columns,
+      rows: spec.rows.map((r, i) => row(r.label, r.key, i, spec.rowDerived?.[i])),
+      total: row(t('report.total'), null, last, spec.totalDerived),
+    },
+    hidden,
   };
+}
+
+/** Every section, protected together: a shared figure one section hides is hidden in every section, until nothing changes. */
+function buildAll(specs: TableSpec[], lang: ReportLanguage, protectCells: boolean): Section[] {
+  if (!protectCells) return specs.map((s) => build(s, lang, null).section);
+  const forced = new Set<string>();
+  for (;;) {
+    const built = specs.map((s) => build(s, lang, forced));
+    const fresh = built.flatMap((b) => [...b.hidden]).filter((h) => !forced.has(h));
+    if (fresh.length === 0) return built.map((b) => b.section);
+    for (const h of fresh) forced.add(h);
+  }
 }
 
 const share = (part: number, whole: number) => (whole > 0 ? Math.round((1000 * part) / whole) / 10 : null);
@@ -186,6 +228,7 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
     const res = (mId: string) => resultBy.get(mId) ?? { approached: 0, reached: 0, active: 0, minutes: 0, worked_with: 0, outflow: {} as Record<string, number>, support: {} as Record<string, number>, reasons: {} as Record<string, number>, zzp_listed: 0, zzp_yes: 0, zzp_no: 0 };
     const outflowTotal = (mId: string) => Object.values(res(mId).outflow).reduce((a, b) => a + b, 0);
     const positive = (mId: string) => POSITIVE_OUTFLOW.reduce((a, k) => a + (res(mId).outflow[k] ?? 0), 0);
+    const positiveColumns = OUTCOME_CATEGORIES.flatMap((k, i) => ((POSITIVE_OUTFLOW as readonly string[]).includes(k) ? [i] : []));
 
     const sections: TableSpec[] = [
       {
@@ -199,6 +242,7 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
           { key: 'old', label: t('i1.lists.old') },
         ],
         rowTotal: false,
+        relations: [[1, 2, 3]],
         rows: perM((m) => ({ values: list(m.id) })),
       },
       {
@@ -212,6 +256,7 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
           { key: 'picked_up', label: t('i1.inflow.pickedUp') },
         ],
         rowTotal: false,
+        shared: { picked_up: 'picked_up' },
         rows: perM((m) => ({ values: [inf(m.id).new_inflow, inf(m.id).kvk, inf(m.id).known, inf(m.id).picked_up] })),
       },
       {
@@ -220,6 +265,7 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
         counts: 'i1.age.counts',
         columns: [...['23', '24', '25', '26'].map((a) => ({ key: a, label: a })), { key: 'other', label: t('i1.age.other') }],
         rowTotal: true,
+        shared: { total: 'picked_up' },
         rows: perM((m) => ({ values: [inf(m.id).age_23, inf(m.id).age_24, inf(m.id).age_25, inf(m.id).age_26, inf(m.id).age_other] })),
       },
       {
@@ -228,6 +274,7 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
         counts: 'i1.support.counts',
         columns: [...SUPPORT_QUESTIONS, 'unknown' as const].map((k) => ({ key: k, label: t(`support.${k}`) })),
         rowTotal: true,
+        shared: { total: 'picked_up' },
         rows: perM((m) => ({ values: [...SUPPORT_QUESTIONS, 'unknown'].map((k) => res(m.id).support[k] ?? 0) })),
       },
       {
@@ -254,6 +301,7 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
           { key: 'positive', label: t('i2.results.positive') },
         ],
         rowTotal: false,
+        shared: { outflow: 'outflow', positive: 'positive' },
         rows: perM((m) => ({ values: [res(m.id).approached, res(m.id).reached, res(m.id).active, outflowTotal(m.id), positive(m.id)] })),
         derived: [{ key: 'positive_share', label: t('i2.results.positiveShare'), kind: 'percent', uses: [3, 4], value: (v) => share(v[4]!, v[3]!) }],
       },
@@ -261,9 +309,16 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
         id: 'i2_outflow',
         title: 'i2.outflow',
         counts: 'i2.outflow.counts',
-        columns: OUTCOME_CATEGORIES.map((k) => ({ key: k, label: t(`outflow.${k}`) })),
+        // The destinations, then the positive ones together (the results section shows that figure too), then the total.
+        columns: [...OUTCOME_CATEGORIES.map((k) => ({ key: k, label: t(`outflow.${k}`) })), { key: 'positive', label: t('i2.results.positive') }],
         rowTotal: true,
-        rows: perM((m) => ({ values: OUTCOME_CATEGORIES.map((k) => res(m.id).outflow[k] ?? 0) })),
+        totalOf: OUTCOME_CATEGORIES.map((_, i) => i),
+        relations: [
+          [...positiveColumns, OUTCOME_CATEGORIES.length],
+          [...OUTCOME_CATEGORIES.map((_, i) => i).filter((i) => !positiveColumns.includes(i)), OUTCOME_CATEGORIES.length, OUTCOME_CATEGORIES.length + 1],
+        ],
+        shared: { total: 'outflow', positive: 'positive' },
+        rows: perM((m) => ({ values: [...OUTCOME_CATEGORIES.map((k) => res(m.id).outflow[k] ?? 0), positive(m.id)] })),
       },
       {
         id: 'i2_reasons',
@@ -284,6 +339,7 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
           { key: 'outflow', label: t('i2.results.outflow') },
         ],
         rowTotal: false,
+        shared: { picked_up: 'picked_up', outflow: 'outflow' },
         rows: perM((m) => ({ values: [res(m.id).minutes, res(m.id).worked_with, inf(m.id).picked_up, outflowTotal(m.id)] })),
         derived: [
           { key: 'per_youngster', label: t('i4.time.perYoungster'), kind: 'minutes', uses: [1], value: (v) => perUnit(v[0]!, v[1]!) },
@@ -308,6 +364,8 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
         counts,
         columns: STAGES.map((s) => ({ key: s, label: t(`funnel.${s}`) })),
         rowTotal: false,
+        // The three funnels share their total row (all cards of the period); per municipality, variant or channel they differ.
+        shared: Object.fromEntries(STAGES.map((s) => [s, `funnel.${s}`])),
         rows: order.map((o) => ({ label: o.label, key: o.key, values: STAGES.map((s) => mine.get(o.key)?.[s] ?? 0) })),
         totalValues: STAGES.map((s) => all?.[s] ?? 0),
         derived: [{ key: 'median_reply_hours', label: t('funnel.medianHours'), kind: 'hours', uses: [], value: () => null }],
@@ -323,7 +381,7 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
       scopeLabel: region ? `${t('report.scope.region')} ${ms[0]?.region ?? ''}`.trim() : t('report.scope.team', { team: staff.teamName }),
       protected: protectCells,
       municipalities: ms.map((m) => ({ id: m.id, name: m.name })),
-      sections: sections.map((s) => build(s, lang, protectCells)),
+      sections: buildAll(sections, lang, protectCells),
     };
   }
 

@@ -63,7 +63,8 @@ export function reportCharts(r: MonitoringReport, words: { funnel: string; outfl
   const funnel = section(r, 'funnel_municipality');
   const outflow = section(r, 'i2_outflow');
   const results = section(r, 'i2_results');
-  const total = outflow.columns.findIndex((c) => c.key === 'total');
+  // The destinations only: not their total, nor the positive ones together.
+  const notDestination = new Set([col(outflow, 'total'), col(outflow, 'positive')]);
   return {
     funnel: barChart(
       words.funnel,
@@ -73,7 +74,7 @@ export function reportCharts(r: MonitoringReport, words: { funnel: string; outfl
       words.outflow,
       outflow.columns
         .map((c, i) => ({ label: c.label, value: outflow.total.cells[i]!, i }))
-        .filter((b) => b.i !== total && b.value !== 0),
+        .filter((b) => !notDestination.has(b.i) && b.value !== 0),
     ),
     reach: barChart(
       words.reach,
