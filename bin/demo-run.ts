@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadEnv, type Env } from '../core/env.js';
 import { ConfigError } from '../core/errors.js';
 import { seedDemo } from '../db/seed/demo.js';
+import { seedDemoMonitoringHistory } from '../db/seed/monitoring-history.js';
 import { hashPassword } from '../web/domain/login.js';
 import { boot, type Role } from './boot.js';
 import { createDemoLogger } from './demo-logger.js';
@@ -57,6 +58,9 @@ export async function runDemo(roles: Role[], opts: { local?: boolean } = {}) {
     afterStop: () => stopAll(started),
   });
   const summary = await seedDemo(ctx.database.db, await hashPassword(DEMO_PASSWORD));
+  // Anonymous events only, for /reports/monitoring; once (a restart finds it and adds nothing).
+  const history = await seedDemoMonitoringHistory(ctx.database.db);
+  if (history.seeded) said.push(`History:  ${history.events} anonymous monitoring events (current and previous half year) for /reports/monitoring`);
   const lines = [
     '',
     `Lijntje demo is running on ${env.publicUrl}`,

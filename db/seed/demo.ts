@@ -3,12 +3,14 @@ import { newShortCode } from '../../core/short-codes.js';
 import { newCardToken } from '../../core/tokens.js';
 import type { Db } from '../client.js';
 import { cards, channelContacts, municipalities, partners, regions, staffUsers, teams, youngsters, type StaffRole } from '../schema/index.js';
-import { createOrganisation, type TeamSpec } from './organisation.js';
+import { addStaff, createOrganisation, type StaffSpec, type TeamSpec } from './organisation.js';
 
 /**
  * A demo region shaped like Midden-Limburg: two Doorstroompunt teams, five
- * municipalities, casemanagers, a coordinator and an admin per team, and a few
- * (invented) youngsters with cards. Idempotent: a second run changes nothing.
+ * municipalities, casemanagers, a coordinator and an admin per team, a regional
+ * account, and a few (invented) youngsters with cards. Idempotent: a second run
+ * changes nothing. The anonymous monitoring history is seeded apart
+ * (monitoring-history.ts, seedDemoMonitoringHistory).
  */
 export const DEMO_REGION = 'Midden-Limburg (demo)';
 
@@ -48,6 +50,13 @@ const TEAMS: TeamSpec[] = [
     ],
   },
 ];
+
+/**
+ * The region's own account: the anonymous monitoring figures of every municipality of the region
+ * (small counts as "<5"), no youngster of any (its scope is empty: loadSessionPrincipal). It sits
+ * in a team for sign-in only. Added on its own, so a demo database seeded before it existed gets it too.
+ */
+const REGIONAL: StaffSpec & { team: string } = { email: 'regio@midden-limburg.demo', name: 'Regio Midden-Limburg', firstName: 'Regio', role: 'regional', team: 'Doorstroompunt Oost' };
 
 const YOUNGSTERS: DemoYoungster[] = [
   { firstName: 'Sigfrid', lastName: 'Houben', street: 'Kapellerlaan', houseNumber: '12', postcode: '6041 AA', city: 'Roermond', birthDate: '2001-04-17', municipality: 'Roermond', coachEmail: 'michelle@oost.demo' },
@@ -95,6 +104,17 @@ export async function seedDemo(db: Db, passwordHash: string): Promise<DemoSummar
         casemanagerId: org.staff[coachEmail]!.id,
       });
     }
+  });
+  await db.transaction(async (tx) => {
+    const [present] = await tx.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.email, REGIONAL.email)).limit(1);
+    if (present) return;
+    const [team] = await tx
+      .select({ id: teams.id })
+      .from(teams)
+      .innerJoin(regions, eq(regions.id, teams.regionId))
+      .where(and(eq(regions.name, DEMO_REGION), eq(teams.name, REGIONAL.team)))
+      .limit(1);
+    if (team) await addStaff(tx, team.id, [REGIONAL], passwordHash);
   });
   return demoSummary(db);
 }
