@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbOrTx } from '../client.js';
+import type { Db, DbOrTx } from '../client.js';
 
 /**
  * The monitoring figures, read ONLY from the anonymous events table (never
@@ -72,18 +72,20 @@ const inflowRow = z.object({
  */
 export async function inflowOf(db: DbOrTx, w: ReportWindow) {
   if (w.municipalityIds.length === 0) return [];
+  const until = sql`${w.until.toISOString()}::timestamptz`;
+  const ms = sql`${sql.param([...w.municipalityIds])}::uuid[]`;
   const raw = await db.execute(sql`
-    with listed as (
-      select e.municipality_id, e.data,
-             coalesce((e.data->>'newInflow')::boolean, false) or exists (
-               select 1 from events l
-               where l.type = 'list.imported' and l.municipality_id = e.municipality_id
-                 and l.data->>'listMonth' = e.data->>'listMonth' and (l.data->>'baseline')::boolean
-                 and l.occurred_at < ${w.until.toISOString()}::timestamptz
-             ) as new_inflow
+    with baseline as materialized (
+      -- the months of each municipality's nulmeting lists, as imported before the end of the reference date
+      select distinct municipality_id, data->>'listMonth' as list_month from events
+      where type = 'list.imported' and (data->>'baseline')::boolean and occurred_at < ${until} and municipality_id = any(${ms})
+    ),
+    listed as (
+      select e.municipality_id, e.data, coalesce((e.data->>'newInflow')::boolean, false) or b.list_month is not null as new_inflow
       from events e
-      where e.type = 'youngster.listed' and e.occurred_at >= ${w.from.toISOString()}::timestamptz and e.occurred_at < ${w.until.toISOString()}::timestamptz
-        and e.municipality_id = any(${sql.param([...w.municipalityIds])}::uuid[])
+      left join baseline b on b.municipality_id = e.municipality_id and b.list_month = e.data->>'listMonth'
+      where e.type = 'youngster.listed' and e.occurred_at >= ${w.from.toISOString()}::timestamptz and e.occurred_at < ${until}
+        and e.municipality_id = any(${ms})
     )
     select municipality_id,
       count(*) filter (where new_inflow) as new_inflow,
@@ -101,14 +103,17 @@ export async function inflowOf(db: DbOrTx, w: ReportWindow) {
 
 /** Contact attempts in which the youngster was reached (spoken, in any way). */
 const REACHED_KINDS = ['home_visit_spoke', 'phone', 'chat', 'office_visit', 'walk', 'video_call'];
-/** What the per-youngster pass reads; anything else (message.sent, staff events...) is left alone. */
+/**
+ * What the per-youngster pass reads besides the messages and the chat's first channel, which
+ * are read apart: the messages are most of the table, and from them only the first and whether
+ * one fell in the period count (an index-only scan of events_facts_idx).
+ */
 const SUBJECT_TYPES = [
   'youngster.listed',
   'card.generated',
   'card.delivered',
   'card.scanned',
   'contact.linked',
-  'message.received',
   'consent.given',
   'visit.booked',
   'visit.held',
@@ -126,9 +131,22 @@ function subjectFacts(w: ReportWindow) {
   const until = sql`${w.until.toISOString()}::timestamptz`;
   const ms = sql`${sql.param([...w.municipalityIds])}::uuid[]`;
   const inPeriod = sql`occurred_at >= ${from}`;
-  const reached = sql`(type = 'message.received' or type = 'visit.held' or (type = 'contact_attempt.recorded' and data->>'kind' = any(${sql.param(REACHED_KINDS)}::text[])))`;
+  const reached = sql`(type = 'visit.held' or (type = 'contact_attempt.recorded' and data->>'kind' = any(${sql.param(REACHED_KINDS)}::text[])))`;
   return sql`
-    facts as (
+    received as materialized (
+      select municipality_id as m, subject, min(occurred_at) as first_reply_at, bool_or(occurred_at >= ${from}) as replied
+      from events
+      where type = 'message.received' and subject is not null and occurred_at < ${until} and municipality_id = any(${ms})
+      group by municipality_id, subject
+    ),
+    linked as materialized (
+      -- the messenger the chat started on: the first contact.linked
+      select distinct on (subject) subject, data->>'channel' as channel
+      from events
+      where type = 'contact.linked' and subject is not null and occurred_at < ${until} and municipality_id = any(${ms})
+      order by subject, occurred_at, id
+    ),
+    other as materialized (
       select municipality_id as m, subject,
         bool_or((type = 'youngster.listed' and (data->>'approached')::boolean)) filter (where ${inPeriod}) as picked_up,
         bool_or(type in ('card.delivered', 'contact_attempt.recorded', 'visit.held', 'visit.not_home', 'visit.no_show')) filter (where ${inPeriod}) as approached,
@@ -140,14 +158,30 @@ function subjectFacts(w: ReportWindow) {
         min(data->>'variant') filter (where type = 'card.generated') as variant,
         min(occurred_at) filter (where type = 'card.delivered') as delivered_at,
         bool_or(type = 'card.scanned') as scanned,
-        (array_agg(data->>'channel' order by occurred_at, id) filter (where type = 'contact.linked'))[1] as channel,
-        bool_or(type = 'contact.linked' or type = 'message.received') as chatted,
-        min(occurred_at) filter (where type = 'message.received') as first_reply_at,
+        bool_or(type = 'contact.linked') as linked,
         bool_or(type = 'consent.given' and data->>'kind' = 'cooperation') as consented,
         bool_or(type = 'visit.booked') as visited
       from events
       where subject is not null and occurred_at < ${until} and municipality_id = any(${ms}) and type = any(${sql.param(SUBJECT_TYPES)}::text[])
       group by municipality_id, subject
+    ),
+    facts as (
+      select coalesce(o.m, r.m) as m, coalesce(o.subject, r.subject) as subject,
+        coalesce(o.picked_up, false) as picked_up,
+        coalesce(o.approached, false) as approached,
+        coalesce(o.reached, false) or coalesce(r.replied, false) as reached,
+        coalesce(o.reached_ever, false) or r.subject is not null as reached_ever,
+        coalesce(o.erased, false) as erased,
+        o.minutes, o.generated_at, o.variant, o.delivered_at,
+        coalesce(o.scanned, false) as scanned,
+        l.channel,
+        coalesce(o.linked, false) or r.subject is not null as chatted,
+        r.first_reply_at,
+        coalesce(o.consented, false) as consented,
+        coalesce(o.visited, false) as visited
+      from other o
+      full join received r on r.subject = o.subject
+      left join linked l on l.subject = coalesce(o.subject, r.subject)
     ),
     latest as (
       select distinct on (subject, kind) subject, kind, value, occurred_at
@@ -160,7 +194,7 @@ function subjectFacts(w: ReportWindow) {
       ) x
       order by subject, kind, occurred_at desc, id desc
     ),
-    person as (
+    person as materialized (
       select f.*,
         o.value as outflow, o.occurred_at as outflow_at,
         s.value as support,
@@ -189,12 +223,38 @@ const resultRow = z.object({
   zzp_yes: n0,
   zzp_no: n0,
 });
+export type ResultRow = z.infer<typeof resultRow>;
 
 /** Indicator 2 and 4 and the characteristics of those picked up (support question, zzp check), per municipality. */
-export async function resultsOf(db: DbOrTx, w: ReportWindow) {
-  if (w.municipalityIds.length === 0) return [];
+const funnelRow = z.object({
+  municipality_id: z.uuid().nullable(),
+  variant: z.string().nullable(),
+  channel: z.string().nullable(),
+  cards: n0,
+  delivered: n0,
+  scanned: n0,
+  chatted: n0,
+  consented: n0,
+  visited: n0,
+  outflow: n0,
+  replied: n0,
+  median_reply_hours: num.nullable(),
+});
+export type FunnelRow = z.infer<typeof funnelRow>;
+
+/**
+ * Indicator 2 and 4, the characteristics of those picked up (support question, zzp check) per
+ * municipality, and the response funnel of the cards made in the period: cards -> delivered ->
+ * scanned -> chat started -> consent -> visit -> outflow (each as of the reference date), with the
+ * median hours from delivery to the first reply, grouped per municipality, per municipality and
+ * card variant, per municipality and channel (the messenger the chat started on; 'none' before any
+ * chat), and the same without the municipality (a null column is "all"). One statement: the
+ * per-youngster pass is made once for both.
+ */
+export async function peopleFigures(db: DbOrTx, w: ReportWindow): Promise<{ results: ResultRow[]; funnel: FunnelRow[] }> {
+  if (w.municipalityIds.length === 0) return { results: [], funnel: [] };
   const from = sql`${w.from.toISOString()}::timestamptz`;
-  const raw = await db.execute(sql`
+  const [raw] = await db.execute(sql`
     with ${subjectFacts(w)},
     picked as (
       -- zzp per the list: the listed row said kvk (youngster.listed of the period, picked up)
@@ -230,59 +290,34 @@ export async function resultsOf(db: DbOrTx, w: ReportWindow) {
       select m, jsonb_object_agg(reason, n) as reasons from (
         select m, reason, count(*) as n from person where reason is not null group by m, reason
       ) x group by m
-    )
-    select per_m.m as municipality_id, approached, reached, active, minutes, worked_with, zzp_listed, zzp_yes, zzp_no,
-           outflow.outflow, support.support, reasons.reasons
-    from per_m left join outflow using (m) left join support using (m) left join reasons using (m)`);
-  return z.array(resultRow).parse(raw);
-}
-
-const funnelRow = z.object({
-  municipality_id: z.uuid().nullable(),
-  variant: z.string().nullable(),
-  channel: z.string().nullable(),
-  cards: n0,
-  delivered: n0,
-  scanned: n0,
-  chatted: n0,
-  consented: n0,
-  visited: n0,
-  outflow: n0,
-  replied: n0,
-  median_reply_hours: num.nullable(),
-});
-export type FunnelRow = z.infer<typeof funnelRow>;
-
-/**
- * The response funnel of the cards made in the period: cards -> delivered -> scanned -> chat
- * started -> consent -> visit -> outflow (each as of the reference date), with the median hours
- * from delivery to the first reply. Grouped per municipality, per municipality and card variant,
- * per municipality and channel (the messenger the chat started on; 'none' before any chat), and
- * the same without the municipality (all of `municipalityIds` together): a null column is "all".
- */
-export async function funnelOf(db: DbOrTx, w: ReportWindow) {
-  if (w.municipalityIds.length === 0) return [];
-  const from = sql`${w.from.toISOString()}::timestamptz`;
-  const raw = await db.execute(sql`
-    with ${subjectFacts(w)},
+    ),
+    results as (
+      select per_m.m as municipality_id, approached, reached, active, minutes, worked_with, zzp_listed, zzp_yes, zzp_no,
+             outflow.outflow, support.support, reasons.reasons
+      from per_m left join outflow using (m) left join support using (m) left join reasons using (m)
+    ),
     cohort as (
       select m, coalesce(variant, 'regular') as variant, coalesce(channel, 'none') as channel, delivered_at, scanned, chatted, consented, visited, outflow,
              case when first_reply_at > delivered_at then extract(epoch from (first_reply_at - delivered_at)) / 3600.0 end as reply_hours
       from person where generated_at >= ${from}
+    ),
+    funnel as (
+      select m as municipality_id, variant, channel,
+        count(*) as cards,
+        count(*) filter (where delivered_at is not null) as delivered,
+        count(*) filter (where scanned) as scanned,
+        count(*) filter (where chatted) as chatted,
+        count(*) filter (where consented) as consented,
+        count(*) filter (where visited) as visited,
+        count(*) filter (where outflow is not null) as outflow,
+        count(reply_hours) as replied,
+        round((percentile_cont(0.5) within group (order by reply_hours))::numeric, 1) as median_reply_hours
+      from cohort
+      group by grouping sets ((m), (m, variant), (m, channel), (), (variant), (channel))
     )
-    select m as municipality_id, variant, channel,
-      count(*) as cards,
-      count(*) filter (where delivered_at is not null) as delivered,
-      count(*) filter (where scanned) as scanned,
-      count(*) filter (where chatted) as chatted,
-      count(*) filter (where consented) as consented,
-      count(*) filter (where visited) as visited,
-      count(*) filter (where outflow is not null) as outflow,
-      count(reply_hours) as replied,
-      round((percentile_cont(0.5) within group (order by reply_hours))::numeric, 1) as median_reply_hours
-    from cohort
-    group by grouping sets ((m), (m, variant), (m, channel), (), (variant), (channel))`);
-  return z.array(funnelRow).parse(raw);
+    select (select coalesce(json_agg(results), '[]'::json) from results) as results,
+           (select coalesce(json_agg(funnel), '[]'::json) from funnel) as funnel`);
+  return z.object({ results: z.array(resultRow), funnel: z.array(funnelRow) }).parse(raw);
 }
 
 /** Which municipalities a report covers, by name: the team's own, or every one of the team's region (a regional account). */
@@ -296,4 +331,25 @@ export async function reportMunicipalities(db: DbOrTx, q: { teamId: string; whol
         join municipalities m on m.id = tm.municipality_id join regions r on r.id = m.region_id
         where tm.team_id = ${q.teamId}::uuid order by m.name`);
   return z.array(z.object({ id: z.uuid(), name: z.string(), region: z.string() })).parse(raw);
+}
+
+/**
+ * Every statement of one report in one read-only transaction on one snapshot (repeatable read:
+ * the lists, the inflow and the people are counted from the same events), with PostgreSQL's JIT
+ * off: compiling these one-off aggregates cost more than running them (bench/monitoring.ts), and
+ * room to aggregate in memory.
+ */
+export async function monitoringFigures(db: Db, w: ReportWindow) {
+  return db.transaction(
+    async (tx) => {
+      await tx.execute(sql`set local jit = off`);
+      // The per-youngster pass aggregates in memory instead of sorting to disk (one report at a time per connection).
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      const lists = await listsUntil(tx, w);
+      const inflow = await inflowOf(tx, w);
+      const { results, funnel } = await peopleFigures(tx, w);
+      return { lists, inflow, results, funnel };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }

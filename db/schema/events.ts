@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
@@ -24,6 +25,9 @@ export const events = pgTable(
     index('events_conversation_idx').on(t.conversationId),
     // The youngster panel lists one person's card and chat events.
     index('events_subject_idx').on(t.subject, t.type),
+    // The monitoring report's per-youngster pass: the messages by index only (first reply, replied in the period), in
+    // (municipality, subject) order so they aggregate without a sort (db/queries/monitoring-report.ts).
+    index('events_facts_idx').on(t.type, t.municipalityId, t.subject, t.occurredAt).where(sql`${t.subject} is not null`),
   ],
 );
 

@@ -17,6 +17,7 @@ const FOLDERS = ['bin', 'bot', 'core', 'db', 'web', 'worker', 'bench', 'template
 const FIXTURES: Record<string, string> = {
   'db/seed/search-corpus.ts': '100k invented messages for the search benchmark and its plan test, in one statement per batch',
   'bench/outbound.ts': 'the outbound scenario writes its outbox rows directly, as a burst of replies would leave them',
+  'db/seed/monitoring-history.ts': "invented anonymous history for the monitoring bench and the demo's report, set-based (generate_series)",
 };
 
 const RULES = [

@@ -2,7 +2,7 @@ import { InputError } from '../../core/errors.js';
 import { instantAt, nextDay, type LocalDate } from '../../core/local-time.js';
 import { HIDDEN, suppress, type CellRef, type Shown } from '../../core/small-cells.js';
 import type { Database } from '../../db/client.js';
-import { funnelOf, inflowOf, listsUntil, reportMunicipalities, resultsOf, type FunnelRow, type ReportWindow } from '../../db/queries/monitoring-report.js';
+import { monitoringFigures, reportMunicipalities, type FunnelRow, type ReportWindow } from '../../db/queries/monitoring-report.js';
 import type { StaffPrincipal } from '../../db/queries/staff.js';
 import { DECLINE_REASONS, OUTCOME_CATEGORIES, SUPPORT_QUESTIONS } from '../../db/schema/index.js';
 import { reportText, type ReportLanguage, type ReportTextKey } from '../../templates/staff/monitoring.js';
@@ -209,7 +209,7 @@ export function createMonitoringReport(deps: { database: Database; now?: () => D
     const region = staff.role === 'regional';
     const ms = await reportMunicipalities(db, { teamId: staff.teamId, wholeRegion: region });
     const w = windowOf(p, ms.map((m) => m.id));
-    const [lists, inflow, results, funnel] = await Promise.all([listsUntil(db, w), inflowOf(db, w), resultsOf(db, w), funnelOf(db, w)]);
+    const { lists, inflow, results, funnel } = await monitoringFigures(db, w);
     const protectCells = region || p.outside;
     const t = (k: ReportTextKey, vars?: Record<string, string>) => reportText(lang, k, vars);
     const by = <R extends { municipality_id: string | null }>(rows: R[]) => new Map(rows.map((r) => [r.municipality_id, r]));

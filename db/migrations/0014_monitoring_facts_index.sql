@@ -1,0 +1,1 @@
+CREATE INDEX "events_facts_idx" ON "events" USING btree ("type","municipality_id","subject","occurred_at") WHERE "events"."subject" is not null;
