@@ -35,8 +35,8 @@ export const SEARCH_TERMS = [
   { term: 'xylofoon', what: 'no match' },
 ] as const;
 
-/** mulberry32: a small seeded PRNG, so the corpus is the same in every run. */
-function prng(seed: number) {
+/** mulberry32: a small seeded PRNG, so the corpus is the same in every run (and a random-grid test names its seed). */
+export function prng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

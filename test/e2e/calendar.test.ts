@@ -4,8 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantAt, localParts, nextDay, type LocalDate } from '../../core/local-time.js';
 import { bookVisit } from '../../db/queries/visits.js';
-import { launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
-import { createConversationFixture, PASSWORD, twoTeams } from '../helpers/fixtures.js';
+import { launchBrowser, SCREENSHOTS, signInAs } from '../helpers/browser.js';
+import { createConversationFixture, twoTeams } from '../helpers/fixtures.js';
 import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
 
 /**
@@ -60,13 +60,7 @@ afterAll(async () => {
   await iso?.destroy();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${stack.baseUrl}/login`);
-  await page.fill('input[name=email]', 'michelle@oost.test');
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/inbox/);
-}
+const signIn = (page: Page) => signInAs(page, stack.baseUrl, 'michelle@oost.test');
 
 describe('the calendar in the browser', () => {
   it('shows the week with every visit, and links to the conversation', async () => {

@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replaceBlocks, setVisitSettings } from '../../db/queries/availability.js';
 import { conversations, visits } from '../../db/schema/index.js';
-import { launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
-import { createYoungsterWithCard, PASSWORD } from '../helpers/fixtures.js';
+import { launchBrowser, SCREENSHOTS, signInAs } from '../helpers/browser.js';
+import { createYoungsterWithCard } from '../helpers/fixtures.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 /** Booking a visit in the web chat at phone size, by tapping, as a youngster would; and a moment the coach proposes from the inbox. */
@@ -69,11 +69,7 @@ describe('booking in the web chat on a phone', () => {
     })();
 
     const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' })).newPage();
-    await desk.goto(`${t.stack.baseUrl}/login`);
-    await desk.fill('input[name=email]', 'michelle@oost.test');
-    await desk.fill('input[name=password]', PASSWORD);
-    await desk.click('button[type=submit]');
-    await desk.waitForURL(/\/inbox/);
+    await signInAs(desk, t.stack.baseUrl, 'michelle@oost.test');
     await desk.goto(`${t.stack.baseUrl}/inbox/c/${conversationId}`);
     await desk.click(`a[href$="/visits/new"]`);
     await desk.selectOption('select[name=type]', 'office');

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, OUTCOME_CATEGORIES } from '../../db/schema/index.js';
 import { createOrganisation } from '../../db/seed/organisation.js';
-import { launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
+import { launchBrowser, SCREENSHOTS, signInAs } from '../helpers/browser.js';
 import { createStaff, PASSWORD } from '../helpers/fixtures.js';
 import { hashPassword } from '../../web/domain/login.js';
 import { isolated, runningStack, type Isolated } from '../helpers/isolated.js';
@@ -62,13 +62,7 @@ afterAll(async () => {
   await iso?.destroy();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto(`${stack.baseUrl}/login`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
+const signIn = (page: Page, email: string) => signInAs(page, stack.baseUrl, email);
 
 describe('the monitoring report in the browser', () => {
   it("a coordinator's page: exact tables, three charts, downloads; fits a phone; prints without the controls", async () => {

@@ -3,31 +3,19 @@ import { CHOICE, decide } from '../../bot/dialogue/dialogue.js';
 import type { DialogueContext } from '../../bot/dialogue/types.js';
 import { mentionsCrisis } from '../../bot/dialogue/crisis.js';
 import { matchKeyword } from '../../bot/dialogue/keywords.js';
+import { dialogueContext } from '../helpers/dialogue-context.js';
 
-const base: DialogueContext = {
+// The shared starting point, as a new contact with municipalities to pick from and the notices still due.
+const base = dialogueContext({
   state: 'new',
-  language: 'nl',
-  linked: true,
-  personOptedOut: false,
-  youngsterFirstName: 'Sigfrid',
-  coachFirstName: 'Michelle',
-  municipalityName: 'Roermond',
   municipalities: [
     { id: 'm-maasgouw', name: 'Maasgouw' },
     { id: 'm-roermond', name: 'Roermond' },
     { id: 'm-weert', name: 'Weert' },
   ],
-  officeOpen: true,
-  nextOpening: null,
   officeNoticeDue: true,
-  coachAbsence: null,
   absenceNoticeDue: true,
-  privacyUrl: 'https://lijntje.test/privacy',
-  overrides: {},
-  held: null,
-  booking: null,
-  lastMenu: null,
-};
+});
 const ctx = (over: Partial<DialogueContext> = {}): DialogueContext => ({ ...base, ...over });
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const allText = (o: ReturnType<typeof decide>) => o.replies.map((r) => r.text).join('\n');

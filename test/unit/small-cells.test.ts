@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HIDDEN, protect, single, SMALL, type Grid, type Protected, type Shown } from '../../core/small-cells.js';
+import { prng } from '../../db/seed/search-corpus.js';
 
 const H = HIDDEN;
 
@@ -136,22 +137,12 @@ describe('secondary suppression', () => {
 });
 
 describe('on random grids', () => {
-  // A small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it.
-  function rng(seed: number) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  // A deterministic PRNG (the search corpus's mulberry32), so a failure names a seed that reproduces it.
 
   it('no line of any grid hides exactly one member; primary, zeros and exact values hold', () => {
     let checked = 0;
     for (let seed = 1; seed <= 3000; seed++) {
-      const r = rng(seed);
+      const r = prng(seed);
       const rows = 1 + Math.floor(r() * 6);
       const cols = 1 + Math.floor(r() * 7);
       // Many zeros and small counts: the hard cases.
